@@ -1,0 +1,81 @@
+// ESLint flat config: typescript-eslint's strict type-checked rules over all TypeScript.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/testcloud/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-non-null-assertion': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/consistent-type-definitions': 'off',
+      'max-params': ['error', 4],
+      'no-restricted-imports': 'off',
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      // The core is pure: no I/O, no clock, no environment, no logging.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', '!node:crypto', 'fs', 'http', 'https', 'net', 'child_process'],
+              message: 'src/core is pure: no I/O modules.',
+            },
+            {
+              group: ['../engine/*', '../kube/*', '../openstack/*', '../services/*', '../app/*'],
+              message: 'src/core imports nothing outside src/core.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'fetch', 'setTimeout', 'setInterval', 'Date', 'console'],
+    },
+  },
+  {
+    files: ['src/kube/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../openstack/*', '../../openstack/*'],
+              message: 'kube and openstack never import each other.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/openstack/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../kube/*', '../../kube/*', '../../../kube/*'],
+              message: 'kube and openstack never import each other.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
