@@ -1,0 +1,1 @@
+"""Test-only Octavia plug-ins for the kuryr-services test cloud (see compute.py)."""

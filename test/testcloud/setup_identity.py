@@ -1,0 +1,82 @@
+"""Idempotent Keystone setup for the test cloud (run by scripts/testcloud).
+
+Creates (find-or-create by name): the `service` project, service users
+`neutron` and `octavia` (admin there), Octavia's RBAC roles, the non-admin
+project `k8s` with user `kuryr` (member + load-balancer_member), and the
+`network` / `load-balancer` services with public/internal/admin endpoints on
+127.0.0.1. Must run with Debian's /usr/bin/python3.
+"""
+
+import os
+
+import openstack
+
+REGION = "RegionOne"
+OCTAVIA_ROLES = (
+    "load-balancer_observer",
+    "load-balancer_global_observer",
+    "load-balancer_member",
+    "load-balancer_admin",
+    "load-balancer_quota_admin",
+)
+
+
+def find_or_create(find, create, name, **attrs):
+    found = find(name, ignore_missing=True)
+    return found if found is not None else create(name=name, **attrs)
+
+
+def ensure_user(conn, name, password, project):
+    user = conn.identity.find_user(name, domain_id="default", ignore_missing=True)
+    if user is None:
+        return conn.identity.create_user(
+            name=name, password=password, domain_id="default",
+            default_project_id=project.id)
+    # Keep the password in sync with secrets.env (idempotent update).
+    return conn.identity.update_user(user, password=password)
+
+
+def ensure_role(conn, project, user, role):
+    if not conn.identity.validate_user_has_project_role(project, user, role):
+        conn.identity.assign_project_role_to_user(project, user, role)
+
+
+def ensure_service(conn, name, stype, url):
+    service = next(iter(conn.identity.services(type=stype)), None)
+    if service is None:
+        service = conn.identity.create_service(name=name, type=stype, enabled=True)
+    existing = {e.interface: e for e in conn.identity.endpoints(service_id=service.id)}
+    for iface in ("public", "internal", "admin"):
+        ep = existing.get(iface)
+        if ep is None:
+            conn.identity.create_endpoint(
+                service_id=service.id, interface=iface, url=url, region_id=REGION)
+        elif ep.url != url:
+            conn.identity.update_endpoint(ep, url=url)
+
+
+def main():
+    conn = openstack.connect(cloud="testcloud-admin")
+    ident = conn.identity
+    mk_project = ident.create_project
+    service = find_or_create(ident.find_project, mk_project, "service",
+                             domain_id="default", description="service users")
+    k8s = find_or_create(ident.find_project, mk_project, "k8s",
+                         domain_id="default", description="kuryr-services tests")
+    roles = {r: find_or_create(ident.find_role, ident.create_role, r)
+             for r in ("admin", "member", "reader", *OCTAVIA_ROLES)}
+    for name, env in (("neutron", "PW_NEUTRON"), ("octavia", "PW_OCTAVIA")):
+        user = ensure_user(conn, name, os.environ[env], service)
+        ensure_role(conn, service, user, roles["admin"])
+    kuryr = ensure_user(conn, "kuryr", os.environ["PW_KURYR"], k8s)
+    ensure_role(conn, k8s, kuryr, roles["member"])
+    ensure_role(conn, k8s, kuryr, roles["load-balancer_member"])
+    admin = ident.find_user("admin", domain_id="default")
+    admin_project = ident.find_project("admin", domain_id="default")
+    ensure_role(conn, admin_project, admin, roles["load-balancer_admin"])
+    ensure_service(conn, "neutron", "network", os.environ["NEUTRON_URL"].rstrip("/"))
+    ensure_service(conn, "octavia", "load-balancer", os.environ["OCTAVIA_URL"].rstrip("/"))
+
+
+if __name__ == "__main__":
+    main()
