@@ -1,0 +1,67 @@
+/**
+ * Writes to Services: our finalizer and `status.loadBalancer`. Finalizer changes are merge
+ * patches carrying the observed resourceVersion, so a concurrent change yields 409 Conflict
+ * (the reconcile is retried on a fresh read) instead of overwriting someone's finalizer list.
+ */
+import { PatchStrategy, setHeaderOptions, type V1Service } from '@kubernetes/client-node';
+import type { KubeClients } from './clients.js';
+import { kubeCall } from './errors.js';
+
+export const SERVICE_FINALIZER = 'kuryr.openstack.org/service-finalizer';
+
+const mergePatch = (): ReturnType<typeof setHeaderOptions> =>
+  setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+function ids(svc: V1Service): { namespace: string; name: string; resourceVersion: string } {
+  const { namespace, name, resourceVersion } = svc.metadata ?? {};
+  if (namespace === undefined || name === undefined || resourceVersion === undefined) {
+    throw new Error('Service without namespace, name or resourceVersion');
+  }
+  return { namespace, name, resourceVersion };
+}
+
+/** True when our finalizer is on the Service. */
+export function hasFinalizer(svc: V1Service): boolean {
+  return (svc.metadata?.finalizers ?? []).includes(SERVICE_FINALIZER);
+}
+
+async function setFinalizers(clients: KubeClients, svc: V1Service, finalizers: string[]): Promise<V1Service> {
+  const { namespace, name, resourceVersion } = ids(svc);
+  const body = { metadata: { resourceVersion, finalizers } };
+  return kubeCall(`patch Service ${namespace}/${name} finalizers`, () =>
+    clients.core.patchNamespacedService({ name, namespace, body }, mergePatch()),
+  );
+}
+
+/** Adds our finalizer (no-op when present). Throws KubeApiError 409 when the Service changed meanwhile. */
+export async function addFinalizer(clients: KubeClients, svc: V1Service): Promise<V1Service> {
+  if (hasFinalizer(svc)) return svc;
+  return setFinalizers(clients, svc, [...(svc.metadata?.finalizers ?? []), SERVICE_FINALIZER]);
+}
+
+/** Removes our finalizer (no-op when absent). Throws KubeApiError 409 when the Service changed meanwhile. */
+export async function removeFinalizer(clients: KubeClients, svc: V1Service): Promise<V1Service> {
+  if (!hasFinalizer(svc)) return svc;
+  const rest = (svc.metadata?.finalizers ?? []).filter((f) => f !== SERVICE_FINALIZER);
+  return setFinalizers(clients, svc, rest);
+}
+
+/** Current `status.loadBalancer.ingress` IPs. */
+export function ingressIps(svc: V1Service): string[] {
+  return (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip === undefined ? [] : [i.ip]));
+}
+
+/** Sets `status.loadBalancer.ingress` to exactly `ips` (empty clears it); no-op when already so. */
+export async function setIngress(
+  clients: KubeClients,
+  svc: V1Service,
+  ips: readonly string[],
+): Promise<void> {
+  const current = ingressIps(svc);
+  if (current.length === ips.length && current.every((ip, i) => ip === ips[i])) return;
+  const { namespace, name } = ids(svc);
+  const body = { status: { loadBalancer: { ingress: ips.length === 0 ? null : ips.map((ip) => ({ ip })) } } };
+  await kubeCall(`patch Service ${namespace}/${name} status`, () =>
+    clients.core.patchNamespacedServiceStatus({ name, namespace, body }, mergePatch()),
+  );
+}
