@@ -1,0 +1,95 @@
+/**
+ * IP addresses and CIDRs, strictly parsed and normalised (pure, built on ipaddr.js).
+ * Strict means the forms Kubernetes and Neutron write: four-part decimal IPv4 without
+ * leading zeros, IPv6 without a zone id. Normalised means RFC 5952 for IPv6 and the
+ * network address for a CIDR, so equal values compare equal as strings.
+ */
+import ipaddr from 'ipaddr.js';
+
+export type IpFamily = 4 | 6;
+
+/** A parsed address: `address` is its canonical text. */
+export interface ParsedIp {
+  readonly address: string;
+  readonly family: IpFamily;
+  readonly bytes: readonly number[];
+}
+
+/** A parsed CIDR: `cidr` is `network/prefix` with the host bits cleared. */
+export interface ParsedCidr {
+  readonly cidr: string;
+  readonly family: IpFamily;
+  readonly network: ParsedIp;
+  readonly prefixLength: number;
+}
+
+/** Parses `text` as an IPv4 or IPv6 address; null when it is not one (never throws). */
+export function parseIp(text: string): ParsedIp | null {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
+    const ip = ipaddr.IPv4.parse(text);
+    return { address: ip.toString(), family: 4, bytes: ip.toByteArray() };
+  }
+  if (!text.includes('%') && ipaddr.IPv6.isValid(text)) {
+    const ip = ipaddr.IPv6.parse(text);
+    return { address: ip.toRFC5952String(), family: 6, bytes: ip.toByteArray() };
+  }
+  return null;
+}
+
+/** Parses `text` as `address/prefix`; the host bits are cleared. Null when invalid (never throws). */
+export function parseCidr(text: string): ParsedCidr | null {
+  const parts = text.split('/');
+  const [addressText, prefixText] = parts;
+  if (parts.length !== 2 || addressText === undefined || prefixText === undefined) return null;
+  if (!/^(0|[1-9][0-9]{0,2})$/.test(prefixText)) return null;
+  const ip = parseIp(addressText);
+  const prefixLength = Number(prefixText);
+  if (ip === null || prefixLength > ip.bytes.length * 8) return null;
+  const network = fromBytes(maskBytes(ip.bytes, prefixLength));
+  return { cidr: `${network.address}/${prefixLength}`, family: ip.family, network, prefixLength };
+}
+
+/** True when `address` lies inside `cidr` (same family); false for anything unparsable. */
+export function cidrContains(cidr: string, address: string): boolean {
+  const range = parseCidr(cidr);
+  const ip = parseIp(address);
+  if (range === null || ip?.family !== range.family) return false;
+  const masked = maskBytes(ip.bytes, range.prefixLength);
+  return masked.every((byte, i) => byte === range.network.bytes[i]);
+}
+
+/** The `ipVersion` of an address text, or null when it is not an address. */
+export function ipFamily(text: string): IpFamily | null {
+  return parseIp(text)?.family ?? null;
+}
+
+/** Orders addresses numerically (IPv4 before IPv6); unparsable texts last, by string. */
+export function compareAddresses(a: string, b: string): number {
+  const pa = parseIp(a);
+  const pb = parseIp(b);
+  if (pa === null || pb === null) return pa !== null ? -1 : pb !== null ? 1 : compareText(a, b);
+  if (pa.family !== pb.family) return pa.family - pb.family;
+  for (let i = 0; i < pa.bytes.length; i++) {
+    const diff = (pa.bytes[i] ?? 0) - (pb.bytes[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function maskBytes(bytes: readonly number[], prefixLength: number): number[] {
+  return bytes.map((byte, i) => {
+    const bits = Math.min(8, Math.max(0, prefixLength - i * 8));
+    return byte & ((0xff << (8 - bits)) & 0xff);
+  });
+}
+
+function fromBytes(bytes: number[]): ParsedIp {
+  const ip = ipaddr.fromByteArray(bytes);
+  if (ip.kind() === 'ipv4') return { address: ip.toString(), family: 4, bytes };
+  const v6 = ipaddr.IPv6.parse(ip.toString());
+  return { address: v6.toRFC5952String(), family: 6, bytes };
+}

@@ -1,0 +1,180 @@
+/**
+ * `translate`: a Service, its EndpointSlices and the context → the load balancer it should
+ * have, or why it has none (skip), or why it never can as written (invalid). Pure and
+ * deterministic: no I/O, no clock; data problems are results, never exceptions.
+ */
+import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
+import type {
+  CapabilityProfile,
+  DesiredListener,
+  DesiredLoadBalancer,
+  FloatingIpIntent,
+  NetworkContext,
+  ServiceRef,
+  TranslateConfig,
+} from './model.js';
+import { listenerName, loadBalancerDescription, loadBalancerName, poolName } from './naming.js';
+import { ownershipTags } from './ownership.js';
+import type { Reason, Translation } from './translation.js';
+import { translateAllowedCidrs, translateFloatingIp, type AccessContext } from './translate-access.js';
+import { translateMembers, usableSlices, type MemberContext } from './translate-members.js';
+import {
+  translateListenerTimeouts,
+  translatePoolOptions,
+  type ListenerTimeouts,
+  type PoolOptions,
+} from './translate-options.js';
+import {
+  compareProtocolPort,
+  readServicePorts,
+  selectSupportedPorts,
+  type ServicePortSpec,
+} from './translate-ports.js';
+import {
+  translateServiceKind,
+  translateServiceRef,
+  translateVip,
+  type ServiceKind,
+  type Vip,
+} from './translate-service.js';
+import { ok, uniqueWarnings, type Step } from './translate-step.js';
+
+export interface TranslateInput {
+  readonly service: V1Service;
+  /** The Service's slices (label kubernetes.io/service-name); others are ignored. */
+  readonly slices: readonly V1EndpointSlice[];
+  readonly config: TranslateConfig;
+  readonly network: NetworkContext;
+  readonly capabilities: CapabilityProfile;
+}
+
+/**
+ * Computes the desired load balancer of `input.service`. Never throws for bad data: a
+ * malformed Service, slice or annotation gives `invalid` with a reason naming it.
+ */
+export function translate(input: TranslateInput): Translation {
+  const warnings: Reason[] = [];
+  const frame = translateFrame(input, warnings);
+  if (!frame.ok) return frame.halt;
+  const settings = translateSettings(input, frame.value, warnings);
+  if (!settings.ok) return settings.halt;
+  const { ref, vip, kind } = frame.value;
+  const tags = ownershipTags(input.config.clusterId, ref, input.config.resourceTags);
+  const listeners = collect(
+    translateListeners(input, { frame: frame.value, settings: settings.value, tags }),
+    warnings,
+  );
+  if (!listeners.ok) return listeners.halt;
+  const loadBalancer: DesiredLoadBalancer = {
+    service: ref,
+    name: loadBalancerName(ref),
+    description: loadBalancerDescription(ref),
+    vipAddress: vip.ip.address,
+    vipSubnetId: vip.subnetId,
+    provider: input.capabilities.provider,
+    listeners: listeners.value,
+    tags,
+    floatingIp: kind === 'LoadBalancer' ? settings.value.floatingIp : null,
+  };
+  return { kind: 'desired', loadBalancer, warnings: uniqueWarnings(warnings) };
+}
+
+/** Who the Service is, whether it is ours, its VIP and the ports we can serve. */
+interface Frame {
+  readonly ref: ServiceRef;
+  readonly kind: ServiceKind;
+  readonly vip: Vip;
+  readonly ports: readonly ServicePortSpec[];
+}
+
+/** Settings shared by all listeners and pools, and the floating IP. */
+interface Settings {
+  readonly allowedCidrs: readonly string[];
+  readonly timeouts: ListenerTimeouts;
+  readonly poolOptions: PoolOptions;
+  readonly floatingIp: FloatingIpIntent | null;
+}
+
+function collect<T>(step: Step<T>, warnings: Reason[]): Step<T> {
+  if (step.ok) warnings.push(...step.warnings);
+  return step;
+}
+
+function translateFrame(input: TranslateInput, warnings: Reason[]): Step<Frame> {
+  const { service } = input;
+  const ref = collect(translateServiceRef(service), warnings);
+  if (!ref.ok) return ref;
+  const kind = collect(translateServiceKind(service, ref.value), warnings);
+  if (!kind.ok) return kind;
+  const vip = collect(translateVip(kind.value.clusterIp, input.network, ref.value), warnings);
+  if (!vip.ok) return vip;
+  const declared = collect(readServicePorts(service, ref.value), warnings);
+  if (!declared.ok) return declared;
+  const ports = collect(selectSupportedPorts(declared.value, input.capabilities, ref.value), warnings);
+  if (!ports.ok) return ports;
+  return ok({ ref: ref.value, kind: kind.value.kind, vip: vip.value, ports: ports.value });
+}
+
+function translateSettings(input: TranslateInput, frame: Frame, warnings: Reason[]): Step<Settings> {
+  const { service, config, capabilities } = input;
+  const access: AccessContext = {
+    ref: frame.ref,
+    family: frame.vip.ip.family,
+    config,
+    profile: capabilities,
+  };
+  const allowedCidrs = collect(translateAllowedCidrs(service, access), warnings);
+  if (!allowedCidrs.ok) return allowedCidrs;
+  const timeouts = collect(translateListenerTimeouts(service, frame.ref, config, capabilities), warnings);
+  if (!timeouts.ok) return timeouts;
+  const poolOptions = collect(translatePoolOptions(service, frame.ref, config, capabilities), warnings);
+  if (!poolOptions.ok) return poolOptions;
+  const floatingIp = collect(translateFloatingIp(service, frame.kind, access), warnings);
+  if (!floatingIp.ok) return floatingIp;
+  return ok({
+    allowedCidrs: allowedCidrs.value,
+    timeouts: timeouts.value,
+    poolOptions: poolOptions.value,
+    floatingIp: floatingIp.value,
+  });
+}
+
+function translateListeners(
+  input: TranslateInput,
+  parts: { readonly frame: Frame; readonly settings: Settings; readonly tags: readonly string[] },
+): Step<DesiredListener[]> {
+  const { frame, settings, tags } = parts;
+  const { ref, vip } = frame;
+  const memberContext: MemberContext = {
+    ref,
+    family: vip.ip.family,
+    network: input.network,
+    memberMode: input.config.memberMode,
+    tags,
+  };
+  const slices = usableSlices(input.slices, ref, vip.ip.family);
+  const warnings: Reason[] = [];
+  const listeners: DesiredListener[] = [];
+  for (const servicePort of frame.ports) {
+    const { protocol, port } = servicePort;
+    const members = collect(translateMembers(servicePort, slices, memberContext), warnings);
+    if (!members.ok) return members;
+    const pool = {
+      name: poolName(ref, protocol, port),
+      protocol,
+      ...settings.poolOptions,
+      members: members.value,
+      tags,
+    };
+    listeners.push({
+      name: listenerName(ref, protocol, port),
+      protocol,
+      protocolPort: port,
+      allowedCidrs: settings.allowedCidrs,
+      ...settings.timeouts,
+      pool,
+      tags,
+    });
+  }
+  return ok(listeners.sort(compareProtocolPort), warnings);
+}
