@@ -1,0 +1,339 @@
+/**
+ * `apply`: a pure model of what executing a plan's actions does to `Observed`, as Octavia
+ * and Neutron would leave things once every write has settled. Used by property tests
+ * (plan ∘ apply ∘ plan is empty) and by the CLI to show the expected result of a plan.
+ *
+ * Model: created objects are ACTIVE with ids derived from their names (made unique with a
+ * `-2`, `-3`… suffix); a created load balancer's VIP port is `port-<lb id>`; a deleted load
+ * balancer disappears with its children and the floating IPs on its VIP port lose their
+ * port; deleting a listener leaves its pool (Octavia does not cascade), deleting a pool
+ * clears its listener's default pool; a member batch replaces the pool's member list,
+ * keeping the ids of members whose (address, port) stays.
+ */
+import type { Action, BatchMember, PortRef } from './actions.js';
+import type {
+  DesiredListener,
+  DesiredLoadBalancer,
+  DesiredMember,
+  DesiredPool,
+  Observed,
+  ObservedFloatingIp,
+  ObservedListener,
+  ObservedLoadBalancer,
+  ObservedMember,
+  ObservedPool,
+} from './model.js';
+
+/** An action that cannot apply to the modelled state (unknown id, no created load balancer). */
+export class ApplyError extends Error {
+  override readonly name = 'ApplyError';
+}
+
+interface State {
+  readonly observed: Observed;
+  /** The load balancer created by this action list, which `createdLoadBalancer` refers to. */
+  readonly createdId: string | null;
+}
+
+function allIds(observed: Observed): Set<string> {
+  const ids = new Set<string>();
+  for (const lb of observed.loadBalancers) {
+    ids.add(lb.id);
+    for (const listener of lb.listeners) ids.add(listener.id);
+    for (const pool of lb.pools) {
+      ids.add(pool.id);
+      for (const member of pool.members) ids.add(member.id);
+    }
+  }
+  for (const fip of observed.floatingIps) ids.add(fip.id);
+  if (observed.userFloatingIp) ids.add(observed.userFloatingIp.id);
+  return ids;
+}
+
+/** `base`, or `base-2`, `base-3`… whichever is free; the chosen id is reserved in `taken`. */
+function uniqueId(base: string, taken: Set<string>): string {
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  taken.add(id);
+  return id;
+}
+
+function memberOf(member: DesiredMember | BatchMember, id: string): ObservedMember {
+  return {
+    id,
+    name: member.name,
+    address: member.address,
+    protocolPort: member.protocolPort,
+    subnetId: member.subnetId ?? null,
+    tags: member.tags,
+    provisioningStatus: 'ACTIVE',
+  };
+}
+
+interface PoolSpec {
+  readonly desired: DesiredPool;
+  readonly listenerId: string;
+  readonly taken: Set<string>;
+}
+
+function poolOf(spec: PoolSpec): ObservedPool {
+  const id = uniqueId(`pool-${spec.desired.name}`, spec.taken);
+  return {
+    id,
+    name: spec.desired.name,
+    protocol: spec.desired.protocol,
+    lbAlgorithm: spec.desired.lbAlgorithm,
+    sessionPersistence: spec.desired.sessionPersistence,
+    members: spec.desired.members.map((m) =>
+      memberOf(m, uniqueId(`member-${id}-${m.address}-${m.protocolPort}`, spec.taken)),
+    ),
+    listenerId: spec.listenerId,
+    tags: spec.desired.tags,
+    provisioningStatus: 'ACTIVE',
+  };
+}
+
+function listenerOf(desired: DesiredListener, taken: Set<string>): [ObservedListener, ObservedPool] {
+  const id = uniqueId(`listener-${desired.name}`, taken);
+  const pool = poolOf({ desired: desired.pool, listenerId: id, taken });
+  const listener: ObservedListener = {
+    id,
+    name: desired.name,
+    protocol: desired.protocol,
+    protocolPort: desired.protocolPort,
+    allowedCidrs: desired.allowedCidrs,
+    timeoutClientData: desired.timeoutClientData,
+    timeoutMemberData: desired.timeoutMemberData,
+    defaultPoolId: pool.id,
+    tags: desired.tags,
+    provisioningStatus: 'ACTIVE',
+  };
+  return [listener, pool];
+}
+
+function createLoadBalancer(state: State, desired: DesiredLoadBalancer): State {
+  const taken = allIds(state.observed);
+  const id = uniqueId(`lb-${desired.name}`, taken);
+  const children = desired.listeners.map((l) => listenerOf(l, taken));
+  const lb: ObservedLoadBalancer = {
+    id,
+    name: desired.name,
+    vipAddress: desired.vipAddress,
+    vipSubnetId: desired.vipSubnetId,
+    vipPortId: `port-${id}`,
+    provider: desired.provider,
+    provisioningStatus: 'ACTIVE',
+    tags: desired.tags,
+    listeners: children.map(([listener]) => listener),
+    pools: children.map(([, pool]) => pool),
+  };
+  return {
+    observed: { ...state.observed, loadBalancers: [...state.observed.loadBalancers, lb] },
+    createdId: id,
+  };
+}
+
+function mapFips(observed: Observed, fn: (fip: ObservedFloatingIp) => ObservedFloatingIp): Observed {
+  const user = observed.userFloatingIp;
+  return {
+    ...observed,
+    floatingIps: observed.floatingIps.map(fn),
+    ...(user === undefined ? {} : { userFloatingIp: user === null ? null : fn(user) }),
+  };
+}
+
+function deleteLoadBalancer(state: State, id: string): State {
+  const lb = findLoadBalancer(state.observed, id, 'deleteLoadBalancer');
+  const loadBalancers = state.observed.loadBalancers.filter((other) => other.id !== id);
+  const released = mapFips({ ...state.observed, loadBalancers }, (fip) =>
+    fip.portId !== null && fip.portId === lb.vipPortId ? { ...fip, portId: null } : fip,
+  );
+  return { ...state, observed: released };
+}
+
+function findLoadBalancer(observed: Observed, id: string, operation: string): ObservedLoadBalancer {
+  const lb = observed.loadBalancers.find((candidate) => candidate.id === id);
+  if (lb === undefined) throw new ApplyError(`${operation}: load balancer ${id} not found`);
+  return lb;
+}
+
+function updateLoadBalancer(
+  state: State,
+  target: { readonly id: string; readonly operation: string },
+  fn: (lb: ObservedLoadBalancer, taken: Set<string>) => ObservedLoadBalancer,
+): State {
+  findLoadBalancer(state.observed, target.id, target.operation);
+  const taken = allIds(state.observed);
+  const loadBalancers = state.observed.loadBalancers.map((lb) => (lb.id === target.id ? fn(lb, taken) : lb));
+  return { ...state, observed: { ...state.observed, loadBalancers } };
+}
+
+function requireChild(
+  lb: ObservedLoadBalancer,
+  kind: 'listener' | 'pool',
+  id: string,
+  operation: string,
+): void {
+  const children: readonly { readonly id: string }[] = kind === 'listener' ? lb.listeners : lb.pools;
+  if (!children.some((child) => child.id === id)) {
+    throw new ApplyError(`${operation}: ${kind} ${id} not found on load balancer ${lb.id}`);
+  }
+}
+
+function applyListenerAction(
+  lb: ObservedLoadBalancer,
+  action: Action,
+  taken: Set<string>,
+): ObservedLoadBalancer {
+  switch (action.kind) {
+    case 'createListener': {
+      const [listener, pool] = listenerOf(action.listener, taken);
+      return { ...lb, listeners: [...lb.listeners, listener], pools: [...lb.pools, pool] };
+    }
+    case 'updateListener':
+      requireChild(lb, 'listener', action.listenerId, action.kind);
+      return {
+        ...lb,
+        listeners: lb.listeners.map((l) => (l.id === action.listenerId ? { ...l, ...action.changes } : l)),
+      };
+    case 'deleteListener':
+      requireChild(lb, 'listener', action.listenerId, action.kind);
+      return {
+        ...lb,
+        listeners: lb.listeners.filter((l) => l.id !== action.listenerId),
+        pools: lb.pools.map((p) => (p.listenerId === action.listenerId ? { ...p, listenerId: null } : p)),
+      };
+    default:
+      return applyPoolAction(lb, action, taken);
+  }
+}
+
+function applyPoolAction(lb: ObservedLoadBalancer, action: Action, taken: Set<string>): ObservedLoadBalancer {
+  switch (action.kind) {
+    case 'createPool': {
+      requireChild(lb, 'listener', action.listenerId, action.kind);
+      const pool = poolOf({ desired: action.pool, listenerId: action.listenerId, taken });
+      const listeners = lb.listeners.map((l) =>
+        l.id === action.listenerId ? { ...l, defaultPoolId: pool.id } : l,
+      );
+      return { ...lb, listeners, pools: [...lb.pools, pool] };
+    }
+    case 'updatePool':
+      requireChild(lb, 'pool', action.poolId, action.kind);
+      return {
+        ...lb,
+        pools: lb.pools.map((p) => (p.id === action.poolId ? { ...p, ...action.changes } : p)),
+      };
+    case 'deletePool':
+      requireChild(lb, 'pool', action.poolId, action.kind);
+      return {
+        ...lb,
+        pools: lb.pools.filter((p) => p.id !== action.poolId),
+        listeners: lb.listeners.map((l) =>
+          l.defaultPoolId === action.poolId ? { ...l, defaultPoolId: null } : l,
+        ),
+      };
+    case 'replaceMembers':
+      requireChild(lb, 'pool', action.poolId, action.kind);
+      return {
+        ...lb,
+        pools: lb.pools.map((p) => (p.id === action.poolId ? replaceMembers(p, action.members, taken) : p)),
+      };
+    default:
+      throw new ApplyError(`${action.kind}: not an action on the children of load balancer ${lb.id}`);
+  }
+}
+
+function replaceMembers(pool: ObservedPool, batch: readonly BatchMember[], taken: Set<string>): ObservedPool {
+  const members = batch.map((member) => {
+    const existing = pool.members.find(
+      (m) => m.address === member.address && m.protocolPort === member.protocolPort,
+    );
+    if ('foreign' in member && existing !== undefined) return existing;
+    const id = existing?.id ?? uniqueId(`member-${pool.id}-${member.address}-${member.protocolPort}`, taken);
+    return memberOf(member, id);
+  });
+  return { ...pool, members };
+}
+
+function resolvePort(state: State, port: PortRef, operation: string): string {
+  if (port.kind === 'port') return port.portId;
+  if (state.createdId === null) throw new ApplyError(`${operation}: no load balancer was created before`);
+  return `port-${state.createdId}`;
+}
+
+function setFipPort(state: State, floatingIpId: string, portId: string | null, operation: string): State {
+  const known = allFloatingIps(state.observed).some((fip) => fip.id === floatingIpId);
+  if (!known) throw new ApplyError(`${operation}: floating IP ${floatingIpId} not found`);
+  return {
+    ...state,
+    observed: mapFips(state.observed, (f) => (f.id === floatingIpId ? { ...f, portId } : f)),
+  };
+}
+
+function allFloatingIps(observed: Observed): ObservedFloatingIp[] {
+  return observed.userFloatingIp
+    ? [...observed.floatingIps, observed.userFloatingIp]
+    : [...observed.floatingIps];
+}
+
+function createFloatingIp(state: State, action: Extract<Action, { kind: 'createFloatingIp' }>): State {
+  const taken = allIds(state.observed);
+  const fip: ObservedFloatingIp = {
+    id: uniqueId(`fip-${action.networkId}`, taken),
+    address: `198.51.100.${(taken.size % 250) + 1}`,
+    networkId: action.networkId,
+    portId: resolvePort(state, action.port, action.kind),
+    tags: action.tags,
+    description: action.description,
+  };
+  return { ...state, observed: { ...state.observed, floatingIps: [...state.observed.floatingIps, fip] } };
+}
+
+function deleteFloatingIp(state: State, floatingIpId: string): State {
+  setFipPort(state, floatingIpId, null, 'deleteFloatingIp');
+  const user = state.observed.userFloatingIp;
+  const observed: Observed = {
+    ...state.observed,
+    floatingIps: state.observed.floatingIps.filter((fip) => fip.id !== floatingIpId),
+    ...(user === undefined ? {} : { userFloatingIp: user?.id === floatingIpId ? null : user }),
+  };
+  return { ...state, observed };
+}
+
+function step(state: State, action: Action): State {
+  switch (action.kind) {
+    case 'createLoadBalancer':
+      return createLoadBalancer(state, action.loadBalancer);
+    case 'deleteLoadBalancer':
+      return deleteLoadBalancer(state, action.loadBalancerId);
+    case 'createFloatingIp':
+      return createFloatingIp(state, action);
+    case 'associateFloatingIp':
+      return setFipPort(
+        state,
+        action.floatingIpId,
+        resolvePort(state, action.port, action.kind),
+        action.kind,
+      );
+    case 'disassociateFloatingIp':
+      return setFipPort(state, action.floatingIpId, null, action.kind);
+    case 'deleteFloatingIp':
+      return deleteFloatingIp(state, action.floatingIpId);
+    default:
+      return updateLoadBalancer(state, { id: action.loadBalancerId, operation: action.kind }, (lb, taken) =>
+        applyListenerAction(lb, action, taken),
+      );
+  }
+}
+
+/**
+ * The state OpenStack reaches once `actions` have all run on `observed` (see the model
+ * above). Pure and deterministic. Throws ApplyError when an action names an object that
+ * does not exist in the modelled state.
+ */
+export function apply(observed: Observed, actions: readonly Action[]): Observed {
+  let state: State = { observed, createdId: null };
+  for (const action of actions) state = step(state, action);
+  return state.observed;
+}

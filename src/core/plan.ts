@@ -1,0 +1,131 @@
+/**
+ * `plan`: desired load balancer vs what OpenStack holds → the ordered single-call writes that
+ * converge them, or a wait while a load balancer is busy. Pure: no I/O, clock or logging.
+ *
+ * Only objects carrying this Service's ownership tags are written to (floating IPs of the
+ * user excepted, which are only associated or disassociated; see plan-floating-ip.ts).
+ *
+ * Order of the actions:
+ *   1. floating IP releases (disassociate, delete) — before the VIP port they use goes away;
+ *   2. deletes of owned load balancers (cascade) that are not the Service's load balancer;
+ *   3. the create of the load balancer (one fully-populated call), or the writes on the
+ *      children of the kept one (deletes, creates, updates, member batches);
+ *   4. floating IP attaches (create, associate) — after the VIP port exists.
+ *
+ * Waits: a kept load balancer in PENDING_CREATE/UPDATE gets no Octavia write this round; an
+ * owned load balancer to delete that is PENDING_CREATE/UPDATE is not deleted yet (Octavia
+ * would answer 409); a create whose VIP is still held by a load balancer being deleted is
+ * postponed. Other actions of the same plan still run. A load balancer already in
+ * PENDING_DELETE is never deleted again and blocks nothing else.
+ */
+import type { Action, Plan, PlanWait, PortRef } from './actions.js';
+import type {
+  DesiredLoadBalancer,
+  Observed,
+  ObservedFloatingIp,
+  ObservedLoadBalancer,
+  ServiceRef,
+} from './model.js';
+import { isOwnedForService } from './ownership.js';
+import { planFloatingIps } from './plan-floating-ip.js';
+import { planListeners } from './plan-listeners.js';
+import {
+  isBusy,
+  selectLoadBalancers,
+  vipHolderWait,
+  type LoadBalancerDeletion,
+  type LoadBalancerSelection,
+} from './plan-load-balancers.js';
+
+/** What `plan` reconciles: one Service key, its desired load balancer (null = nothing), and what exists. */
+export interface PlanInput {
+  /** The key being reconciled. */
+  readonly service: ServiceRef;
+  readonly clusterId: string;
+  /** null = the Service should have nothing. */
+  readonly desired: DesiredLoadBalancer | null;
+  readonly observed: Observed;
+}
+
+type Owned = (tags: readonly string[]) => boolean;
+
+/** The Octavia side of a plan: what happens to load balancers, and where floating IPs point. */
+interface OctaviaPlan {
+  readonly actions: readonly Action[];
+  readonly waits: readonly PlanWait[];
+  readonly target: PortRef | null;
+}
+
+function busyWait(lb: ObservedLoadBalancer, purpose: string): PlanWait {
+  return { loadBalancerId: lb.id, reason: `load balancer ${lb.id} is ${lb.provisioningStatus}; ${purpose}` };
+}
+
+function planDeletes(deletions: readonly LoadBalancerDeletion[]): OctaviaPlan {
+  const actions: Action[] = [];
+  const waits: PlanWait[] = [];
+  for (const { loadBalancer, reason } of deletions) {
+    if (isBusy(loadBalancer.provisioningStatus)) {
+      waits.push(busyWait(loadBalancer, `waiting to delete it (${reason})`));
+    } else {
+      actions.push({ kind: 'deleteLoadBalancer', loadBalancerId: loadBalancer.id, reason });
+    }
+  }
+  return { actions, waits, target: null };
+}
+
+function planKept(
+  selection: LoadBalancerSelection,
+  desired: DesiredLoadBalancer,
+  isOwned: Owned,
+): OctaviaPlan {
+  const kept = selection.kept;
+  if (kept === null) {
+    const wait = vipHolderWait(selection, desired);
+    if (wait !== null) return { actions: [], waits: [wait], target: null };
+    const create: Action = { kind: 'createLoadBalancer', loadBalancer: desired };
+    return { actions: [create], waits: [], target: { kind: 'createdLoadBalancer' } };
+  }
+  const target: PortRef | null = kept.vipPortId === null ? null : { kind: 'port', portId: kept.vipPortId };
+  if (isBusy(kept.provisioningStatus)) {
+    return { actions: [], waits: [busyWait(kept, 'waiting before converging it')], target };
+  }
+  return { actions: planListeners({ loadBalancer: kept, desired, isOwned }), waits: [], target };
+}
+
+/** Every floating IP observed, once (the user's may also be listed among the others). */
+function allFloatingIps(observed: Observed): ObservedFloatingIp[] {
+  const byId = new Map(observed.floatingIps.map((fip) => [fip.id, fip]));
+  const user = observed.userFloatingIp ?? null;
+  if (user !== null && !byId.has(user.id)) byId.set(user.id, user);
+  return [...byId.values()];
+}
+
+/**
+ * The ordered actions converging OpenStack to `input.desired` for `input.service`, and at
+ * most one wait (the reconciler requeues when `wait` is set, after running the actions).
+ * Deterministic; idempotent: planning again from the state the actions produce yields
+ * nothing when this plan had no wait.
+ */
+export function plan(input: PlanInput): Plan {
+  const isOwned: Owned = (tags) => isOwnedForService(tags, input.clusterId, input.service);
+  const owned = input.observed.loadBalancers.filter((lb) => isOwned(lb.tags));
+  const selection = selectLoadBalancers(owned, input.desired);
+  const deletes = planDeletes(selection.deletions);
+  const octavia: OctaviaPlan =
+    input.desired === null
+      ? { actions: [], waits: [], target: null }
+      : planKept(selection, input.desired, isOwned);
+  const floating = planFloatingIps({
+    desired: input.desired,
+    floatingIps: allFloatingIps(input.observed),
+    userFloatingIp: input.observed.userFloatingIp ?? null,
+    ownedLoadBalancers: owned,
+    target: octavia.target,
+    isOwned,
+  });
+  const waits = [...octavia.waits, ...deletes.waits];
+  return {
+    actions: [...floating.releases, ...deletes.actions, ...octavia.actions, ...floating.attaches],
+    wait: waits[0] ?? null,
+  };
+}

@@ -1,0 +1,134 @@
+/** Builders for the plan/apply table tests: one Service, its desired LB, observed trees. */
+import type { Action, Plan } from '../../../src/core/actions.js';
+import { apply } from '../../../src/core/apply.js';
+import type {
+  DesiredListener,
+  DesiredLoadBalancer,
+  DesiredMember,
+  Observed,
+  ObservedFloatingIp,
+  ObservedLoadBalancer,
+  Protocol,
+  ServiceRef,
+} from '../../../src/core/model.js';
+import { ownershipTags } from '../../../src/core/ownership.js';
+import { plan } from '../../../src/core/plan.js';
+
+export const CLUSTER = 'c1';
+export const SERVICE: ServiceRef = { namespace: 'default', name: 'web', uid: 'uid-1' };
+export const OWNED: readonly string[] = ownershipTags(CLUSTER, SERVICE);
+export const OLD_INCARNATION: readonly string[] = ownershipTags(CLUSTER, { ...SERVICE, uid: 'uid-0' });
+export const FOREIGN: readonly string[] = ['someone-else'];
+export const EXT_NET = 'ext-net';
+export const EMPTY: Observed = { loadBalancers: [], floatingIps: [] };
+
+export function member(address: string, protocolPort = 8080, name = `pod-${address}`): DesiredMember {
+  return { name, address, protocolPort, subnetId: 'pod-subnet', tags: OWNED };
+}
+
+export interface ListenerSpec {
+  readonly protocol?: Protocol;
+  readonly port: number;
+  readonly members?: readonly DesiredMember[];
+  readonly allowedCidrs?: readonly string[];
+}
+
+export function listener(spec: ListenerSpec): DesiredListener {
+  const protocol = spec.protocol ?? 'TCP';
+  const name = `default/web:${protocol}:${spec.port}`;
+  return {
+    name,
+    protocol,
+    protocolPort: spec.port,
+    allowedCidrs: spec.allowedCidrs ?? [],
+    timeoutClientData: null,
+    timeoutMemberData: null,
+    pool: {
+      name,
+      protocol,
+      lbAlgorithm: 'ROUND_ROBIN',
+      sessionPersistence: null,
+      members: spec.members ?? [member('10.0.0.11'), member('10.0.0.12')],
+      tags: OWNED,
+    },
+    tags: OWNED,
+  };
+}
+
+export function desiredLb(overrides: Partial<DesiredLoadBalancer> = {}): DesiredLoadBalancer {
+  return {
+    service: SERVICE,
+    name: 'default/web',
+    description: 'kuryr-services: default/web',
+    vipAddress: '10.2.0.5',
+    vipSubnetId: 'svc-subnet',
+    provider: 'amphora',
+    listeners: [listener({ port: 80 }), listener({ port: 443 })],
+    tags: OWNED,
+    floatingIp: null,
+    ...overrides,
+  };
+}
+
+/** What OpenStack holds once `desired` was created (and its floating IP attached). */
+export function built(desired: DesiredLoadBalancer, start: Observed = EMPTY): Observed {
+  return apply(start, plan({ service: SERVICE, clusterId: CLUSTER, desired, observed: start }).actions);
+}
+
+export function planFor(desired: DesiredLoadBalancer | null, observed: Observed): Plan {
+  return plan({ service: SERVICE, clusterId: CLUSTER, desired, observed });
+}
+
+/** The only load balancer of `observed`. */
+export function onlyLb(observed: Observed): ObservedLoadBalancer {
+  const [lb, ...rest] = observed.loadBalancers;
+  if (lb === undefined || rest.length > 0)
+    throw new Error(`expected one load balancer, got ${observed.loadBalancers.length}`);
+  return lb;
+}
+
+/** Replaces the load balancer `id` of `observed` with `fn(lb)`. */
+export function withLb(observed: Observed, fn: (lb: ObservedLoadBalancer) => ObservedLoadBalancer): Observed {
+  return { ...observed, loadBalancers: observed.loadBalancers.map(fn) };
+}
+
+export function fip(overrides: Partial<ObservedFloatingIp> & { readonly id: string }): ObservedFloatingIp {
+  return {
+    address: `203.0.113.${overrides.id.length}`,
+    networkId: EXT_NET,
+    portId: null,
+    tags: OWNED,
+    description: 'kuryr-services: default/web',
+    ...overrides,
+  };
+}
+
+/** A compact view of actions for assertions: kind plus the id or name they target. */
+export function summary(actions: readonly Action[]): string[] {
+  return actions.map((a) => {
+    switch (a.kind) {
+      case 'createLoadBalancer':
+        return `createLoadBalancer ${a.loadBalancer.name}`;
+      case 'deleteLoadBalancer':
+        return `deleteLoadBalancer ${a.loadBalancerId}`;
+      case 'createListener':
+        return `createListener ${a.listener.protocol}:${a.listener.protocolPort}`;
+      case 'updateListener':
+      case 'deleteListener':
+        return `${a.kind} ${a.listenerId}`;
+      case 'createPool':
+        return `createPool ${a.listenerId}`;
+      case 'updatePool':
+      case 'deletePool':
+      case 'replaceMembers':
+        return `${a.kind} ${a.poolId}`;
+      case 'createFloatingIp':
+        return `createFloatingIp ${a.port.kind === 'port' ? a.port.portId : a.port.kind}`;
+      case 'associateFloatingIp':
+        return `associateFloatingIp ${a.floatingIpId} ${a.port.kind === 'port' ? a.port.portId : a.port.kind}`;
+      case 'disassociateFloatingIp':
+      case 'deleteFloatingIp':
+        return `${a.kind} ${a.floatingIpId}`;
+    }
+  });
+}
