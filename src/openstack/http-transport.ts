@@ -1,0 +1,113 @@
+/**
+ * The raw HTTP transport under the OpenStack request wrapper: one request, whole body as
+ * text, lower-cased headers. Built on `node:http`/`node:https` with a keep-alive agent so a
+ * custom CA bundle and the insecure flag work without undici.
+ */
+import http from 'node:http';
+import https from 'node:https';
+
+/** One raw request. `signal` aborts it (the wrapper combines caller signal and timeout). */
+export interface TransportRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | undefined;
+  readonly signal: AbortSignal;
+}
+
+/** One raw response; header names are lower-case, repeated headers joined with `, `. */
+export interface TransportResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** Sends one request; rejects only when no complete response arrived. */
+export type Transport = (req: TransportRequest) => Promise<TransportResponse>;
+
+/** TLS and pooling options of the node transport. */
+export interface NodeTransportOptions {
+  /** PEM CA bundle (contents, not a path) trusted instead of the system roots. */
+  readonly ca?: string | Buffer;
+  /** Skip TLS verification (clouds.yaml `insecure: true` / `verify: false`). */
+  readonly insecure?: boolean;
+  readonly maxSockets?: number;
+  /** Responses larger than this are refused (default 64 MiB). */
+  readonly maxBodyBytes?: number;
+}
+
+/** A transport owning keep-alive agents; `close()` destroys pooled sockets. */
+export interface NodeTransport {
+  readonly send: Transport;
+  close(): void;
+}
+
+function lowerHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+interface SendContext {
+  readonly agent: http.Agent;
+  readonly maxBodyBytes: number;
+}
+
+function sendWith(ctx: SendContext, req: TransportRequest): Promise<TransportResponse> {
+  return new Promise<TransportResponse>((resolve, reject) => {
+    const request = (req.url.protocol === 'https:' ? https : http).request(req.url, {
+      method: req.method,
+      headers: req.headers,
+      agent: ctx.agent,
+      signal: req.signal,
+    });
+    request.on('error', reject);
+    request.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > ctx.maxBodyBytes) {
+          request.destroy(new Error(`response body exceeds ${ctx.maxBodyBytes} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('error', reject);
+      res.on('close', () => {
+        if (!res.complete) reject(new Error('connection closed before the response was complete'));
+      });
+      res.on('end', () => {
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: lowerHeaders(res.headers),
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+    });
+    request.end(req.body);
+  });
+}
+
+/** Creates a keep-alive transport; no I/O until the first `send`. */
+export function createNodeTransport(opts: NodeTransportOptions = {}): NodeTransport {
+  const common = { keepAlive: true, maxSockets: opts.maxSockets ?? 16 };
+  const httpsAgent = new https.Agent({
+    ...common,
+    ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+    rejectUnauthorized: opts.insecure !== true,
+  });
+  const httpAgent = new http.Agent(common);
+  const maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024 * 1024;
+  return {
+    send: (req) =>
+      sendWith({ agent: req.url.protocol === 'https:' ? httpsAgent : httpAgent, maxBodyBytes }, req),
+    close() {
+      httpsAgent.destroy();
+      httpAgent.destroy();
+    },
+  };
+}
