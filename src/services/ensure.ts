@@ -1,0 +1,159 @@
+/**
+ * Ensure: a Service that wants a load balancer. Finalizer first (so nothing we create can
+ * outlive the Service unnoticed), then the KuryrLoadBalancer record, then observe → plan →
+ * execute. Writes are followed by a requeue that verifies them; a busy load balancer is a
+ * requeue, never a wait; the Service's ingress and the record's status are written only
+ * from what Octavia and Neutron were observed to hold.
+ */
+import type { V1Service } from '@kubernetes/client-node';
+import type { DesiredLoadBalancer, Observed, ObservedLoadBalancer } from '../core/model.js';
+import { plan } from '../core/plan.js';
+import type { Reason } from '../core/translation.js';
+import { done, requeueAfter, terminal, type Result } from '../engine/result.js';
+import { ensureKlbSpec, writeKlbStatus, type KlbCondition, type KuryrLoadBalancer } from '../kube/klb.js';
+import { addFinalizer, setIngress } from '../kube/service-writes.js';
+import type { ReconcilerDeps } from './deps.js';
+import { ServiceInputError } from './errors.js';
+import { conditionFor, klbSpecFor, klbStatusFor } from './klb-record.js';
+import {
+  keptLoadBalancer,
+  servingFloatingIp,
+  unsettledChildren,
+  userFloatingIpProblem,
+} from './observed-view.js';
+import { reportActions } from './report.js';
+import type { StuckTracker } from './stuck.js';
+
+interface EnsureInput {
+  readonly svc: V1Service;
+  readonly desired: DesiredLoadBalancer;
+  readonly warnings: readonly Reason[];
+  readonly stuck: StuckTracker;
+  readonly signal: AbortSignal;
+}
+
+/** Converges the Service's load balancer one step; see the module comment. */
+export async function ensureService(deps: ReconcilerDeps, input: EnsureInput): Promise<Result> {
+  const { desired, signal } = input;
+  for (const w of input.warnings) await deps.events.record(input.svc, 'Warning', w.code, w.message);
+  const svc = await addFinalizer(deps.kube, input.svc);
+  const klb = await ensureKlbSpec(deps.kube, svc, klbSpecFor(svc, desired));
+  const observed = await deps.cloud.observe(
+    {
+      service: desired.service,
+      loadBalancerName: desired.name,
+      ...(desired.floatingIp?.method === 'user' ? { userFloatingIpAddress: desired.floatingIp.address } : {}),
+      ...(klb.status?.loadbalancer?.id === undefined
+        ? {}
+        : { hintLoadBalancerId: klb.status.loadbalancer.id }),
+    },
+    signal,
+  );
+  const kept = keptLoadBalancer(observed, desired, deps.clusterId);
+  const stuck = kept === null ? 'ok' : input.stuck.check(kept, deps.now());
+  const recovering = stuck === 'recover' && kept !== null;
+  const result = plan({
+    service: desired.service,
+    clusterId: deps.clusterId,
+    desired: input.stuck.adjustDesired(desired, recovering ? null : kept),
+    observed: recovering ? input.stuck.recoveryPlanInput(observed, kept) : observed,
+  });
+  if (result.actions.length > 0) {
+    const outcome = await deps.cloud.execute(result.actions, signal);
+    await reportActions(deps, svc, outcome.done);
+    for (const a of outcome.done) {
+      if (a.kind === 'createLoadBalancer')
+        deps.metrics.createPath(
+          a.loadBalancer.listeners.length === desired.listeners.length ? 'fully-populated' : 'step-by-step',
+        );
+    }
+    await writeStatus(
+      deps,
+      { klb, observed, desired, kept },
+      pendingCondition('Reconciling', `${outcome.done.length} change(s) sent to OpenStack`),
+    );
+    return requeueAfter(outcome.requeueAfterMs ?? deps.timing.verifyRequeueMs, 'verifying changes');
+  }
+  if (result.wait !== null || kept === null || stuck === 'waiting') {
+    const why =
+      result.wait?.reason ??
+      (stuck === 'waiting' && kept !== null ? unsettledChildren(kept).join(', ') : 'load balancer not ready');
+    await writeStatus(deps, { klb, observed, desired, kept }, pendingCondition('Pending', why));
+    return requeueAfter(deps.timing.pendingRequeueMs, why);
+  }
+  input.stuck.settle(desired.name);
+  return finish(deps, { svc, klb, observed, desired, kept });
+}
+
+interface Converged {
+  readonly svc: V1Service;
+  readonly klb: KuryrLoadBalancer;
+  readonly observed: Observed;
+  readonly desired: DesiredLoadBalancer;
+  readonly kept: ObservedLoadBalancer;
+}
+
+async function finish(deps: ReconcilerDeps, c: Converged): Promise<Result> {
+  const fip = servingFloatingIp(c.observed, c.desired, c.kept, deps.clusterId);
+  const hadIngress = (c.svc.status?.loadBalancer?.ingress ?? []).length > 0;
+  await setIngress(deps.kube, c.svc, fip === null ? [] : [fip.ip.address]);
+  if (fip !== null && !hadIngress) recordIngressLatency(deps, c.svc);
+  const problem = userFloatingIpProblem(c.observed, c.desired, deps.clusterId);
+  if (problem !== null) {
+    await deps.events.record(c.svc, 'Warning', 'KuryrFloatingIpUnavailable', problem);
+    await writeStatus(deps, c, {
+      type: 'Ready',
+      status: 'False',
+      reason: 'FloatingIpUnavailable',
+      message: problem,
+    });
+    return terminal(new ServiceInputError(`${c.desired.name}: ${problem}`));
+  }
+  await writeStatus(deps, c, {
+    type: 'Ready',
+    status: 'True',
+    reason: 'LoadBalancerActive',
+    message: `load balancer ${c.kept.id} ACTIVE on ${c.kept.vipAddress}${fip === null ? '' : `, floating IP ${fip.ip.address}`}`,
+  });
+  await deps.events.record(
+    c.svc,
+    'Normal',
+    'KuryrEnsuredLB',
+    `Load balancer ${c.kept.id} is ACTIVE on ${c.kept.vipAddress}`,
+  );
+  return done();
+}
+
+function pendingCondition(reason: string, message: string): Omit<KlbCondition, 'lastTransitionTime'> {
+  return { type: 'Ready', status: 'False', reason, message };
+}
+
+function recordIngressLatency(deps: ReconcilerDeps, svc: V1Service): void {
+  const created = svc.metadata?.creationTimestamp;
+  if (created === undefined) return;
+  deps.metrics.ingressLatency((deps.now() - new Date(created).getTime()) / 1000);
+}
+
+interface StatusView {
+  readonly klb: KuryrLoadBalancer;
+  readonly observed: Observed;
+  readonly desired: DesiredLoadBalancer;
+  readonly kept: ObservedLoadBalancer | null;
+}
+
+async function writeStatus(
+  deps: ReconcilerDeps,
+  view: StatusView,
+  condition: Omit<KlbCondition, 'lastTransitionTime'>,
+): Promise<void> {
+  const { klb, observed, desired, kept } = view;
+  const nowIso = new Date(deps.now()).toISOString();
+  const ready = conditionFor(condition, klb.status?.conditions, nowIso);
+  const valid = conditionFor(
+    { type: 'InputValid', status: 'True', reason: 'Translated', message: 'Service translated' },
+    klb.status?.conditions,
+    nowIso,
+  );
+  const fip = kept === null ? null : servingFloatingIp(observed, desired, kept, deps.clusterId);
+  await writeKlbStatus(deps.kube, klb, klbStatusFor(kept, fip, [ready, valid]));
+}
