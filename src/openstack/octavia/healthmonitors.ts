@@ -1,0 +1,194 @@
+/**
+ * Octavia v2 health monitors (`/v2/lbaas/healthmonitors`): body builders, thin calls and
+ * typed results. The model has no health monitor yet; these serve tools and future use.
+ */
+import { z } from 'zod';
+import type { ProvisioningStatus } from '../../core/model.js';
+import type { OpenStackSession } from '../session.js';
+import {
+  type CommonFilters,
+  commonQuery,
+  listAll as listAllPages,
+  type ListRequest,
+  listPage,
+  type Page,
+} from '../pagination.js';
+import { idRefSchema, send, sendNoContent, tagsSchema, textSchema } from '../response.js';
+import { LBAAS, operatingStatusSchema, provisioningStatusSchema } from './enums.js';
+
+/** Monitor types Octavia knows. */
+export type HealthMonitorType = 'TCP' | 'UDP-CONNECT' | 'SCTP' | 'HTTP' | 'HTTPS' | 'PING' | 'TLS-HELLO';
+
+/** What to create: a monitor on one pool. Durations in seconds, as Octavia takes them. */
+export interface HealthMonitorSpec {
+  readonly poolId: string;
+  readonly name: string;
+  readonly type: HealthMonitorType;
+  readonly delay: number;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  readonly maxRetriesDown?: number;
+  readonly tags: readonly string[];
+}
+
+/** A health monitor as Octavia reports it. */
+export interface HealthMonitorRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly type: HealthMonitorType;
+  readonly delay: number;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  readonly maxRetriesDown: number | null;
+  readonly poolIds: readonly string[];
+  readonly tags: readonly string[];
+  readonly provisioningStatus: ProvisioningStatus;
+  readonly operatingStatus: string;
+}
+
+/** Monitor fields a PUT may change. */
+export type HealthMonitorChanges = Partial<
+  Pick<HealthMonitorSpec, 'name' | 'delay' | 'timeout' | 'maxRetries' | 'maxRetriesDown' | 'tags'>
+>;
+
+/** Filters of GET /healthmonitors. */
+export interface HealthMonitorFilters extends CommonFilters {
+  readonly name?: string;
+  readonly poolId?: string;
+}
+
+/** Octavia's health monitor JSON → HealthMonitorRecord. */
+export const healthMonitorSchema = z
+  .object({
+    id: z.string(),
+    name: textSchema,
+    type: z.enum(['TCP', 'UDP-CONNECT', 'SCTP', 'HTTP', 'HTTPS', 'PING', 'TLS-HELLO']),
+    delay: z.number().int(),
+    timeout: z.number().int(),
+    max_retries: z.number().int(),
+    max_retries_down: z.number().int().nullish(),
+    pools: z.array(idRefSchema).nullish(),
+    tags: tagsSchema,
+    provisioning_status: provisioningStatusSchema,
+    operating_status: operatingStatusSchema,
+  })
+  .transform((hm): HealthMonitorRecord => ({
+    id: hm.id,
+    name: hm.name,
+    type: hm.type,
+    delay: hm.delay,
+    timeout: hm.timeout,
+    maxRetries: hm.max_retries,
+    maxRetriesDown: hm.max_retries_down ?? null,
+    poolIds: (hm.pools ?? []).map((p) => p.id),
+    tags: hm.tags,
+    provisioningStatus: hm.provisioning_status,
+    operatingStatus: hm.operating_status,
+  }));
+
+function changesJson(changes: HealthMonitorChanges): Record<string, unknown> {
+  const json: Record<string, unknown> = {};
+  if (changes.name !== undefined) json.name = changes.name;
+  if (changes.delay !== undefined) json.delay = changes.delay;
+  if (changes.timeout !== undefined) json.timeout = changes.timeout;
+  if (changes.maxRetries !== undefined) json.max_retries = changes.maxRetries;
+  if (changes.maxRetriesDown !== undefined) json.max_retries_down = changes.maxRetriesDown;
+  if (changes.tags !== undefined) json.tags = [...changes.tags];
+  return json;
+}
+
+/** The body of POST /healthmonitors. Pure. */
+export function buildCreateBody(spec: HealthMonitorSpec): { healthmonitor: Record<string, unknown> } {
+  return { healthmonitor: { pool_id: spec.poolId, type: spec.type, ...changesJson(spec) } };
+}
+
+/** The body of PUT /healthmonitors/{id}: only the fields present in `changes`. Pure. */
+export function buildUpdateBody(changes: HealthMonitorChanges): { healthmonitor: Record<string, unknown> } {
+  return { healthmonitor: changesJson(changes) };
+}
+
+/** Query parameters for HealthMonitorFilters. Pure. */
+export function healthMonitorQuery(filters: HealthMonitorFilters): Record<string, string | number> {
+  const query = commonQuery(filters);
+  if (filters.name !== undefined) query.name = filters.name;
+  if (filters.poolId !== undefined) query.pool_id = filters.poolId;
+  return query;
+}
+
+function hmPath(id?: string): string {
+  return id === undefined ? `${LBAAS}/healthmonitors` : `${LBAAS}/healthmonitors/${encodeURIComponent(id)}`;
+}
+
+function listRequest(filters: HealthMonitorFilters, signal?: AbortSignal): ListRequest {
+  const query = healthMonitorQuery(filters);
+  const operation = 'octavia.healthmonitor.list';
+  return { service: 'load-balancer', path: hmPath(), collection: 'healthmonitors', query, operation, signal };
+}
+
+const single = z.object({ healthmonitor: healthMonitorSchema }).transform((body) => body.healthmonitor);
+
+/** One page of health monitors. */
+export async function list(
+  session: OpenStackSession,
+  filters: HealthMonitorFilters = {},
+  signal?: AbortSignal,
+): Promise<Page<HealthMonitorRecord>> {
+  return listPage(session, listRequest(filters, signal), healthMonitorSchema);
+}
+
+/** Every health monitor matching `filters` (follows pages). */
+export async function listAll(
+  session: OpenStackSession,
+  filters: HealthMonitorFilters = {},
+  signal?: AbortSignal,
+): Promise<HealthMonitorRecord[]> {
+  return listAllPages(session, listRequest(filters, signal), healthMonitorSchema);
+}
+
+/** GET one health monitor. Throws NotFoundError when absent. */
+export async function get(
+  session: OpenStackSession,
+  id: string,
+  signal?: AbortSignal,
+): Promise<HealthMonitorRecord> {
+  const call = { service: 'load-balancer', method: 'GET', path: hmPath(id) } as const;
+  return send(session, { ...call, operation: 'octavia.healthmonitor.get', signal }, single);
+}
+
+/** POST a health monitor on a pool. Throws ConflictError while the LB is busy (or the pool has one). */
+export async function create(
+  session: OpenStackSession,
+  spec: HealthMonitorSpec,
+  signal?: AbortSignal,
+): Promise<HealthMonitorRecord> {
+  const call = {
+    service: 'load-balancer',
+    method: 'POST',
+    path: hmPath(),
+    body: buildCreateBody(spec),
+  } as const;
+  return send(session, { ...call, operation: 'octavia.healthmonitor.create', signal }, single);
+}
+
+/** PUT changes to a health monitor. Throws ConflictError while the LB is busy. */
+export async function update(
+  session: OpenStackSession,
+  id: string,
+  changes: HealthMonitorChanges,
+  signal?: AbortSignal,
+): Promise<HealthMonitorRecord> {
+  const call = {
+    service: 'load-balancer',
+    method: 'PUT',
+    path: hmPath(id),
+    body: buildUpdateBody(changes),
+  } as const;
+  return send(session, { ...call, operation: 'octavia.healthmonitor.update', signal }, single);
+}
+
+/** DELETE a health monitor. Throws NotFoundError when gone, ConflictError while busy. */
+async function remove(session: OpenStackSession, id: string, signal?: AbortSignal): Promise<void> {
+  const call = { service: 'load-balancer', method: 'DELETE', path: hmPath(id) } as const;
+  await sendNoContent(session, { ...call, operation: 'octavia.healthmonitor.delete', signal });
+}
+export { remove as delete };
