@@ -1,0 +1,143 @@
+/**
+ * Resource-specific defaulting and validation (what the real server's strategies and
+ * allocators do for our resources):
+ * - Services: defaults (type, sessionAffinity, ipFamilies, port protocol/targetPort), cluster
+ *   IP allocation from the service CIDR (`""`/unset allocates, `None` is headless, an explicit
+ *   IP must be in range and free, else 422), `clusterIPs` mirrored, immutable clusterIP,
+ *   node ports for NodePort/LoadBalancer, release on removal, `status.loadBalancer` default.
+ * - Namespaces: `spec.finalizers: [kubernetes]`, `status.phase: Active`.
+ */
+import { AllocationError, formatIPv4, parseIPv4, type RangeAllocator } from './clusterip.js';
+import { isRecord, type JsonMap, type KubeObject } from './object.js';
+import type { Admission } from './registry.js';
+import type { ResourceDef } from './resources.js';
+import { StatusError, invalid } from './status.js';
+import { assignPorts, servicePorts } from './ports.js';
+
+/** The allocators a Service admission uses. */
+export interface ServiceAllocators {
+  readonly clusterIps: RangeAllocator;
+  readonly nodePorts: RangeAllocator;
+}
+
+const TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
+
+function specOf(def: ResourceDef, obj: KubeObject): JsonMap {
+  if (obj.spec === undefined) obj.spec = {};
+  if (!isRecord(obj.spec)) {
+    throw invalid(def, obj.metadata.name ?? '', { field: 'spec', detail: 'Invalid value: spec must be an object' });
+  }
+  return obj.spec;
+}
+
+function applyDefaults(def: ResourceDef, spec: JsonMap, name: string): void {
+  spec.type ??= 'ClusterIP';
+  if (typeof spec.type !== 'string' || !TYPES.includes(spec.type)) {
+    const detail = `Unsupported value: ${JSON.stringify(spec.type)}: supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"`;
+    throw invalid(def, name, { field: 'spec.type', detail, type: 'FieldValueNotSupported' });
+  }
+  spec.sessionAffinity ??= 'None';
+  if (spec.type === 'ExternalName') return;
+  spec.ipFamilies ??= ['IPv4'];
+  spec.ipFamilyPolicy ??= 'SingleStack';
+  spec.internalTrafficPolicy ??= 'Cluster';
+  if (spec.type !== 'ClusterIP') spec.externalTrafficPolicy ??= 'Cluster';
+  if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+}
+
+function allocateClusterIp(def: ResourceDef, spec: JsonMap, name: string, allocator: RangeAllocator): void {
+  const ips = Array.isArray(spec.clusterIPs) ? spec.clusterIPs : [];
+  const requested: unknown = spec.clusterIP ?? ips[0] ?? '';
+  if (spec.type === 'ExternalName') return;
+  if (requested === 'None') {
+    spec.clusterIP = 'None';
+    spec.clusterIPs = ['None'];
+    return;
+  }
+  if (requested === '') {
+    const ip = formatIPv4(allocateNext(allocator));
+    spec.clusterIP = ip;
+    spec.clusterIPs = [ip];
+    return;
+  }
+  const value = typeof requested === 'string' ? parseIPv4(requested) : undefined;
+  const shown = JSON.stringify(requested);
+  if (value === undefined) {
+    const detail = `Invalid value: ${shown}: must be empty, 'None', or a valid IP address`;
+    throw invalid(def, name, { field: 'spec.clusterIPs[0]', detail });
+  }
+  try {
+    allocator.allocate(value);
+  } catch (error) {
+    if (!(error instanceof AllocationError)) throw error;
+    const detail = `Invalid value: []string{${shown}}: failed to allocated ip:${String(requested)} with error:${error.message}`;
+    throw invalid(def, name, { field: 'spec.clusterIPs', detail });
+  }
+  spec.clusterIP = requested;
+  spec.clusterIPs = [requested];
+}
+
+function allocateNext(allocator: RangeAllocator): number {
+  try {
+    return allocator.allocateNext();
+  } catch (error) {
+    const message = 'Internal error occurred: failed to allocate a serviceIP: range is full';
+    throw new StatusError(500, 'InternalError', message, undefined, { cause: error });
+  }
+}
+
+function releaseService(obj: KubeObject, allocators: ServiceAllocators): void {
+  const spec = isRecord(obj.spec) ? obj.spec : {};
+  const ip = typeof spec.clusterIP === 'string' ? parseIPv4(spec.clusterIP) : undefined;
+  if (ip !== undefined) allocators.clusterIps.release(ip);
+  for (const port of servicePorts(spec)) {
+    if (typeof port.nodePort === 'number') allocators.nodePorts.release(port.nodePort);
+  }
+}
+
+/** Admission for core/v1 services using `allocators`. */
+export function serviceAdmission(def: ResourceDef, allocators: ServiceAllocators): Admission {
+  return {
+    create(obj) {
+      const name = obj.metadata.name ?? '';
+      const spec = specOf(def, obj);
+      applyDefaults(def, spec, name);
+      allocateClusterIp(def, spec, name, allocators.clusterIps);
+      try {
+        assignPorts(def, { spec, name, previous: [], allocator: allocators.nodePorts });
+      } catch (error) {
+        releaseService(obj, allocators);
+        throw error;
+      }
+      obj.status = { loadBalancer: {} };
+    },
+    update(current, next) {
+      const name = next.metadata.name ?? '';
+      const spec = specOf(def, next);
+      const old = isRecord(current.spec) ? current.spec : {};
+      if (spec.clusterIP === undefined || spec.clusterIP === '') {
+        if (old.clusterIP !== undefined) spec.clusterIP = old.clusterIP;
+        if (old.clusterIPs !== undefined) spec.clusterIPs = old.clusterIPs;
+      }
+      if (spec.clusterIP !== old.clusterIP) {
+        const detail = `Invalid value: []string{${JSON.stringify(spec.clusterIP)}}: may not change once set`;
+        throw invalid(def, name, { field: 'spec.clusterIPs[0]', detail });
+      }
+      applyDefaults(def, spec, name);
+      assignPorts(def, { spec, name, previous: servicePorts(old), allocator: allocators.nodePorts });
+    },
+    removed(obj) {
+      releaseService(obj, allocators);
+    },
+  };
+}
+
+/** Admission for core/v1 namespaces. */
+export function namespaceAdmission(): Admission {
+  return {
+    create(obj) {
+      obj.spec = { finalizers: ['kubernetes'] };
+      obj.status = { phase: 'Active' };
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The resource table: adding a resource to the simulated API server is one row here.
+ * Flags mirror the real registry strategies (status subresource, generation tracking,
+ * unconditional update, create-on-update).
+ */
+
+/** One served resource. */
+export interface ResourceDef {
+  /** API group, '' for core. */
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  /** Has `/status`: main-resource writes keep status, `/status` writes change only status. */
+  readonly statusSubresource: boolean;
+  /** `metadata.generation` starts at 1 and is bumped when anything but metadata/status changes. */
+  readonly tracksGeneration: boolean;
+  /** PUT without `metadata.resourceVersion` is allowed (false for custom resources). */
+  readonly unconditionalUpdate: boolean;
+  /** PUT of a missing object creates it. */
+  readonly createOnUpdate: boolean;
+  /** Served by a CRD: list items keep `apiVersion`/`kind`. */
+  readonly custom: boolean;
+  /** Field selector labels beyond metadata.name/metadata.namespace. */
+  readonly fieldLabels: readonly string[];
+  readonly shortNames: readonly string[];
+  /** Name rule: DNS-1123 subdomain (most), DNS-1123 label (namespaces), DNS-1035 label (services). */
+  readonly nameFormat: 'subdomain' | 'label1123' | 'label1035';
+}
+
+type Row = Pick<ResourceDef, 'group' | 'version' | 'plural' | 'kind'> & Partial<ResourceDef>;
+
+function row(r: Row): ResourceDef {
+  return {
+    singular: r.kind.toLowerCase(),
+    namespaced: true,
+    statusSubresource: false,
+    tracksGeneration: false,
+    unconditionalUpdate: true,
+    createOnUpdate: false,
+    custom: false,
+    fieldLabels: [],
+    shortNames: [],
+    nameFormat: 'subdomain',
+    ...r,
+  };
+}
+
+const EVENT_FIELDS = [
+  'involvedObject.kind',
+  'involvedObject.namespace',
+  'involvedObject.name',
+  'involvedObject.uid',
+  'involvedObject.apiVersion',
+  'involvedObject.resourceVersion',
+  'involvedObject.fieldPath',
+  'reason',
+  'type',
+  'source',
+];
+
+/** The resources served by default. */
+export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
+  row({ group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false, nameFormat: 'label1123', statusSubresource: true }),
+  row({
+    group: '',
+    version: 'v1',
+    plural: 'services',
+    kind: 'Service',
+    statusSubresource: true,
+    nameFormat: 'label1035',
+    shortNames: ['svc'],
+  }),
+  row({ group: '', version: 'v1', plural: 'endpoints', kind: 'Endpoints', singular: 'endpoints' }),
+  row({ group: '', version: 'v1', plural: 'events', kind: 'Event', fieldLabels: EVENT_FIELDS }),
+  row({ group: 'events.k8s.io', version: 'v1', plural: 'events', kind: 'Event' }),
+  row({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease' }),
+  row({
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    plural: 'endpointslices',
+    kind: 'EndpointSlice',
+    tracksGeneration: true,
+  }),
+  row({
+    group: 'openstack.org',
+    version: 'v1',
+    plural: 'kuryrloadbalancers',
+    kind: 'KuryrLoadBalancer',
+    statusSubresource: true,
+    tracksGeneration: true,
+    unconditionalUpdate: false,
+    custom: true,
+    shortNames: ['klb'],
+  }),
+];
+
+/** `v1` or `group/version`. */
+export function apiVersionOf(def: ResourceDef): string {
+  return def.group === '' ? def.version : `${def.group}/${def.version}`;
+}
+
+/** Unique key of a resource: `group/version/plural`. */
+export function resourceKey(def: ResourceDef): string {
+  return `${def.group}/${def.version}/${def.plural}`;
+}
