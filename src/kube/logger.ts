@@ -1,7 +1,2 @@
-/** The minimal structured logger the kube edge needs (pino satisfies it). */
-export interface Logger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
+/** The structured logger the kube edge writes to: the engine's seam (pino satisfies it). */
+export type { EngineLogger as Logger } from '../engine/observability.js';
