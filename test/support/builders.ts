@@ -5,19 +5,13 @@
  */
 import type {
   V1Endpoint,
-  V1EndpointPort,
+  DiscoveryV1EndpointPort,
   V1EndpointSlice,
   V1Service,
   V1ServicePort,
 } from '@kubernetes/client-node';
 import type { TranslateInput } from '../../src/core/translate.js';
-import type {
-  CapabilityProfile,
-  NetworkContext,
-  Protocol,
-  SubnetInfo,
-  TranslateConfig,
-} from '../../src/core/model.js';
+import type { CapabilityProfile, NetworkContext, SubnetInfo, TranslateConfig } from '../../src/core/model.js';
 import { NEWEST_SUPPORTED_API } from '../../src/core/capabilities.js';
 
 export const SERVICE_SUBNET: SubnetInfo = {
@@ -95,14 +89,14 @@ export function aProfile(overrides: Partial<CapabilityProfile> = {}): Capability
 /** A Service port: TCP, unnamed, targetPort = port unless given. */
 export function aServicePort(
   port: number,
-  opts: { name?: string; protocol?: Protocol | string; targetPort?: number | string } = {},
+  opts: { name?: string; protocol?: string; targetPort?: number | string } = {},
 ): V1ServicePort {
   return {
     port,
     protocol: opts.protocol ?? 'TCP',
     targetPort: opts.targetPort ?? port,
     ...(opts.name === undefined ? {} : { name: opts.name }),
-  } as V1ServicePort;
+  };
 }
 
 export interface ServiceSpecOptions {
@@ -166,8 +160,8 @@ export function anEndpoint(
 /** A slice port (TCP unless given). */
 export function aSlicePort(
   port: number,
-  opts: { name?: string; protocol?: Protocol | string } = {},
-): V1EndpointPort {
+  opts: { name?: string; protocol?: string } = {},
+): DiscoveryV1EndpointPort {
   return { port, protocol: opts.protocol ?? 'TCP', ...(opts.name === undefined ? {} : { name: opts.name }) };
 }
 
@@ -176,7 +170,7 @@ export interface SliceOptions {
   namespace?: string;
   name?: string;
   addressType?: string;
-  ports?: V1EndpointPort[];
+  ports?: DiscoveryV1EndpointPort[];
   endpoints?: V1Endpoint[];
 }
 

@@ -23,11 +23,13 @@ describe('API versions', () => {
     ['2.27', { major: 2, minor: 27 }],
     ['v2.5', { major: 2, minor: 5 }],
     [' 2.0 ', { major: 2, minor: 0 }],
-  ])('parses %j', (text, version) => expect(parseApiVersion(text)).toEqual(version));
+  ])('parses %j', (text, version) => {
+    expect(parseApiVersion(text)).toEqual(version);
+  });
 
-  it.each(['2', '2.x', '2.05', 'v', '', '2.1.1', '-2.1'])('rejects %j', (text) =>
-    expect(parseApiVersion(text)).toBeNull(),
-  );
+  it.each(['2', '2.x', '2.05', 'v', '', '2.1.1', '-2.1'])('rejects %j', (text) => {
+    expect(parseApiVersion(text)).toBeNull();
+  });
 
   it('formats and compares', () => {
     expect(formatApiVersion(NEWEST_SUPPORTED_API)).toBe('2.27');
@@ -51,9 +53,9 @@ describe('capability predicates', () => {
     ['UDP on Octavia', 0, 'UDP', true],
     ['SCTP before 2.23', 22, 'SCTP', false],
     ['SCTP from 2.23', 23, 'SCTP', true],
-  ])('%s', (_case, minor, protocol, expected) =>
-    expect(supportsProtocol(at(minor), protocol)).toBe(expected),
-  );
+  ])('%s', (_case, minor, protocol, expected) => {
+    expect(supportsProtocol(at(minor), protocol)).toBe(expected);
+  });
 
   it('gates features by version', () => {
     expect([supportsAllowedCidrs(at(11)), supportsAllowedCidrs(at(12))]).toEqual([false, true]);

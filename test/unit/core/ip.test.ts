@@ -49,7 +49,9 @@ describe('parseCidr', () => {
     '::/129',
     'x/8',
     '10.0.0.0/',
-  ])('rejects %j', (text) => expect(parseCidr(text)).toBeNull());
+  ])('rejects %j', (text) => {
+    expect(parseCidr(text)).toBeNull();
+  });
 });
 
 describe('cidrContains', () => {

@@ -164,7 +164,8 @@ describe('translate: members from EndpointSlices', () => {
   });
 
   it('uses only the first address of an endpoint (as kube-proxy does)', () => {
-    const endpoint = { ...anEndpoint('10.1.0.1', { pod: 'p' }), addresses: ['10.1.0.1', '10.1.0.2'] };
+    const endpoint = anEndpoint('10.1.0.1', { pod: 'p' });
+    endpoint.addresses = ['10.1.0.1', '10.1.0.2'];
     expect(membersOf([anEndpointSlice({ endpoints: [endpoint] })]).pools['default/web:TCP:80']).toHaveLength(
       1,
     );
@@ -192,7 +193,8 @@ describe('translate: members from EndpointSlices', () => {
   });
 
   it('ignores a slice port without a number', () => {
-    const slice = { ...anEndpointSlice({ endpoints: [anEndpoint('10.1.0.1')] }), ports: [{ name: '' }] };
+    const slice = anEndpointSlice({ endpoints: [anEndpoint('10.1.0.1')] });
+    slice.ports = [{ name: '' }];
     expect(membersOf([slice]).pools['default/web:TCP:80']).toEqual([]);
   });
 });

@@ -152,7 +152,7 @@ describe('translate: pool options', () => {
       capabilities: aProfile({ provider }),
     });
     expect(loadBalancer.listeners[0]?.pool.sessionPersistence).toEqual(persistence);
-    expect(warnings).toEqual(warns.map((w) => expect.stringMatching(w)));
+    expect(warnings).toEqual(warns.map((w) => expect.stringMatching(w) as unknown));
   });
 
   it('sessionAffinity None gives no persistence', () => {
@@ -171,8 +171,11 @@ describe('translate: loadBalancerSourceRanges → allowed_cidrs', () => {
   };
 
   it('normalises, de-duplicates and sorts ranges, on every listener', () => {
-    const service = { ...ranged(['192.168.1.7/24', ' 10.0.0.0/8', '192.168.1.0/24', '10.0.0.0/16']) };
-    service.spec = { ...service.spec, ports: [aServicePort(80), aServicePort(443, { name: 's' })] };
+    const service = aService({
+      type: 'LoadBalancer',
+      loadBalancerSourceRanges: ['192.168.1.7/24', ' 10.0.0.0/8', '192.168.1.0/24', '10.0.0.0/16'],
+      ports: [aServicePort(80), aServicePort(443, { name: 's' })],
+    });
     const want = ['10.0.0.0/8', '10.0.0.0/16', '192.168.1.0/24'];
     expect(cidrsOf({ service })).toEqual({ cidrs: [want, want], warnings: [] });
   });

@@ -144,9 +144,11 @@ describe('translate: skip reasons', () => {
 });
 
 describe('translate: invalid Services', () => {
-  const withMeta = (meta: Record<string, unknown>) => {
+  const withMeta = (meta: { name?: string | undefined; namespace?: string; uid?: string | undefined }) => {
     const service = aService();
-    return { ...service, metadata: { ...service.metadata, ...meta } };
+    service.metadata = { name: 'web', namespace: 'default', uid: DEFAULT_UID };
+    Object.assign(service.metadata, meta);
+    return service;
   };
   const rows: { case: string; input: Parameters<typeof aTranslateInput>[0]; says: RegExp }[] = [
     { case: 'no name', input: { service: withMeta({ name: undefined }) }, says: /no metadata\.name/ },
