@@ -27,10 +27,7 @@ export interface WorkQueueOptions<K extends QueueKey> {
 /** Keys may be any non-nullish value compared by identity (`Map` semantics); usually strings. */
 export type QueueKey = string | number | bigint | boolean | symbol | object;
 
-interface Waiter<K> {
-  settled: boolean;
-  readonly settle: (value: K | Shutdown) => void;
-}
+type Waiter<K> = (value: K | Shutdown) => void;
 
 /** See the file comment for the contract. Constructing it schedules nothing. */
 export class WorkQueue<K extends QueueKey> {
@@ -38,7 +35,8 @@ export class WorkQueue<K extends QueueKey> {
   /** Keys that need processing: exactly the queued ones plus in-flight ones added again. */
   private readonly dirty = new Set<K>();
   private readonly processing = new Set<K>();
-  private readonly waiters = new Fifo<Waiter<K>>();
+  /** Idle consumers in call order (a Set keeps insertion order and drops aborted ones in O(1)). */
+  private readonly waiters = new Set<Waiter<K>>();
   private readonly drainWaiters: (() => void)[] = [];
   private readonly delayed: DelayedAdds<K>;
   private readonly limiter: RateLimiter<K>;
@@ -96,23 +94,19 @@ export class WorkQueue<K extends QueueKey> {
   get(signal?: AbortSignal): Promise<K | Shutdown> {
     if (signal?.aborted === true) return Promise.resolve(SHUTDOWN);
     const key = this.take();
-    if (key !== undefined) return Promise.resolve(key.value);
+    if (key !== undefined) return Promise.resolve(key);
     if (this.shuttingDown) return Promise.resolve(SHUTDOWN);
     return new Promise((resolve) => {
-      const waiter: Waiter<K> = {
-        settled: false,
-        settle: (value) => {
-          if (waiter.settled) return;
-          waiter.settled = true;
-          signal?.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-      };
       const onAbort = (): void => {
-        waiter.settle(SHUTDOWN);
+        this.waiters.delete(waiter);
+        resolve(SHUTDOWN);
+      };
+      const waiter: Waiter<K> = (value) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(value);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
+      this.waiters.add(waiter);
     });
   }
 
@@ -151,7 +145,9 @@ export class WorkQueue<K extends QueueKey> {
     this.shuttingDown = true;
     this.delayed.clear();
     // Waiters only exist while the queue is empty, so each of them is told to stop.
-    for (let w = this.waiters.shift(); w !== undefined; w = this.waiters.shift()) w.settle(SHUTDOWN);
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const waiter of waiters) waiter(SHUTDOWN);
   }
 
   /** `shutDown`, then resolves once no key is in flight (queued keys are not waited for). */
@@ -161,22 +157,20 @@ export class WorkQueue<K extends QueueKey> {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
-  private take(): { value: K } | undefined {
-    const value = this.queue.shift();
-    if (value === undefined) return undefined;
-    this.dirty.delete(value);
-    this.processing.add(value);
-    return { value };
+  private take(): K | undefined {
+    const key = this.queue.shift();
+    if (key === undefined) return undefined;
+    this.dirty.delete(key);
+    this.processing.add(key);
+    return key;
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0) {
-      const waiter = this.waiters.shift();
-      if (waiter === undefined) return;
-      // Waiters whose signal aborted stay in the list; skip them so no key is handed to nobody.
-      if (waiter.settled) continue;
+    for (const waiter of this.waiters) {
       const key = this.take();
-      if (key !== undefined) waiter.settle(key.value);
+      if (key === undefined) return;
+      this.waiters.delete(waiter);
+      waiter(key);
     }
   }
 
