@@ -51,6 +51,19 @@ export class OpenStackError extends Error {
   }
 }
 
+/** The init fields of `err`, to re-raise it as another class (with `err` as cause). */
+export function initOf(err: OpenStackError): OpenStackErrorInit {
+  return {
+    service: err.service,
+    operation: err.operation,
+    status: err.status,
+    requestId: err.requestId,
+    faultString: err.faultString,
+    faultType: err.faultType,
+    cause: err,
+  };
+}
+
 /** 404: the resource (or the URL) does not exist. Terminal for this request. */
 export class NotFoundError extends OpenStackError {
   override name = 'NotFoundError';

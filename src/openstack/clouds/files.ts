@@ -75,7 +75,11 @@ function parseFile(file: string, text: string): LoadedFile {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue ? issue.path.map(String).join('.') : null;
-    throw new CloudConfigError({ source: file, key, problem: issue?.message ?? 'is malformed' });
+    throw new CloudConfigError({
+      source: file,
+      key,
+      problem: `is invalid: ${issue?.message ?? 'malformed'}`,
+    });
   }
   return { file, clouds: parsed.data.clouds };
 }

@@ -4,7 +4,7 @@
  * shortly before expiry, shares one in-flight authentication among concurrent callers,
  * and on a 401 re-authenticates and retries the call exactly once.
  */
-import { UnauthorizedError } from '../errors.js';
+import { initOf, NotFoundError, UnauthorizedError } from '../errors.js';
 import type { OpenStackHttp } from '../http.js';
 import type { OpenStackRequest, OpenStackResponse, OpenStackSession, ServiceType } from '../session.js';
 import { findEndpoint, type EndpointInterface } from './catalog.js';
@@ -113,15 +113,22 @@ export class KeystoneSession implements OpenStackSession {
   }
 
   async #issue(now: () => number): Promise<IssuedToken> {
-    const res = await this.#opts.http.send<unknown>({
-      service: 'identity',
-      operation: 'token.issue',
-      method: 'POST',
-      endpoint: identityV3Root(this.#opts.authUrl),
-      path: '/auth/tokens',
-      body: authRequestBody(this.#opts.credentials),
-      timeoutMs: this.#opts.authTimeoutMs,
-    });
+    const res = await this.#opts.http
+      .send<unknown>({
+        service: 'identity',
+        operation: 'token.issue',
+        method: 'POST',
+        endpoint: identityV3Root(this.#opts.authUrl),
+        path: '/auth/tokens',
+        body: authRequestBody(this.#opts.credentials),
+        timeoutMs: this.#opts.authTimeoutMs,
+      })
+      .catch((err: unknown) => {
+        // Keystone answers 404 for a deleted application credential (or unknown user id):
+        // for callers that is a credentials failure, not a missing resource.
+        if (err instanceof NotFoundError) throw new UnauthorizedError(initOf(err));
+        throw err;
+      });
     return parseTokenResponse(res, now());
   }
 }
