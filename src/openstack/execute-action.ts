@@ -1,0 +1,156 @@
+/**
+ * One core Action → one OpenStack call (createFloatingIp: the POST plus the tags PUT this
+ * Neutron needs, see src/openstack/neutron/floatingips.ts). No ordering or busy logic here:
+ * that is src/openstack/execute.ts.
+ */
+import { type Action, isOctaviaWrite, type PortRef } from '../core/actions.js';
+import { NotFoundError } from './errors.js';
+import * as floatingips from './neutron/floatingips.js';
+import * as listeners from './octavia/listeners.js';
+import * as loadbalancers from './octavia/loadbalancers.js';
+import * as members from './octavia/members.js';
+import * as pools from './octavia/pools.js';
+import type { OpenStackSession } from './session.js';
+
+/** The load balancer a createLoadBalancer action made: its id and VIP port (from the POST response). */
+export interface CreatedLoadBalancer {
+  readonly id: string;
+  readonly vipPortId: string | null;
+}
+
+/** What one action needs besides itself. */
+export interface ActionContext {
+  readonly session: OpenStackSession;
+  /** The load balancer created earlier in this run, for PortRef `createdLoadBalancer`. */
+  readonly created: CreatedLoadBalancer | null;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The port id a PortRef names now, or null when it names a VIP port not known yet. Pure. */
+export function resolvePort(port: PortRef, created: CreatedLoadBalancer | null): string | null {
+  return port.kind === 'port' ? port.portId : (created?.vipPortId ?? null);
+}
+
+/** The Octavia load balancer an action writes to (`new:<name>` for a create); null for Neutron actions. Pure. */
+export function octaviaTarget(action: Action): string | null {
+  switch (action.kind) {
+    case 'createLoadBalancer':
+      return `new:${action.loadBalancer.name}`;
+    case 'createFloatingIp':
+    case 'associateFloatingIp':
+    case 'disassociateFloatingIp':
+    case 'deleteFloatingIp':
+      return null;
+    default:
+      return action.loadBalancerId;
+  }
+}
+
+/** A delete whose object is already gone has reached its goal. */
+async function deleting(call: Promise<void>): Promise<void> {
+  try {
+    await call;
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+}
+
+/** The Neutron floating IP actions. */
+export type FloatingIpAction = Extract<Action, { kind: `${string}FloatingIp` }>;
+type OctaviaAction = Exclude<Action, { kind: 'createLoadBalancer' } | FloatingIpAction>;
+
+/** True for the Neutron floating IP actions (everything else writes to Octavia). Pure. */
+export function isFloatingIpAction(action: Action): action is FloatingIpAction {
+  return !isOctaviaWrite(action);
+}
+
+async function runOctavia(action: OctaviaAction, ctx: ActionContext): Promise<void> {
+  const { session, signal } = ctx;
+  switch (action.kind) {
+    case 'deleteLoadBalancer':
+      return deleting(
+        loadbalancers.delete(session, action.loadBalancerId, {
+          cascade: true,
+          ...(signal ? { signal } : {}),
+        }),
+      );
+    case 'createListener':
+      await listeners.create(
+        session,
+        listeners.buildCreateBody(action.loadBalancerId, action.listener),
+        signal,
+      );
+      return;
+    case 'updateListener':
+      await listeners.update(session, action.listenerId, action.changes, signal);
+      return;
+    case 'deleteListener':
+      return deleting(listeners.delete(session, action.listenerId, signal));
+    case 'createPool':
+      await pools.create(session, pools.buildCreateBody(action.listenerId, action.pool), signal);
+      return;
+    case 'updatePool':
+      await pools.update(session, action.poolId, action.changes, signal);
+      return;
+    case 'deletePool':
+      return deleting(pools.delete(session, action.poolId, signal));
+    case 'replaceMembers':
+      return members.replaceAll(session, action.poolId, action.members, signal);
+  }
+}
+
+async function runNeutron(
+  action: FloatingIpAction,
+  ctx: ActionContext,
+  portId: string | null,
+): Promise<void> {
+  const { session, signal } = ctx;
+  switch (action.kind) {
+    case 'createFloatingIp': {
+      const spec = { networkId: action.networkId, description: action.description, tags: action.tags };
+      const withSubnet = action.subnetId === undefined ? spec : { ...spec, subnetId: action.subnetId };
+      await floatingips.createTagged(
+        session,
+        portId === null ? withSubnet : { ...withSubnet, portId },
+        signal,
+      );
+      return;
+    }
+    case 'associateFloatingIp':
+      if (portId !== null) await floatingips.associate(session, action.floatingIpId, portId, signal);
+      return;
+    case 'disassociateFloatingIp':
+      await floatingips.disassociate(session, action.floatingIpId, signal);
+      return;
+    case 'deleteFloatingIp':
+      return deleting(floatingips.delete(session, action.floatingIpId, signal));
+  }
+}
+
+/** The PortRef of a floating IP action, if it has one. Pure. */
+export function portOf(action: Action): PortRef | null {
+  return action.kind === 'createFloatingIp' || action.kind === 'associateFloatingIp' ? action.port : null;
+}
+
+/**
+ * Runs one action. Resolves with the created load balancer for createLoadBalancer, else null.
+ * A delete of something already gone counts as done; every other error propagates typed.
+ * The caller checks `resolvePort` first: a floating IP action whose port is unknown is not run.
+ */
+export async function runAction(action: Action, ctx: ActionContext): Promise<CreatedLoadBalancer | null> {
+  if (action.kind === 'createLoadBalancer') {
+    const lb = await loadbalancers.create(
+      ctx.session,
+      loadbalancers.buildCreateBody(action.loadBalancer),
+      ctx.signal,
+    );
+    return { id: lb.id, vipPortId: lb.vipPortId };
+  }
+  if (isFloatingIpAction(action)) {
+    const ref = portOf(action);
+    await runNeutron(action, ctx, ref === null ? null : resolvePort(ref, ctx.created));
+    return null;
+  }
+  await runOctavia(action, ctx);
+  return null;
+}

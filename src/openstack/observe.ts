@@ -1,0 +1,133 @@
+/**
+ * Reads everything OpenStack holds for one Service, as the core's `Observed`, in as few
+ * calls as the APIs allow (independent calls run concurrently):
+ *   LBs by ownership tags + LBs by name (catches objects not provably ours: the planner
+ *   decides), then per LB: listeners (`?loadbalancer_id=`), pools (`?loadbalancer_id=`),
+ *   members of each non-empty pool, floating IPs on its VIP port; and floating IPs by
+ *   ownership tags + by description marker, and the user's floating IP by address.
+ * The status tree is not used: it lacks tags, CIDRs, timeouts and member subnets, so the
+ * per-resource lists are needed anyway. Only reads; throws the session's typed errors, or
+ * UnexpectedResponseError for a status/protocol the model does not know.
+ */
+import type { Observed, ObservedFloatingIp, ObservedLoadBalancer, ServiceRef } from '../core/model.js';
+import { loadBalancerDescription } from '../core/naming.js';
+import { clusterTag, isOwnedForService, OWNER_TAG, ownershipTags, serviceTag } from '../core/ownership.js';
+import { NotFoundError } from './errors.js';
+import * as floatingips from './neutron/floatingips.js';
+import type { FloatingIpRecord } from './neutron/floatingips.js';
+import * as loadbalancers from './octavia/loadbalancers.js';
+import type { LoadBalancerRecord } from './octavia/loadbalancers.js';
+import { observeTree } from './observe-tree.js';
+import type { OpenStackSession } from './session.js';
+
+/** What to observe. */
+export interface ObserveServiceInput {
+  readonly session: OpenStackSession;
+  readonly clusterId: string;
+  readonly service: ServiceRef;
+  /** The deterministic load balancer name (src/core/naming.ts `loadBalancerName`). */
+  readonly loadBalancerName: string;
+  /** `spec.loadBalancerIP` when it names a user's floating IP; looked up by address. */
+  readonly userFloatingIpAddress?: string;
+  readonly hints?: {
+    /** A load balancer id recorded earlier: fetched only if the lists missed it, kept only if ours. */
+    readonly loadBalancerId?: string;
+  };
+  readonly signal?: AbortSignal;
+}
+
+/** The tags every object of this Service carries whatever its incarnation (uid excluded). */
+export function serviceTags(clusterId: string, service: ServiceRef): string[] {
+  return [OWNER_TAG, clusterTag(clusterId), serviceTag(service)];
+}
+
+function uniqueById<T extends { readonly id: string }>(items: readonly T[]): T[] {
+  return [...new Map(items.map((item) => [item.id, item])).values()].sort((a, b) =>
+    a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
+}
+
+async function hintedLoadBalancer(
+  input: ObserveServiceInput,
+  found: readonly LoadBalancerRecord[],
+): Promise<LoadBalancerRecord[]> {
+  const id = input.hints?.loadBalancerId;
+  if (id === undefined || found.some((lb) => lb.id === id)) return [];
+  try {
+    const lb = await loadbalancers.get(input.session, id, input.signal);
+    const ours =
+      isOwnedForService(lb.tags, input.clusterId, input.service) || lb.name === input.loadBalancerName;
+    return ours && lb.provisioningStatus !== 'DELETED' ? [lb] : [];
+  } catch (error) {
+    if (error instanceof NotFoundError) return [];
+    throw error;
+  }
+}
+
+async function findLoadBalancers(input: ObserveServiceInput): Promise<LoadBalancerRecord[]> {
+  const { session, signal } = input;
+  const [byTags, byName] = await Promise.all([
+    loadbalancers.listAll(session, { tags: serviceTags(input.clusterId, input.service) }, signal),
+    loadbalancers.listAll(session, { name: input.loadBalancerName }, signal),
+  ]);
+  const found = [...byTags, ...byName];
+  return uniqueById([...found, ...(await hintedLoadBalancer(input, found))]);
+}
+
+/**
+ * A floating IP created with our description marker whose tagging did not complete (a crash
+ * between the POST and the tags PUT) is ours: it is reported with the ownership tags it should
+ * carry, so the plan keeps or releases it instead of leaking it as a user's.
+ */
+export function adoptUntagged(fip: FloatingIpRecord, tags: readonly string[]): FloatingIpRecord {
+  return fip.tags.length === 0 ? { ...fip, tags: [...tags] } : fip;
+}
+
+/** The model's view of a floating IP record (drops Neutron-only fields). */
+export function toObservedFloatingIp(fip: FloatingIpRecord): ObservedFloatingIp {
+  const { id, address, networkId, portId, tags, description } = fip;
+  return { id, address, networkId, portId, tags, description };
+}
+
+async function findFloatingIps(
+  input: ObserveServiceInput,
+  vipPortIds: readonly string[],
+): Promise<FloatingIpRecord[]> {
+  const { session, signal } = input;
+  const description = loadBalancerDescription(input.service);
+  const [byTags, byDescription, ...byPort] = await Promise.all([
+    floatingips.listAll(session, { tags: serviceTags(input.clusterId, input.service) }, signal),
+    floatingips.listAll(session, { description }, signal),
+    ...vipPortIds.map((portId) => floatingips.listAll(session, { portId }, signal)),
+  ]);
+  const adopted = byDescription.map((fip) =>
+    adoptUntagged(fip, ownershipTags(input.clusterId, input.service)),
+  );
+  return uniqueById([...byTags, ...adopted, ...byPort.flat()]);
+}
+
+async function findUserFloatingIp(
+  input: ObserveServiceInput,
+): Promise<ObservedFloatingIp | null | undefined> {
+  if (input.userFloatingIpAddress === undefined) return undefined;
+  const fip = await floatingips.findByAddress(input.session, input.userFloatingIpAddress, input.signal);
+  return fip === null ? null : toObservedFloatingIp(fip);
+}
+
+/**
+ * Observes the Service's load balancers (with listeners, pools, members), the floating IPs
+ * we created for it or that point at one of its VIP ports, and the user's floating IP.
+ * Deterministic order (by id; listeners by protocol/port; members by address/port).
+ */
+export async function observeService(input: ObserveServiceInput): Promise<Observed> {
+  const [found, user] = await Promise.all([findLoadBalancers(input), findUserFloatingIp(input)]);
+  const vipPortIds = found.flatMap((lb) => (lb.vipPortId === null ? [] : [lb.vipPortId]));
+  const [loadBalancers, fips]: [ObservedLoadBalancer[], FloatingIpRecord[]] = await Promise.all([
+    Promise.all(found.map((lb) => observeTree(input.session, lb, input.signal))),
+    findFloatingIps(input, vipPortIds),
+  ]);
+  const floatingIps = fips.map(toObservedFloatingIp);
+  return user === undefined
+    ? { loadBalancers, floatingIps }
+    : { loadBalancers, floatingIps, userFloatingIp: user };
+}
