@@ -55,8 +55,7 @@ def ensure_service(conn, name, stype, url):
             conn.identity.update_endpoint(ep, url=url)
 
 
-def main():
-    conn = openstack.connect(cloud="testcloud-admin")
+def ensure_identity(conn):
     ident = conn.identity
     mk_project = ident.create_project
     service = find_or_create(ident.find_project, mk_project, "service",
@@ -76,6 +75,10 @@ def main():
     ensure_role(conn, admin_project, admin, roles["load-balancer_admin"])
     ensure_service(conn, "neutron", "network", os.environ["NEUTRON_URL"].rstrip("/"))
     ensure_service(conn, "octavia", "load-balancer", os.environ["OCTAVIA_URL"].rstrip("/"))
+
+
+def main():
+    ensure_identity(openstack.connect(cloud="testcloud-admin"))
 
 
 if __name__ == "__main__":

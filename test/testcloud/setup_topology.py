@@ -1,6 +1,7 @@
 """Idempotent Neutron topology and output files for the test cloud.
 
 Run by scripts/testcloud after the services are up (Debian /usr/bin/python3).
+First ensures the Keystone objects (setup_identity.ensure_identity).
 Find-or-create by name: external flat network `public`/`public-subnet`
 (admin-owned, router:external), and in project `k8s`: `pod-net`/`pod-subnet`,
 `service-net`/`service-subnet` and router `k8s-router` (gateway on `public`,
@@ -13,6 +14,8 @@ import os
 
 import openstack
 import yaml
+
+import setup_identity
 
 QUOTAS = dict(networks=500, subnets=500, ports=5000, routers=50,
               floating_ips=1000, security_groups=1000,
@@ -130,6 +133,7 @@ def write_outputs(out, t):
 
 def main():
     conn = openstack.connect(cloud="testcloud-admin")
+    setup_identity.ensure_identity(conn)
     write_outputs(os.environ["TC_DIR"], build(conn))
 
 
