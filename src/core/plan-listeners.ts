@@ -112,12 +112,22 @@ function orphanPools(input: ListenersInput, alreadyDeleted: ReadonlySet<string>)
     .map((pool) => ({ kind: 'deletePool', loadBalancerId: loadBalancer.id, poolId: pool.id }));
 }
 
-function deletesOfDoomed(input: ListenersInput, doomed: readonly ObservedListener[]): Action[] {
+function deletesOfDoomed(input: ListenersInput, match: ListenerMatch): Action[] {
   const loadBalancerId = input.loadBalancer.id;
-  return doomed.flatMap((listener): Action[] => {
+  const doomed = new Set(match.doomed);
+  // A pool still used by a listener that stays is not deleted with a doomed one.
+  const stillUsed = new Set(
+    input.loadBalancer.listeners
+      .filter((l) => !doomed.has(l))
+      .map((l) => poolOfListener(input.loadBalancer, l)?.id),
+  );
+  return match.doomed.flatMap((listener): Action[] => {
     const pool = poolOfListener(input.loadBalancer, listener);
     const poolDelete: Action[] =
-      pool !== null && input.isOwned(pool.tags) && pool.provisioningStatus !== 'PENDING_DELETE'
+      pool !== null &&
+      input.isOwned(pool.tags) &&
+      pool.provisioningStatus !== 'PENDING_DELETE' &&
+      !stillUsed.has(pool.id)
         ? [{ kind: 'deletePool', loadBalancerId, poolId: pool.id }]
         : [];
     return [...poolDelete, { kind: 'deleteListener', loadBalancerId, listenerId: listener.id }];
@@ -130,8 +140,9 @@ function deletesOfDoomed(input: ListenersInput, doomed: readonly ObservedListene
  */
 export function planListeners(input: ListenersInput): Action[] {
   const loadBalancerId = input.loadBalancer.id;
-  const { matched, occupied, doomed } = matchListeners(input);
-  const deletes = deletesOfDoomed(input, doomed);
+  const match = matchListeners(input);
+  const { matched, occupied } = match;
+  const deletes = deletesOfDoomed(input, match);
   const creates: Action[] = [];
   const updates: Action[] = [];
   const pools: PoolChanges[] = [];

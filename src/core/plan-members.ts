@@ -37,11 +37,14 @@ export function foreignBatchMember(member: ObservedMember): BatchMember {
 }
 
 function compareMembers(
-  a: { readonly address: string; readonly protocolPort: number },
-  b: { readonly address: string; readonly protocolPort: number },
+  a: { readonly address: string; readonly protocolPort: number; readonly id?: string },
+  b: { readonly address: string; readonly protocolPort: number; readonly id?: string },
 ): number {
   if (a.address !== b.address) return a.address < b.address ? -1 : 1;
-  return a.protocolPort - b.protocolPort;
+  if (a.protocolPort !== b.protocolPort) return a.protocolPort - b.protocolPort;
+  const idA = a.id ?? '';
+  const idB = b.id ?? '';
+  return idA < idB ? -1 : idA > idB ? 1 : 0;
 }
 
 function sameMultiset(a: readonly string[], b: readonly string[]): boolean {

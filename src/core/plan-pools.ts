@@ -13,7 +13,8 @@ export function poolOfListener(lb: ObservedLoadBalancer, listener: ObservedListe
   if (listener.defaultPoolId !== null) {
     return lb.pools.find((pool) => pool.id === listener.defaultPoolId) ?? null;
   }
-  return lb.pools.find((pool) => pool.listenerId === listener.id) ?? null;
+  const named = lb.pools.filter((pool) => pool.listenerId === listener.id);
+  return named.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0] ?? null;
 }
 
 /** One pool's writes, grouped by the phase they run in. */

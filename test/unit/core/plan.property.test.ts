@@ -1,0 +1,245 @@
+/** Property tests of `plan` and `apply` over random desired LBs and mutated observed trees. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Action, isOctaviaWrite } from '../../../src/core/actions.js';
+import { apply } from '../../../src/core/apply.js';
+import type { DesiredLoadBalancer, Observed, ObservedLoadBalancer } from '../../../src/core/model.js';
+import { isOwnedForService } from '../../../src/core/ownership.js';
+import { plan } from '../../../src/core/plan.js';
+import { foreignBatchMember } from '../../../src/core/plan-members.js';
+import {
+  arbDesired,
+  arbObservedForeignOnly,
+  arbScenario,
+  CLUSTER,
+  SERVICE,
+  type Scenario,
+} from '../../support/arbitraries-core.js';
+
+const RUNS = { numRuns: 1000 };
+/** 1000 runs of a property take seconds on the shared 2-core machine. */
+const TIMEOUT = 120_000;
+
+function planOf(desired: DesiredLoadBalancer | null, observed: Observed) {
+  return plan({ service: SERVICE, clusterId: CLUSTER, desired, observed });
+}
+
+const owned = (tags: readonly string[]) => isOwnedForService(tags, CLUSTER, SERVICE);
+
+/** Every array of the tree in reverse order: the same state, listed differently. */
+function reversed(observed: Observed): Observed {
+  const lb = (l: ObservedLoadBalancer): ObservedLoadBalancer => ({
+    ...l,
+    listeners: [...l.listeners].reverse(),
+    pools: [...l.pools].reverse().map((p) => ({ ...p, members: [...p.members].reverse() })),
+  });
+  return {
+    ...observed,
+    loadBalancers: [...observed.loadBalancers].reverse().map(lb),
+    floatingIps: [...observed.floatingIps].reverse(),
+  };
+}
+
+/** Why `action` touches something not provably ours, or null. */
+function trespass(action: Action, { desired, observed }: Scenario): string | null {
+  const lbs = observed.loadBalancers;
+  const lbOf = (id: string) => lbs.find((lb) => lb.id === id);
+  const fips = [...observed.floatingIps, ...(observed.userFloatingIp ? [observed.userFloatingIp] : [])];
+  const fipOf = (id: string) => fips.find((f) => f.id === id);
+  const ourPorts = new Set(lbs.filter((lb) => owned(lb.tags)).map((lb) => lb.vipPortId));
+  switch (action.kind) {
+    case 'createLoadBalancer':
+    case 'createFloatingIp':
+      return null;
+    case 'deleteFloatingIp':
+      return owned(fipOf(action.floatingIpId)?.tags ?? []) ? null : 'deletes a floating IP not ours';
+    case 'disassociateFloatingIp': {
+      const fip = fipOf(action.floatingIpId);
+      return fip && (owned(fip.tags) || ourPorts.has(fip.portId))
+        ? null
+        : 'disassociates a floating IP off our ports';
+    }
+    case 'associateFloatingIp': {
+      const fip = fipOf(action.floatingIpId);
+      if (fip && owned(fip.tags)) return null;
+      const isUser = desired?.floatingIp?.method === 'user' && fip?.id === observed.userFloatingIp?.id;
+      return isUser && (fip?.portId === null || ourPorts.has(fip?.portId ?? null))
+        ? null
+        : 'steals a floating IP';
+    }
+    default: {
+      const lb = lbOf(action.loadBalancerId);
+      if (lb === undefined || !owned(lb.tags)) return `${action.kind} on a load balancer not ours`;
+      return trespassInside(action, lb);
+    }
+  }
+}
+
+function trespassInside(action: Action, lb: ObservedLoadBalancer): string | null {
+  const listener = (id: string) => lb.listeners.find((l) => l.id === id);
+  const pool = (id: string) => lb.pools.find((p) => p.id === id);
+  switch (action.kind) {
+    case 'updateListener':
+    case 'deleteListener':
+    case 'createPool':
+      return owned(listener(action.listenerId)?.tags ?? []) ? null : `${action.kind} on a listener not ours`;
+    case 'updatePool':
+    case 'deletePool':
+      return owned(pool(action.poolId)?.tags ?? []) ? null : `${action.kind} on a pool not ours`;
+    case 'replaceMembers': {
+      const target = pool(action.poolId);
+      if (!target || !owned(target.tags)) return 'replaceMembers on a pool not ours';
+      const foreign = target.members
+        .filter((m) => !owned(m.tags))
+        .map((m) => JSON.stringify(foreignBatchMember(m)));
+      const sent = action.members.filter((m) => 'foreign' in m).map((m) => JSON.stringify(m));
+      return sameSet(sent, foreign) ? null : 'drops or alters a foreign member';
+    }
+    default:
+      return null;
+  }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+}
+
+/** Rank of each action in the required order; a plan's ranks never decrease. */
+const RANK: Readonly<Record<Action['kind'], number>> = {
+  disassociateFloatingIp: 0,
+  deleteFloatingIp: 0,
+  deleteLoadBalancer: 1,
+  createLoadBalancer: 2,
+  deletePool: 3,
+  deleteListener: 3,
+  createListener: 4,
+  createPool: 4,
+  updateListener: 5,
+  updatePool: 5,
+  replaceMembers: 6,
+  createFloatingIp: 7,
+  associateFloatingIp: 7,
+};
+
+describe('plan properties', () => {
+  it(
+    'is idempotent: after applying a plan without wait, the next plan is empty',
+    () => {
+      fc.assert(
+        fc.property(arbScenario, ({ desired, observed }) => {
+          const first = planOf(desired, observed);
+          fc.pre(first.wait === null);
+          expect(planOf(desired, apply(observed, first.actions))).toEqual({ actions: [], wait: null });
+        }),
+        RUNS,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'never acts on an object lacking our ownership tags (user floating IPs only moved off or onto our ports)',
+    () => {
+      fc.assert(
+        fc.property(arbScenario, (scenario) => {
+          const problems = planOf(scenario.desired, scenario.observed).actions.flatMap((a) => {
+            const why = trespass(a, scenario);
+            return why === null ? [] : [`${a.kind}: ${why}`];
+          });
+          expect(problems).toEqual([]);
+        }),
+        RUNS,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'from nothing (only others’ objects), exactly one Octavia write: the load balancer create',
+    () => {
+      fc.assert(
+        fc.property(arbDesired, arbObservedForeignOnly, (desired, observed) => {
+          const result = planOf(desired, observed);
+          expect(result.actions.filter(isOctaviaWrite)).toEqual([
+            { kind: 'createLoadBalancer', loadBalancer: desired },
+          ]);
+          expect(result.wait).toBeNull();
+          expect(planOf(null, observed)).toEqual({ actions: [], wait: null });
+        }),
+        RUNS,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'emits at most one replaceMembers per pool',
+    () => {
+      fc.assert(
+        fc.property(arbScenario, ({ desired, observed }) => {
+          const pools = planOf(desired, observed).actions.flatMap((a) =>
+            a.kind === 'replaceMembers' ? [a.poolId] : [],
+          );
+          expect(new Set(pools).size).toBe(pools.length);
+        }),
+        RUNS,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'is deterministic, whatever order OpenStack lists things in',
+    () => {
+      fc.assert(
+        fc.property(arbScenario, ({ desired, observed }) => {
+          const result = planOf(desired, observed);
+          expect(planOf(desired, structuredClone(observed))).toEqual(result);
+          expect(planOf(desired, reversed(observed))).toEqual(result);
+        }),
+        RUNS,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'orders actions: releases, LB deletes, LB create, child deletes, creates, updates, members, attaches',
+    () => {
+      fc.assert(
+        fc.property(arbScenario, ({ desired, observed }) => {
+          const ranks = planOf(desired, observed).actions.map((a) => RANK[a.kind]);
+          expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+        }),
+        RUNS,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'never names an object twice for deletion, and apply accepts every plan',
+    () => {
+      fc.assert(
+        fc.property(arbScenario, ({ desired, observed }) => {
+          const actions = planOf(desired, observed).actions;
+          const deleted = actions.flatMap((a) =>
+            a.kind === 'deleteLoadBalancer'
+              ? [a.loadBalancerId]
+              : a.kind === 'deletePool'
+                ? [a.poolId]
+                : a.kind === 'deleteListener'
+                  ? [a.listenerId]
+                  : a.kind === 'deleteFloatingIp'
+                    ? [a.floatingIpId]
+                    : [],
+          );
+          expect(new Set(deleted).size).toBe(deleted.length);
+          expect(() => apply(observed, actions)).not.toThrow();
+        }),
+        RUNS,
+      );
+    },
+    TIMEOUT,
+  );
+});
