@@ -34,9 +34,12 @@ export interface StoreAccess {
 }
 
 function definition(registry: Registry, ref: ObjectRef): ResourceDef {
-  const [group, version] = (ref.apiVersion ?? 'v1').includes('/') ? (ref.apiVersion ?? '').split('/') : ['', ref.apiVersion ?? 'v1'];
+  const [group, version] = (ref.apiVersion ?? 'v1').includes('/')
+    ? (ref.apiVersion ?? '').split('/')
+    : ['', ref.apiVersion ?? 'v1'];
   const def = registry.find(group ?? '', version ?? '', ref.plural);
-  if (def === undefined) throw new Error(`simulated kube-apiserver: no resource ${ref.apiVersion ?? 'v1'} ${ref.plural}`);
+  if (def === undefined)
+    throw new Error(`simulated kube-apiserver: no resource ${ref.apiVersion ?? 'v1'} ${ref.plural}`);
   return def;
 }
 
@@ -53,9 +56,11 @@ export function storeAccess(registry: Registry): StoreAccess {
     },
     get: (ref) => {
       const t = target(registry, ref);
-      return registry.store.list(resourceKey(t.def)).find(
-        (o) => o.metadata.name === t.name && (!t.def.namespaced || o.metadata.namespace === t.namespace),
-      );
+      return registry.store
+        .list(resourceKey(t.def))
+        .find(
+          (o) => o.metadata.name === t.name && (!t.def.namespaced || o.metadata.namespace === t.namespace),
+        );
     },
     list: (ref) =>
       registry.store

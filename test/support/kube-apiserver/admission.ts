@@ -25,7 +25,10 @@ const TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 function specOf(def: ResourceDef, obj: KubeObject): JsonMap {
   if (obj.spec === undefined) obj.spec = {};
   if (!isRecord(obj.spec)) {
-    throw invalid(def, obj.metadata.name ?? '', { field: 'spec', detail: 'Invalid value: spec must be an object' });
+    throw invalid(def, obj.metadata.name ?? '', {
+      field: 'spec',
+      detail: 'Invalid value: spec must be an object',
+    });
   }
   return obj.spec;
 }
@@ -82,7 +85,7 @@ function allocateNext(allocator: RangeAllocator): number {
     return allocator.allocateNext();
   } catch (error) {
     const message = 'Internal error occurred: failed to allocate a serviceIP: range is full';
-    throw new StatusError(500, 'InternalError', message, undefined, { cause: error });
+    throw new StatusError(500, 'InternalError', message, { cause: error });
   }
 }
 

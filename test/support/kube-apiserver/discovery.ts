@@ -31,10 +31,12 @@ export function coreVersions(host: string): Record<string, unknown> {
 }
 
 function groupEntry(group: string, resources: readonly ResourceDef[]): Record<string, unknown> {
-  const versions = [...new Set(resources.filter((r) => r.group === group).map((r) => r.version))].map((version) => ({
-    groupVersion: `${group}/${version}`,
-    version,
-  }));
+  const versions = [...new Set(resources.filter((r) => r.group === group).map((r) => r.version))].map(
+    (version) => ({
+      groupVersion: `${group}/${version}`,
+      version,
+    }),
+  );
   return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions, preferredVersion: versions[0] };
 }
 
@@ -52,7 +54,10 @@ export function groupList(resources: readonly ResourceDef[]): Record<string, unk
 }
 
 /** `/apis/<group>`, or undefined when the group is not served. */
-export function groupDocument(group: string, resources: readonly ResourceDef[]): Record<string, unknown> | undefined {
+export function groupDocument(
+  group: string,
+  resources: readonly ResourceDef[],
+): Record<string, unknown> | undefined {
   return resources.some((r) => r.group === group) ? groupEntry(group, resources) : undefined;
 }
 
@@ -73,7 +78,13 @@ export function resourceList(
       verbs: VERBS,
       ...(r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}),
     };
-    const status = { name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] };
+    const status = {
+      name: `${r.plural}/status`,
+      singularName: '',
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: ['get', 'patch', 'update'],
+    };
     return r.statusSubresource ? [main, status] : [main];
   });
   return {

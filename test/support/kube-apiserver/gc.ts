@@ -28,7 +28,10 @@ function ignoreNotFound(action: () => void): void {
   }
 }
 
-function target(def: ResourceDef, obj: KubeObject): { def: ResourceDef; namespace: string | undefined; name: string } {
+function target(
+  def: ResourceDef,
+  obj: KubeObject,
+): { def: ResourceDef; namespace: string | undefined; name: string } {
   return { def, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' };
 }
 
@@ -81,9 +84,9 @@ export function finalizeNamespaceIfEmpty(registry: Registry, name: string): void
   if (nsDef === undefined) return;
   const ns = registry.store.get(resourceKey(nsDef), `/${name}`);
   if (ns?.metadata.deletionTimestamp === undefined) return;
-  let empty = true;
-  each(registry, (def, obj) => {
-    if (def.namespaced && obj.metadata.namespace === name) empty = false;
-  });
-  if (empty) registry.removeNow(nsDef, ns);
+  const hasContent = registry.resources.some(
+    (def) =>
+      def.namespaced && registry.store.list(resourceKey(def)).some((o) => o.metadata.namespace === name),
+  );
+  if (!hasContent) registry.removeNow(nsDef, ns);
 }

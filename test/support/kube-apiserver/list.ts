@@ -14,7 +14,11 @@ import { StatusError, badRequest, expired } from './status.js';
 import type { Store } from './store.js';
 
 /** Namespace plus label/field selectors of a request, as one predicate. */
-export function requestMatcher(def: ResourceDef, namespace: string | undefined, query: URLSearchParams): Matcher {
+export function requestMatcher(
+  def: ResourceDef,
+  namespace: string | undefined,
+  query: URLSearchParams,
+): Matcher {
   const labels = parseLabelSelector(query.get('labelSelector') ?? undefined);
   const fields = parseFieldSelector(query.get('fieldSelector') ?? undefined, def);
   return (obj) =>
@@ -30,8 +34,10 @@ export function parseResourceVersion(text: string | null): number | undefined {
 
 function tooLarge(rv: number, current: number): StatusError {
   return new StatusError(504, 'Timeout', `Too large resource version: ${rv}, current: ${current}`, {
-    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
-    retryAfterSeconds: 1,
+    details: {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds: 1,
+    },
   });
 }
 
@@ -58,7 +64,9 @@ function snapshot(store: Store, def: ResourceDef, query: URLSearchParams): Snaps
   if (token !== null && token !== '') {
     const { rv, start } = decodeContinue(token);
     if (rv < store.oldestResourceVersion) {
-      throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+      throw expired(
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
     }
     return { rv, items: store.snapshotAt(resource, rv).filter((o) => objectKey(o) > start) };
   }
@@ -69,7 +77,8 @@ function snapshot(store: Store, def: ResourceDef, query: URLSearchParams): Snaps
     throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
   }
   if (match === 'Exact') {
-    if (rv === undefined || rv === 0) throw badRequest('resourceVersionMatch "Exact" is forbidden for resourceVersion "0"');
+    if (rv === undefined || rv === 0)
+      throw badRequest('resourceVersionMatch "Exact" is forbidden for resourceVersion "0"');
     if (rv > current) throw tooLarge(rv, current);
     return { rv, items: store.snapshotAt(resource, rv) };
   }
@@ -81,7 +90,12 @@ function snapshot(store: Store, def: ResourceDef, query: URLSearchParams): Snaps
 }
 
 /** The `<Kind>List` answer to a LIST request. */
-export function listObjects(store: Store, def: ResourceDef, namespace: string | undefined, query: URLSearchParams): KubeObject {
+export function listObjects(
+  store: Store,
+  def: ResourceDef,
+  namespace: string | undefined,
+  query: URLSearchParams,
+): KubeObject {
   const matches = requestMatcher(def, namespace, query);
   const snap = snapshot(store, def, query);
   let items = snap.items.filter(matches);

@@ -15,7 +15,7 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (!isRecord(patch)) return clone(patch);
   const result = isRecord(target) ? clone(target) : {};
   for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete result[key];
+    if (value === null) Reflect.deleteProperty(result, key);
     else result[key] = applyMergePatch(result[key], value);
   }
   return result;
@@ -78,7 +78,7 @@ function removeAt(doc: unknown, path: string[]): unknown {
   getAt(doc, path);
   const { parent, token } = locate(doc, path);
   if (Array.isArray(parent)) parent.splice(arrayIndex(parent, token, false), 1);
-  else delete parent[token];
+  else Reflect.deleteProperty(parent, token);
   return doc;
 }
 
@@ -89,12 +89,17 @@ function applyOperation(doc: unknown, op: Record<string, unknown>): unknown {
     case 'add':
       return addAt(doc, path, op.value);
     case 'remove':
+      if (path.length === 0) throw patchFailure('cannot remove the whole document');
       return removeAt(doc, path);
     case 'replace':
-      return addAt(removeAt(doc, path), path, op.value);
+      return path.length === 0 ? clone(op.value) : addAt(removeAt(doc, path), path, op.value);
     case 'move': {
-      const value = getAt(doc, from());
-      return addAt(removeAt(doc, from()), path, value);
+      const source = from();
+      if (path.length > source.length && source.every((t, i) => path[i] === t)) {
+        throw patchFailure('cannot move a value into one of its children');
+      }
+      const value = getAt(doc, source);
+      return addAt(removeAt(doc, source), path, value);
     }
     case 'copy':
       return addAt(doc, path, getAt(doc, from()));
@@ -131,6 +136,9 @@ export function applyPatch(target: unknown, contentType: string, patch: unknown)
     case 'application/json-patch+json':
       return applyJsonPatch(target, patch);
     default:
-      throw statusFor(415, `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+      throw statusFor(
+        415,
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+      );
   }
 }

@@ -31,12 +31,18 @@ function validatePort(def: ResourceDef, a: PortAssignment, port: JsonMap, index:
   port.protocol ??= 'TCP';
   port.targetPort ??= value;
   if (servicePorts(a.spec).length > 1 && (typeof port.name !== 'string' || port.name === '')) {
-    throw invalid(def, a.name, { field: `spec.ports[${index}].name`, detail: 'Required value', type: 'FieldValueRequired' });
+    throw invalid(def, a.name, {
+      field: `spec.ports[${index}].name`,
+      detail: 'Required value',
+      type: 'FieldValueRequired',
+    });
   }
 }
 
 function wantsNodePorts(spec: JsonMap): boolean {
-  return spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
+  return (
+    spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false)
+  );
 }
 
 function previousNodePort(a: PortAssignment, port: JsonMap): number | undefined {
@@ -44,7 +50,12 @@ function previousNodePort(a: PortAssignment, port: JsonMap): number | undefined 
   return typeof match?.nodePort === 'number' ? match.nodePort : undefined;
 }
 
-function assignNodePort(def: ResourceDef, a: PortAssignment, port: JsonMap, index: number): number | undefined {
+function assignNodePort(
+  def: ResourceDef,
+  a: PortAssignment,
+  port: JsonMap,
+  index: number,
+): number | undefined {
   const held = new Set(a.previous.map((p) => p.nodePort));
   if (typeof port.nodePort === 'number') {
     if (held.has(port.nodePort)) return undefined;
@@ -88,7 +99,11 @@ export function assignPorts(def: ResourceDef, a: PortAssignment): void {
         if (taken !== undefined) fresh.push(taken);
       } else if (port.nodePort !== undefined && port.nodePort !== 0 && a.spec.type === 'ClusterIP') {
         const detail = "Forbidden: may not be used when `type` is 'ClusterIP'";
-        throw invalid(def, a.name, { field: `spec.ports[${index}].nodePort`, detail, type: 'FieldValueForbidden' });
+        throw invalid(def, a.name, {
+          field: `spec.ports[${index}].nodePort`,
+          detail,
+          type: 'FieldValueForbidden',
+        });
       }
     });
   } catch (error) {

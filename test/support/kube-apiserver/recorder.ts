@@ -26,7 +26,11 @@ export class WatchRecorder {
   private finished = false;
 
   /** Starts watching `path` with `query` (client-node adds `watch=true`). */
-  static async start(kc: KubeConfig, path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<WatchRecorder> {
+  static async start(
+    kc: KubeConfig,
+    path: string,
+    query: Record<string, string | number | boolean | undefined> = {},
+  ): Promise<WatchRecorder> {
     const recorder = new WatchRecorder();
     recorder.controller = await new Watch(kc).watch(
       path,
@@ -69,7 +73,11 @@ export class WatchRecorder {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new WaitTimeoutError(`watch condition not met in ${timeoutMs} ms; saw ${this.summary().join(', ')}`));
+        reject(
+          new WaitTimeoutError(
+            `watch condition not met in ${timeoutMs} ms; saw ${this.summary().join(', ')}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -95,7 +103,9 @@ export class WatchRecorder {
 }
 
 /** The HTTP code and parsed Status body of a client-node call expected to fail. */
-export async function apiFailure(call: Promise<unknown>): Promise<{ code: number; status: Record<string, unknown> }> {
+export async function apiFailure(
+  call: Promise<unknown>,
+): Promise<{ code: number; status: Record<string, unknown> }> {
   try {
     await call;
   } catch (error) {
@@ -116,4 +126,11 @@ export async function eventually(condition: () => boolean, timeoutMs = 2000): Pr
     if (Date.now() > deadline) throw new WaitTimeoutError(`condition not met in ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** A deep copy of `obj` changed by `change` (client-node models are classes: no spreading). */
+export function edited<T>(obj: T, change: (copy: T) => void): T {
+  const copy = structuredClone(obj);
+  change(copy);
+  return copy;
 }

@@ -97,8 +97,14 @@ export class Registry {
     if (meta.resourceVersion !== undefined && meta.resourceVersion !== '') {
       throw badRequest('resourceVersion should not be set on objects to be created');
     }
-    for (const field of ['uid', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'resourceVersion']) {
-      delete meta[field];
+    for (const field of [
+      'uid',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+      'generation',
+      'resourceVersion',
+    ]) {
+      Reflect.deleteProperty(meta, field);
     }
     meta.uid = randomUUID();
     meta.creationTimestamp = formatTime(new Date(this.now()));
@@ -160,7 +166,10 @@ export class Registry {
 
   /** Removes from storage now (no finalizer check), then releases, collects and finalizes. */
   removeNow(def: ResourceDef, obj: KubeObject): KubeObject {
-    const gone = this.store.remove(resourceKey(def), keyOf({ def, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' }));
+    const gone = this.store.remove(
+      resourceKey(def),
+      keyOf({ def, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' }),
+    );
     if (gone === undefined) return obj;
     this.admission(def).removed?.(gone);
     if (gone.metadata.uid !== undefined) collectDependents(this, gone.metadata.uid);
@@ -172,16 +181,28 @@ export class Registry {
 
   private write(t: Target, current: KubeObject, next: KubeObject, subresource?: string): KubeObject {
     if (next.metadata.name !== undefined && next.metadata.name !== t.name) {
-      throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${t.name})`);
+      throw badRequest(
+        `the name of the object (${next.metadata.name}) does not match the name on the URL (${t.name})`,
+      );
     }
-    if (next.metadata.namespace !== undefined && t.def.namespaced && next.metadata.namespace !== t.namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (
+      next.metadata.namespace !== undefined &&
+      t.def.namespaced &&
+      next.metadata.namespace !== t.namespace
+    ) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     const rv = next.metadata.resourceVersion;
     if (rv !== undefined && rv !== current.metadata.resourceVersion) throw conflict(t.def, t.name);
     const uid = next.metadata.uid;
     if (uid !== undefined && uid !== '' && uid !== current.metadata.uid) {
-      throw conflict(t.def, t.name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid ?? ''}`);
+      throw conflict(
+        t.def,
+        t.name,
+        `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid ?? ''}`,
+      );
     }
     const merged = subresource === 'status' ? statusOnly(current, next) : mainUpdate(t.def, current, next);
     checkFinalizers(t, current, merged);
@@ -190,21 +211,31 @@ export class Registry {
     if (jsonEqual(merged, current)) return current;
     const stored = this.store.put(resourceKey(t.def), merged);
     const deleting = stored.metadata.deletionTimestamp !== undefined;
-    return deleting && (stored.metadata.finalizers ?? []).length === 0 ? this.removeNow(t.def, stored) : stored;
+    return deleting && (stored.metadata.finalizers ?? []).length === 0
+      ? this.removeNow(t.def, stored)
+      : stored;
   }
 
   private checkNamespace(def: ResourceDef, namespace: string | undefined, inBody: string | undefined): void {
     if (namespace === undefined) throw badRequest('a namespace is required to create a namespaced object');
     if (inBody !== undefined && inBody !== '' && inBody !== namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     const ns = this.store.get(NAMESPACES, `/${namespace}`);
     const nsDef = this.find('', 'v1', 'namespaces');
     if (ns === undefined || nsDef === undefined) {
-      throw new StatusError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+      throw new StatusError(404, 'NotFound', `namespaces "${namespace}" not found`, {
+        details: { name: namespace, kind: 'namespaces' },
+      });
     }
     if (ns.metadata.deletionTimestamp !== undefined) {
-      throw forbidden(def, '', `unable to create new content in namespace ${namespace} because it is being terminated`);
+      throw forbidden(
+        def,
+        '',
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
     }
   }
 
@@ -223,12 +254,20 @@ export function isNamespaceDef(def: ResourceDef): boolean {
   return def.group === '' && def.plural === 'namespaces';
 }
 
-const SYSTEM_FIELDS = ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'name', 'namespace'];
+const SYSTEM_FIELDS = [
+  'uid',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'generation',
+  'name',
+  'namespace',
+];
 
 function mainUpdate(def: ResourceDef, current: KubeObject, next: KubeObject): KubeObject {
   const merged = clone(next);
   for (const field of SYSTEM_FIELDS) {
-    if (current.metadata[field] === undefined) delete merged.metadata[field];
+    if (current.metadata[field] === undefined) Reflect.deleteProperty(merged.metadata, field);
     else merged.metadata[field] = current.metadata[field];
   }
   merged.metadata.resourceVersion = current.metadata.resourceVersion ?? '';
@@ -248,7 +287,10 @@ function statusOnly(current: KubeObject, next: KubeObject): KubeObject {
 
 function bumpGeneration(def: ResourceDef, current: KubeObject, merged: KubeObject): void {
   if (!def.tracksGeneration) return;
-  const changed = !jsonEqual(specPart(current, def.statusSubresource), specPart(merged, def.statusSubresource));
+  const changed = !jsonEqual(
+    specPart(current, def.statusSubresource),
+    specPart(merged, def.statusSubresource),
+  );
   if (changed) merged.metadata.generation = (current.metadata.generation ?? 0) + 1;
 }
 

@@ -63,7 +63,15 @@ const EVENT_FIELDS = [
 
 /** The resources served by default. */
 export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
-  row({ group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false, nameFormat: 'label1123', statusSubresource: true }),
+  row({
+    group: '',
+    version: 'v1',
+    plural: 'namespaces',
+    kind: 'Namespace',
+    namespaced: false,
+    nameFormat: 'label1123',
+    statusSubresource: true,
+  }),
   row({
     group: '',
     version: 'v1',

@@ -38,7 +38,8 @@ function notFoundPath(): never {
 
 function parseRoute(registry: Registry, group: string, version: string, rest: string[]): ResourceRoute {
   const [first, second, third, fourth, fifth, ...extra] = rest;
-  const nested = first === 'namespaces' && third !== undefined ? registry.find(group, version, third) : undefined;
+  const nested =
+    first === 'namespaces' && third !== undefined ? registry.find(group, version, third) : undefined;
   if (nested?.namespaced === true && extra.length === 0) {
     return { def: nested, namespace: second, name: fourth, subresource: fifth };
   }
@@ -75,8 +76,12 @@ function deleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {
   if (policy !== null) options.propagationPolicy = policy;
   const pre = isRecord(options.preconditions) ? options.preconditions : {};
   return {
-    ...(typeof options.gracePeriodSeconds === 'number' ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}),
-    ...(typeof options.propagationPolicy === 'string' ? { propagationPolicy: options.propagationPolicy } : {}),
+    ...(typeof options.gracePeriodSeconds === 'number'
+      ? { gracePeriodSeconds: options.gracePeriodSeconds }
+      : {}),
+    ...(typeof options.propagationPolicy === 'string'
+      ? { propagationPolicy: options.propagationPolicy }
+      : {}),
     preconditions: {
       ...(typeof pre.uid === 'string' ? { uid: pre.uid } : {}),
       ...(typeof pre.resourceVersion === 'string' ? { resourceVersion: pre.resourceVersion } : {}),
@@ -100,8 +105,13 @@ function collection(registry: Registry, hub: WatchHub, route: ResourceRoute, req
     case 'DELETE': {
       const matches = requestMatcher(def, namespace, query);
       const items = registry.store.list(`${def.group}/${def.version}/${def.plural}`).filter(matches);
-      const deleted = items.map((o) => registry.delete({ def, namespace: o.metadata.namespace, name: o.metadata.name ?? '' }));
-      return { code: 200, body: { kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: {}, items: deleted } };
+      const deleted = items.map((o) =>
+        registry.delete({ def, namespace: o.metadata.namespace, name: o.metadata.name ?? '' }),
+      );
+      return {
+        code: 200,
+        body: { kind: `${def.kind}List`, apiVersion: apiVersionOf(def), metadata: {}, items: deleted },
+      };
     }
   }
   throw statusFor(405, `the server does not allow this method on the requested resource`);
@@ -117,7 +127,10 @@ function item(registry: Registry, route: ResourceRoute, target: Target, req: Api
       return { code: created ? 201 : 200, body: object };
     }
     case 'PATCH':
-      return { code: 200, body: registry.patch(target, { contentType: req.contentType, body: req.body }, sub) };
+      return {
+        code: 200,
+        body: registry.patch(target, { contentType: req.contentType, body: req.body }, sub),
+      };
     case 'DELETE':
       if (sub !== undefined) break;
       return { code: 200, body: registry.delete(target, deleteOptions(req.body, req.url.searchParams)) };
@@ -127,16 +140,23 @@ function item(registry: Registry, route: ResourceRoute, target: Target, req: Api
 
 /** Serves one request against `registry`; throws StatusError for failures. */
 export function route(registry: Registry, hub: WatchHub, req: ApiRequest): ApiAnswer {
-  const segments = req.url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segments = req.url.pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   const [root, a, b] = segments;
   const rest = root === 'api' ? segments.slice(2) : root === 'apis' ? segments.slice(3) : undefined;
   if (rest === undefined || rest.length === 0) {
-    if (req.method !== 'GET') throw statusFor(405, 'the server does not allow this method on the requested resource');
+    if (req.method !== 'GET')
+      throw statusFor(405, 'the server does not allow this method on the requested resource');
     return discovery(registry, segments, req.url.host);
   }
   const [group, version] = root === 'api' ? ['', a ?? ''] : [a ?? '', b ?? ''];
   const parsed = parseRoute(registry, group, version, rest);
-  if (parsed.subresource !== undefined && !(parsed.subresource === 'status' && parsed.def.statusSubresource)) {
+  if (
+    parsed.subresource !== undefined &&
+    !(parsed.subresource === 'status' && parsed.def.statusSubresource)
+  ) {
     notFoundPath();
   }
   if (parsed.name === undefined) return collection(registry, hub, parsed, req);

@@ -5,7 +5,12 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { storeAccess, type StoreAccess } from './access.js';
@@ -56,6 +61,8 @@ export interface KubeApiServer {
   readonly store: StoreAccess;
   /** Open watch streams. */
   readonly activeWatches: number;
+  /** Watches answered with a 410 Expired ERROR event so far. */
+  readonly expiredWatches: number;
   /** A KubeConfig for this server (token user; CA pinned under `tls`). */
   kubeConfig(namespace?: string): KubeConfig;
   /** Makes the next matching request(s) fail with a Status of `fault.status`. */
@@ -72,7 +79,10 @@ export interface KubeApiServer {
 
 const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-function admissions(resources: readonly ResourceDef[], options: KubeApiServerOptions): Map<string, Admission> {
+function admissions(
+  resources: readonly ResourceDef[],
+  options: KubeApiServerOptions,
+): Map<string, Admission> {
   const map = new Map<string, Admission>();
   const services = resources.find((r) => r.group === '' && r.plural === 'services');
   const namespaces = resources.find((r) => r.group === '' && r.plural === 'namespaces');
@@ -172,7 +182,9 @@ function kubeConfigFor(url: string, token: string, ca: string | undefined, names
       },
     ],
     users: [{ name: 'sim', token }],
-    contexts: [{ name: 'sim', cluster: 'sim', user: 'sim', ...(namespace === undefined ? {} : { namespace }) }],
+    contexts: [
+      { name: 'sim', cluster: 'sim', user: 'sim', ...(namespace === undefined ? {} : { namespace }) },
+    ],
     currentContext: 'sim',
   });
   return kc;
@@ -188,19 +200,32 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   if (namespaces !== undefined) {
     for (const name of INITIAL_NAMESPACES) registry.create(namespaces, undefined, { metadata: { name } });
   }
-  const ctx: Context = { registry, hub: new WatchHub(store, options.bookmarkIntervalMs), token: randomBytes(16).toString('hex'), faults: [] };
+  const ctx: Context = {
+    registry,
+    hub: new WatchHub(store, options.bookmarkIntervalMs),
+    token: randomBytes(16).toString('hex'),
+    faults: [],
+  };
   const cert = options.tls === true ? selfSignedCertificate() : undefined;
-  const server: Server = cert === undefined ? createHttpServer(listener(ctx)) : createHttpsServer(cert, listener(ctx));
+  const server: Server =
+    cert === undefined ? createHttpServer(listener(ctx)) : createHttpsServer(cert, listener(ctx));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   const url = `${cert === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
   return serverHandle({ ctx, server, url, ca: cert?.cert });
 }
 
-function serverHandle(parts: { ctx: Context; server: Server; url: string; ca: string | undefined }): KubeApiServer {
+function serverHandle(parts: {
+  ctx: Context;
+  server: Server;
+  url: string;
+  ca: string | undefined;
+}): KubeApiServer {
   const { ctx, server, url, ca } = parts;
   let stopped: Promise<void> | undefined;
   return {
@@ -210,15 +235,28 @@ function serverHandle(parts: { ctx: Context; server: Server; url: string; ca: st
     get activeWatches() {
       return ctx.hub.active;
     },
+    get expiredWatches() {
+      return ctx.hub.expired;
+    },
     kubeConfig: (namespace) => kubeConfigFor(url, ctx.token, ca, namespace),
-    failNext: (fault) => ctx.faults.push(fault),
-    closeWatches: (opts) => ctx.hub.closeAll(opts?.abrupt ?? false),
-    compactHistory: () => ctx.registry.store.compact(),
-    bookmark: () => ctx.hub.bookmark(),
+    failNext: (fault) => {
+      ctx.faults.push(fault);
+    },
+    closeWatches: (opts) => {
+      ctx.hub.closeAll(opts?.abrupt ?? false);
+    },
+    compactHistory: () => {
+      ctx.registry.store.compact();
+    },
+    bookmark: () => {
+      ctx.hub.bookmark();
+    },
     stop: () => {
       stopped ??= new Promise<void>((resolve) => {
         ctx.hub.closeAll(true);
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
       });
       return stopped;

@@ -17,14 +17,16 @@ export interface StatusDetails {
 export class StatusError extends Error {
   override readonly name = 'StatusError';
 
+  readonly details: StatusDetails | undefined;
+
   constructor(
     readonly code: number,
     readonly reason: string,
     message: string,
-    readonly details?: StatusDetails,
-    options?: { cause?: unknown },
+    extra: { details?: StatusDetails; cause?: unknown } = {},
   ) {
-    super(message, options);
+    super(message, { cause: extra.cause });
+    this.details = extra.details;
   }
 
   /** The JSON body of this error. */
@@ -53,13 +55,15 @@ function details(def: ResourceDef, name: string, kind = def.plural): StatusDetai
 
 /** 404 NotFound for `name` of `def`. */
 export function notFound(def: ResourceDef, name: string): StatusError {
-  return new StatusError(404, 'NotFound', `${qualified(def)} "${name}" not found`, details(def, name));
+  return new StatusError(404, 'NotFound', `${qualified(def)} "${name}" not found`, {
+    details: details(def, name),
+  });
 }
 
 /** 409 AlreadyExists for `name` of `def`. */
 export function alreadyExists(def: ResourceDef, name: string): StatusError {
   const message = `${qualified(def)} "${name}" already exists`;
-  return new StatusError(409, 'AlreadyExists', message, details(def, name));
+  return new StatusError(409, 'AlreadyExists', message, { details: details(def, name) });
 }
 
 /** 409 Conflict: the stale-resourceVersion message unless `why` is given. */
@@ -67,7 +71,7 @@ export function conflict(def: ResourceDef, name: string, why?: string): StatusEr
   const reason =
     why ?? 'the object has been modified; please apply your changes to the latest version and try again';
   const message = `Operation cannot be fulfilled on ${qualified(def)} "${name}": ${reason}`;
-  return new StatusError(409, 'Conflict', message, details(def, name));
+  return new StatusError(409, 'Conflict', message, { details: details(def, name) });
 }
 
 /** One field error of a 422: `detail` reads like `Invalid value: "x": why`. */
@@ -83,7 +87,7 @@ export function invalid(def: ResourceDef, name: string, error: FieldError): Stat
   const { field, detail } = error;
   const causes = [{ reason: error.type ?? 'FieldValueInvalid', message: detail, field }];
   const message = `${def.kind} "${name}" is invalid: ${field}: ${detail}`;
-  return new StatusError(422, 'Invalid', message, { ...details(def, name, def.kind), causes });
+  return new StatusError(422, 'Invalid', message, { details: { ...details(def, name, def.kind), causes } });
 }
 
 /** 400 BadRequest. */
@@ -99,7 +103,7 @@ export function expired(message: string): StatusError {
 /** 403 Forbidden. */
 export function forbidden(def: ResourceDef, name: string, why: string): StatusError {
   const message = `${qualified(def)} "${name}" is forbidden: ${why}`;
-  return new StatusError(403, 'Forbidden', message, details(def, name));
+  return new StatusError(403, 'Forbidden', message, { details: details(def, name) });
 }
 
 const REASONS: Record<number, string> = {

@@ -72,7 +72,13 @@ export class Store {
     stored.metadata.resourceVersion = String(++this.revision);
     this.table(resource).set(key, stored);
     if (stored.metadata.uid !== undefined) this.uids.set(stored.metadata.uid, { resource, key });
-    this.record({ rv: this.revision, type: prev === undefined ? 'ADDED' : 'MODIFIED', resource, object: stored, prev });
+    this.record({
+      rv: this.revision,
+      type: prev === undefined ? 'ADDED' : 'MODIFIED',
+      resource,
+      object: stored,
+      prev,
+    });
     return clone(stored);
   }
 

@@ -3,11 +3,12 @@
  * object whose `apiVersion`/`kind` (when given) match the resource, with well-typed
  * metadata; names follow the resource's DNS rule.
  */
-import { isRecord, type KubeObject, type ObjectMeta } from './object.js';
+import { isRecord, type KubeObject } from './object.js';
 import { apiVersionOf, type ResourceDef } from './resources.js';
 import { badRequest, invalid } from './status.js';
 
-const isStringMap = (v: unknown): boolean => isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
+const isStringMap = (v: unknown): boolean =>
+  isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
 const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const isOwnerRefList = (v: unknown): boolean =>
   Array.isArray(v) && v.every((r) => isRecord(r) && typeof r.uid === 'string' && typeof r.name === 'string');
@@ -32,17 +33,23 @@ export function decodeObject(body: unknown, def: ResourceDef): KubeObject {
   for (const [field, check] of Object.entries(META_CHECKS)) {
     const value = metadata[field];
     if (value !== undefined && value !== null && !check(value)) {
-      throw badRequest(`${def.kind} in version "${def.version}" cannot be handled: metadata.${field} has the wrong type`);
+      throw badRequest(
+        `${def.kind} in version "${def.version}" cannot be handled: metadata.${field} has the wrong type`,
+      );
     }
-    if (value === null) delete metadata[field];
+    if (value === null) Reflect.deleteProperty(metadata, field);
   }
   if (body.apiVersion !== undefined && body.apiVersion !== apiVersionOf(def)) {
-    throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersionOf(def)})`);
+    throw badRequest(
+      `the API version in the data (${JSON.stringify(body.apiVersion)}) does not match the expected API version (${apiVersionOf(def)})`,
+    );
   }
   if (body.kind !== undefined && body.kind !== def.kind) {
-    throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${def.kind})`);
+    throw badRequest(
+      `the kind in the data (${JSON.stringify(body.kind)}) does not match the expected kind (${def.kind})`,
+    );
   }
-  return { ...body, apiVersion: apiVersionOf(def), kind: def.kind, metadata: metadata as ObjectMeta };
+  return { ...body, apiVersion: apiVersionOf(def), kind: def.kind, metadata };
 }
 
 const RULES = {
@@ -80,6 +87,7 @@ const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 /** `generateName` plus 5 random characters, as the real name generator does. */
 export function generateName(prefix: string): string {
   let suffix = '';
-  for (let i = 0; i < 5; i++) suffix += SUFFIX_ALPHABET[Math.floor(Math.random() * SUFFIX_ALPHABET.length)] ?? 'x';
+  for (let i = 0; i < 5; i++)
+    suffix += SUFFIX_ALPHABET[Math.floor(Math.random() * SUFFIX_ALPHABET.length)] ?? 'x';
   return prefix + suffix;
 }

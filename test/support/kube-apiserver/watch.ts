@@ -31,12 +31,15 @@ interface Stream {
 }
 
 /** Translates a store event into what a watcher with `matches` sees (or nothing). */
-export function visibleEvent(event: StoreEvent, matches: Matcher): { type: string; object: KubeObject } | undefined {
+export function visibleEvent(
+  event: StoreEvent,
+  matches: Matcher,
+): { type: string; object: KubeObject } | undefined {
   const now = event.type !== 'DELETED' && matches(event.object);
   const before = event.prev !== undefined && matches(event.prev);
   if (event.type === 'DELETED') return before ? { type: 'DELETED', object: event.object } : undefined;
   if (now) return { type: before ? 'MODIFIED' : 'ADDED', object: event.object };
-  if (!before || event.prev === undefined) return undefined;
+  if (!before) return undefined;
   // Like the watch cache: the previous content, stamped with this event's resourceVersion.
   const object = { ...event.prev, metadata: { ...event.prev.metadata, resourceVersion: String(event.rv) } };
   return { type: 'DELETED', object };
@@ -45,6 +48,7 @@ export function visibleEvent(event: StoreEvent, matches: Matcher): { type: strin
 /** All open watch streams of one server. */
 export class WatchHub {
   private readonly streams = new Set<Stream>();
+  private expiredCount = 0;
 
   constructor(
     private readonly store: Store,
@@ -54,6 +58,11 @@ export class WatchHub {
   /** Number of open watch streams. */
   get active(): number {
     return this.streams.size;
+  }
+
+  /** Number of watches answered with 410 Expired so far. */
+  get expired(): number {
+    return this.expiredCount;
   }
 
   /** Starts streaming; throws a StatusError (before any byte is written) for bad parameters. */
@@ -71,6 +80,7 @@ export class WatchHub {
       backlog = this.initialEvents(def, rv, matches);
     } catch (error) {
       if (!(error instanceof StatusError)) throw error;
+      if (error.code === 410) this.expiredCount++;
       send('ERROR', error.toStatus());
       res.end();
       return;
@@ -82,7 +92,11 @@ export class WatchHub {
       const visible = visibleEvent(event, matches);
       if (visible !== undefined) send(visible.type, visible.object);
     });
-    const stream: Stream = { def, res, bookmarks: ['true', '1'].includes(query.get('allowWatchBookmarks') ?? '') };
+    const stream: Stream = {
+      def,
+      res,
+      bookmarks: ['true', '1'].includes(query.get('allowWatchBookmarks') ?? ''),
+    };
     this.streams.add(stream);
     const timers = this.timers(stream, Number(query.get('timeoutSeconds') ?? '0'));
     res.on('close', () => {
@@ -106,10 +120,17 @@ export class WatchHub {
     }
   }
 
-  private initialEvents(def: ResourceDef, rv: number | undefined, matches: Matcher): { type: string; object: KubeObject }[] {
+  private initialEvents(
+    def: ResourceDef,
+    rv: number | undefined,
+    matches: Matcher,
+  ): { type: string; object: KubeObject }[] {
     const resource = resourceKey(def);
     if (rv === undefined || rv === 0) {
-      return this.store.list(resource).filter(matches).map((object) => ({ type: 'ADDED', object }));
+      return this.store
+        .list(resource)
+        .filter(matches)
+        .map((object) => ({ type: 'ADDED', object }));
     }
     const events: { type: string; object: KubeObject }[] = [];
     for (const event of this.store.eventsSince(resource, rv)) {
@@ -122,10 +143,18 @@ export class WatchHub {
   private timers(stream: Stream, timeoutSeconds: number): NodeJS.Timeout[] {
     const timers: NodeJS.Timeout[] = [];
     if (Number.isFinite(timeoutSeconds) && timeoutSeconds > 0) {
-      timers.push(setTimeout(() => stream.res.end(), timeoutSeconds * 1000));
+      timers.push(
+        setTimeout(() => {
+          stream.res.end();
+        }, timeoutSeconds * 1000),
+      );
     }
     if (stream.bookmarks && this.bookmarkIntervalMs !== undefined) {
-      timers.push(setInterval(() => this.sendBookmark(stream), this.bookmarkIntervalMs));
+      timers.push(
+        setInterval(() => {
+          this.sendBookmark(stream);
+        }, this.bookmarkIntervalMs),
+      );
     }
     return timers;
   }

@@ -9,7 +9,7 @@ import {
   VersionApi,
 } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { apiFailure } from '../../support/kube-apiserver/recorder.js';
+import { apiFailure, edited } from '../../support/kube-apiserver/recorder.js';
 import { startKubeApiServer, type KubeApiServer } from '../../support/kube-apiserver/server.js';
 
 const KLB = { group: 'openstack.org', version: 'v1', plural: 'kuryrloadbalancers' };
@@ -30,7 +30,9 @@ afterEach(async () => {
 describe('namespaces', () => {
   it('has default and kube-system, and creates others', async () => {
     const before = await core.listNamespace();
-    expect(before.items.map((n) => n.metadata?.name)).toEqual(expect.arrayContaining(['default', 'kube-system']));
+    expect(before.items.map((n) => n.metadata?.name)).toEqual(
+      expect.arrayContaining(['default', 'kube-system']),
+    );
     const ns = await core.createNamespace({ body: { metadata: { name: 'team-a' } } });
     expect(ns.status?.phase).toBe('Active');
     expect((await core.readNamespace({ name: 'team-a' })).metadata?.uid).toBe(ns.metadata?.uid);
@@ -38,15 +40,25 @@ describe('namespaces', () => {
 
   it('refuses objects in a missing namespace with 404', async () => {
     const failure = await apiFailure(
-      core.createNamespacedService({ namespace: 'nope', body: { metadata: { name: 'a' }, spec: { ports: [{ port: 80 }] } } }),
+      core.createNamespacedService({
+        namespace: 'nope',
+        body: { metadata: { name: 'a' }, spec: { ports: [{ port: 80 }] } },
+      }),
     );
     expect(failure.code).toBe(404);
-    expect(failure.status).toMatchObject({ kind: 'Status', reason: 'NotFound', message: 'namespaces "nope" not found' });
+    expect(failure.status).toMatchObject({
+      kind: 'Status',
+      reason: 'NotFound',
+      message: 'namespaces "nope" not found',
+    });
   });
 
   it('deleting a namespace deletes its content, then the namespace', async () => {
     await core.createNamespace({ body: { metadata: { name: 'gone' } } });
-    await core.createNamespacedService({ namespace: 'gone', body: { metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } } });
+    await core.createNamespacedService({
+      namespace: 'gone',
+      body: { metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } },
+    });
     await core.deleteNamespace({ name: 'gone' });
     expect(server.store.get({ plural: 'namespaces', name: 'gone' })).toBeUndefined();
     expect(server.store.list({ plural: 'services', namespace: 'gone' })).toEqual([]);
@@ -71,10 +83,14 @@ describe('CRUD of a Service', () => {
     const replaced = await core.replaceNamespacedService({
       namespace: 'default',
       name: 'web',
-      body: { ...read, metadata: { ...read.metadata, labels: { app: 'web', tier: 'front' } } },
+      body: edited(read, (s) => {
+        Object.assign((s.metadata ??= {}), { labels: { app: 'web', tier: 'front' } });
+      }),
     });
     expect(replaced.metadata?.labels).toEqual({ app: 'web', tier: 'front' });
-    expect(Number(replaced.metadata?.resourceVersion)).toBeGreaterThan(Number(read.metadata?.resourceVersion));
+    expect(Number(replaced.metadata?.resourceVersion)).toBeGreaterThan(
+      Number(read.metadata?.resourceVersion),
+    );
     expect(replaced.metadata?.uid).toBe(created.metadata?.uid);
 
     await core.deleteNamespacedService({ namespace: 'default', name: 'web' });
@@ -94,7 +110,10 @@ describe('CRUD of a Service', () => {
     await core.createNamespacedService({ namespace: 'default', body });
     const failure = await apiFailure(core.createNamespacedService({ namespace: 'default', body }));
     expect(failure.code).toBe(409);
-    expect(failure.status).toMatchObject({ reason: 'AlreadyExists', message: 'services "web" already exists' });
+    expect(failure.status).toMatchObject({
+      reason: 'AlreadyExists',
+      message: 'services "web" already exists',
+    });
   });
 
   it('rejects an invalid name with 422 Invalid', async () => {
@@ -138,37 +157,65 @@ describe('other resources', () => {
     expect(lease.spec?.holderIdentity).toBe('a');
     const slice = await kc.makeApiClient(DiscoveryV1Api).createNamespacedEndpointSlice({
       namespace: 'default',
-      body: { metadata: { name: 'web-abc', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4', endpoints: [] },
+      body: {
+        metadata: { name: 'web-abc', labels: { 'kubernetes.io/service-name': 'web' } },
+        addressType: 'IPv4',
+        endpoints: [],
+      },
     });
     expect(slice.metadata?.generation).toBe(1);
-    await core.createNamespacedEndpoints({ namespace: 'default', body: { metadata: { name: 'web' }, subsets: [] } });
+    await core.createNamespacedEndpoints({
+      namespace: 'default',
+      body: { metadata: { name: 'web' }, subsets: [] },
+    });
     await core.createNamespacedEvent({
       namespace: 'default',
       body: { metadata: { name: 'e1' }, involvedObject: { kind: 'Service', name: 'web' }, reason: 'Synced' },
     });
     const ev = await kc.makeApiClient(EventsV1Api).createNamespacedEvent({
       namespace: 'default',
-      body: { metadata: { name: 'e2' }, eventTime: new Date(), reason: 'Synced', action: 'Reconcile', reportingController: 'x', reportingInstance: 'y' },
+      body: {
+        metadata: { name: 'e2' },
+        eventTime: new Date(),
+        reason: 'Synced',
+        action: 'Reconcile',
+        reportingController: 'x',
+        reportingInstance: 'y',
+      },
     });
     expect(ev.reason).toBe('Synced');
-    const events = await core.listNamespacedEvent({ namespace: 'default', fieldSelector: 'involvedObject.name=web' });
-    expect(events.items.map((e) => e.metadata?.name)).toEqual(['e1']);
+    const events = await core.listNamespacedEvent({
+      namespace: 'default',
+      fieldSelector: 'involvedObject.name=web',
+    });
+    expect(events.items.map((e) => e.metadata.name)).toEqual(['e1']);
   });
 
   it('serves the KuryrLoadBalancer custom resource with generation tracking', async () => {
     const created = (await custom.createNamespacedCustomObject({
       ...KLB,
       namespace: 'default',
-      body: { apiVersion: 'openstack.org/v1', kind: 'KuryrLoadBalancer', metadata: { name: 'web' }, spec: { ip: '10.2.0.1' } },
+      body: {
+        apiVersion: 'openstack.org/v1',
+        kind: 'KuryrLoadBalancer',
+        metadata: { name: 'web' },
+        spec: { ip: '10.2.0.1' },
+      },
     })) as { metadata: { generation: number; resourceVersion: string } };
     expect(created.metadata.generation).toBe(1);
-    const labelled = (await custom.patchNamespacedCustomObject(
-      { ...KLB, namespace: 'default', name: 'web', body: [{ op: 'add', path: '/metadata/labels', value: { a: 'b' } }] },
-    )) as { metadata: { generation: number } };
+    const labelled = (await custom.patchNamespacedCustomObject({
+      ...KLB,
+      namespace: 'default',
+      name: 'web',
+      body: [{ op: 'add', path: '/metadata/labels', value: { a: 'b' } }],
+    })) as { metadata: { generation: number } };
     expect(labelled.metadata.generation).toBe(1);
-    const changed = (await custom.patchNamespacedCustomObject(
-      { ...KLB, namespace: 'default', name: 'web', body: [{ op: 'replace', path: '/spec/ip', value: '10.2.0.2' }] },
-    )) as { metadata: { generation: number } };
+    const changed = (await custom.patchNamespacedCustomObject({
+      ...KLB,
+      namespace: 'default',
+      name: 'web',
+      body: [{ op: 'replace', path: '/spec/ip', value: '10.2.0.2' }],
+    })) as { metadata: { generation: number } };
     expect(changed.metadata.generation).toBe(2);
     const list = (await custom.listNamespacedCustomObject({ ...KLB, namespace: 'default' })) as {
       kind: string;
@@ -198,6 +245,8 @@ describe('discovery', () => {
       expect.arrayContaining(['openstack.org', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io']),
     );
     const resources = await core.getAPIResources();
-    expect(resources.resources.map((r) => r.name)).toEqual(expect.arrayContaining(['services', 'services/status']));
+    expect(resources.resources.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['services', 'services/status']),
+    );
   });
 });

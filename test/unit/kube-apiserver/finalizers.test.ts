@@ -1,0 +1,150 @@
+import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WatchRecorder, apiFailure } from '../../support/kube-apiserver/recorder.js';
+import { startKubeApiServer, type KubeApiServer } from '../../support/kube-apiserver/server.js';
+
+const KLB = { group: 'openstack.org', version: 'v1', plural: 'kuryrloadbalancers', namespace: 'default' };
+const KLB_REF = { apiVersion: 'openstack.org/v1', plural: 'kuryrloadbalancers', namespace: 'default' };
+const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+let server: KubeApiServer;
+let core: CoreV1Api;
+let custom: CustomObjectsApi;
+let recorder: WatchRecorder | undefined;
+
+beforeEach(async () => {
+  server = await startKubeApiServer({ clock: { now: () => Date.parse('2026-01-02T03:04:05Z') } });
+  core = server.kubeConfig().makeApiClient(CoreV1Api);
+  custom = server.kubeConfig().makeApiClient(CustomObjectsApi);
+});
+afterEach(async () => {
+  recorder?.stop();
+  recorder = undefined;
+  await server.stop();
+});
+
+async function createService(name: string, finalizers?: string[]): Promise<{ uid: string; rv: string }> {
+  const created = await core.createNamespacedService({
+    namespace: 'default',
+    body: {
+      metadata: { name, ...(finalizers === undefined ? {} : { finalizers }) },
+      spec: { ports: [{ port: 80 }] },
+    },
+  });
+  return { uid: created.metadata?.uid ?? '', rv: created.metadata?.resourceVersion ?? '' };
+}
+
+async function createKlb(
+  name: string,
+  owner: { name: string; uid: string },
+  finalizers: string[] = [],
+): Promise<void> {
+  const ownerReferences = [
+    { apiVersion: 'v1', kind: 'Service', name: owner.name, uid: owner.uid, controller: true },
+  ];
+  await custom.createNamespacedCustomObject({
+    ...KLB,
+    body: {
+      apiVersion: 'openstack.org/v1',
+      kind: 'KuryrLoadBalancer',
+      metadata: { name, ownerReferences, finalizers },
+      spec: {},
+    },
+  });
+}
+
+describe('finalizers', () => {
+  it('delete sets deletionTimestamp; removing the last finalizer removes the object', async () => {
+    const { rv } = await createService('web', ['kuryr.openstack.org/service-finalizer']);
+    recorder = await WatchRecorder.start(server.kubeConfig(), '/api/v1/namespaces/default/services', {
+      resourceVersion: rv,
+    });
+
+    const marked = await core.deleteNamespacedService({ namespace: 'default', name: 'web' });
+    expect(marked.metadata?.deletionTimestamp).toEqual(new Date('2026-01-02T03:04:05Z'));
+    expect(marked.metadata?.deletionGracePeriodSeconds).toBe(0);
+    const again = await core.deleteNamespacedService({ namespace: 'default', name: 'web' });
+    expect(again.metadata?.resourceVersion).toBe(marked.metadata?.resourceVersion);
+    expect(server.store.get({ plural: 'services', namespace: 'default', name: 'web' })).toBeDefined();
+
+    await core.patchNamespacedService(
+      { namespace: 'default', name: 'web', body: { metadata: { finalizers: null } } },
+      merge,
+    );
+    expect(server.store.get({ plural: 'services', namespace: 'default', name: 'web' })).toBeUndefined();
+    await recorder.waitForCount(3);
+    expect(recorder.summary()).toEqual(['MODIFIED web', 'MODIFIED web', 'DELETED web']);
+    expect(recorder.events[1]?.object.metadata).not.toHaveProperty('finalizers');
+  });
+
+  it('refuses new finalizers on an object being deleted with 422', async () => {
+    await createService('web', ['a']);
+    await core.deleteNamespacedService({ namespace: 'default', name: 'web' });
+    const failure = await apiFailure(
+      core.patchNamespacedService(
+        { namespace: 'default', name: 'web', body: { metadata: { finalizers: ['a', 'b'] } } },
+        merge,
+      ),
+    );
+    expect(failure.code).toBe(422);
+    expect(String(failure.status.message)).toContain(
+      'no new finalizers can be added if the object is being deleted',
+    );
+  });
+
+  it('deletes at once without finalizers (DELETED only)', async () => {
+    const { rv } = await createService('web');
+    recorder = await WatchRecorder.start(server.kubeConfig(), '/api/v1/namespaces/default/services', {
+      resourceVersion: rv,
+    });
+    await core.deleteNamespacedService({ namespace: 'default', name: 'web' });
+    await recorder.waitForCount(1);
+    expect(recorder.summary()).toEqual(['DELETED web']);
+    expect(Number(recorder.events[0]?.object.metadata?.resourceVersion)).toBeGreaterThan(Number(rv));
+  });
+});
+
+describe('ownerReference garbage collection', () => {
+  it('deletes custom resources owned by a deleted Service, honouring their finalizers', async () => {
+    const owner = await createService('web');
+    await createKlb('web', { name: 'web', ...owner }, ['kuryr.openstack.org/lb']);
+    await createKlb('web-extra', { name: 'web', ...owner });
+    await core.deleteNamespacedService({ namespace: 'default', name: 'web' });
+
+    expect(server.store.get({ ...KLB_REF, name: 'web-extra' })).toBeUndefined();
+    const blocked = server.store.get({ ...KLB_REF, name: 'web' });
+    expect(blocked?.metadata.deletionTimestamp).toBeDefined();
+    server.store.patch({ ...KLB_REF, name: 'web' }, { metadata: { finalizers: null } });
+    expect(server.store.get({ ...KLB_REF, name: 'web' })).toBeUndefined();
+  });
+
+  it('waits for the owner to be really gone, and keeps dependents with a live owner', async () => {
+    const a = await createService('a', ['hold']);
+    const b = await createService('b');
+    const refs = [
+      { apiVersion: 'v1', kind: 'Service', name: 'a', uid: a.uid },
+      { apiVersion: 'v1', kind: 'Service', name: 'b', uid: b.uid },
+    ];
+    server.store.create({ ...KLB_REF }, { metadata: { name: 'shared', ownerReferences: refs } });
+    server.store.create({ ...KLB_REF }, { metadata: { name: 'only-a', ownerReferences: refs.slice(0, 1) } });
+
+    await core.deleteNamespacedService({ namespace: 'default', name: 'a' });
+    expect(server.store.get({ ...KLB_REF, name: 'only-a' })).toBeDefined();
+    server.store.patch(
+      { plural: 'services', namespace: 'default', name: 'a' },
+      { metadata: { finalizers: null } },
+    );
+    expect(server.store.get({ ...KLB_REF, name: 'only-a' })).toBeUndefined();
+    expect(server.store.get({ ...KLB_REF, name: 'shared' })).toBeDefined();
+    await core.deleteNamespacedService({ namespace: 'default', name: 'b' });
+    expect(server.store.get({ ...KLB_REF, name: 'shared' })).toBeUndefined();
+  });
+
+  it('orphans dependents with propagationPolicy=Orphan', async () => {
+    const owner = await createService('web');
+    await createKlb('web', { name: 'web', ...owner });
+    await core.deleteNamespacedService({ namespace: 'default', name: 'web', propagationPolicy: 'Orphan' });
+    const kept = server.store.get({ ...KLB_REF, name: 'web' });
+    expect(kept?.metadata.ownerReferences).toBeUndefined();
+  });
+});
