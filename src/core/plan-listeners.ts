@@ -5,12 +5,14 @@
  * Order (each group sorted deterministically): deletes, creates, updates, member batches.
  *
  * Deleting a listener: Octavia does not cascade a listener delete to its default pool
- * (the listener controller only deletes the listener), and it does not refuse to delete a
- * pool that is still some listener's default pool (the pool controller only refuses a pool
- * used by an L7 policy; the listener's default_pool_id is cleared). So the listener's owned
- * pool is deleted explicitly, pool first: traffic stops reaching members first and no pool
- * is ever left orphaned by a crash between the two writes (an orphaned owned pool is deleted
- * anyway on the next round).
+ * (octavia api/v2/controllers/listener.py `delete` removes the listener only), and it does
+ * not refuse to delete a pool that is still a listener's default pool (controllers/pool.py
+ * `delete` refuses only a pool used by an L7 policy; common/data_models.py `Pool.delete`
+ * clears the listener's default_pool_id). So the listener's owned pool is deleted
+ * explicitly, pool first, then the listener: each write is valid on its own, and a crash
+ * between the two leaves a listener without pool, which the next round deletes (were the
+ * listener deleted first, a crash would leave an orphaned pool; that is handled too: owned
+ * pools no listener uses are deleted).
  *
  * Foreign children (no ownership tags) are never deleted or updated. A foreign listener
  * occupies its (protocol, port): we do not create ours beside it (Octavia would refuse).

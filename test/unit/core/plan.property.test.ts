@@ -242,4 +242,72 @@ describe('plan properties', () => {
     },
     TIMEOUT,
   );
+
+  it(
+    'converges: after a plan without wait, the Service has exactly what it wants',
+    () => {
+      fc.assert(
+        fc.property(arbScenario, ({ desired, observed }) => {
+          const first = planOf(desired, observed);
+          fc.pre(first.wait === null && desired !== null);
+          const after = apply(observed, first.actions);
+          expect(convergenceProblems(desired, after)).toEqual([]);
+        }),
+        RUNS,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'releases everything: after a plan for nothing without wait, nothing of ours remains',
+    () => {
+      fc.assert(
+        fc.property(arbScenario, ({ observed }) => {
+          const first = planOf(null, observed);
+          fc.pre(first.wait === null);
+          const after = apply(observed, first.actions);
+          const lbs = after.loadBalancers.filter((lb) => owned(lb.tags));
+          expect(
+            lbs.every(
+              (lb) => lb.provisioningStatus === 'PENDING_DELETE' || lb.provisioningStatus === 'DELETED',
+            ),
+          ).toBe(true);
+          expect(after.floatingIps.filter((f) => owned(f.tags))).toEqual([]);
+          const ports = new Set(lbs.map((lb) => lb.vipPortId));
+          expect(after.floatingIps.filter((f) => f.portId !== null && ports.has(f.portId))).toEqual([]);
+        }),
+        RUNS,
+      );
+    },
+    TIMEOUT,
+  );
 });
+
+/** What `after` lacks of `desired` (slots held by objects not ours excepted). */
+function convergenceProblems(desired: DesiredLoadBalancer, after: Observed): string[] {
+  const live = after.loadBalancers.filter(
+    (lb) =>
+      owned(lb.tags) && lb.provisioningStatus !== 'PENDING_DELETE' && lb.provisioningStatus !== 'DELETED',
+  );
+  const [lb, ...extra] = live;
+  if (lb === undefined || extra.length > 0) return [`${live.length} live load balancers`];
+  const problems: string[] = [];
+  if (lb.vipAddress !== desired.vipAddress) problems.push('VIP differs');
+  for (const wanted of desired.listeners) {
+    const same = lb.listeners.filter(
+      (l) => l.protocol === wanted.protocol && l.protocolPort === wanted.protocolPort,
+    );
+    const blocked = same.some((l) => !owned(l.tags) || l.provisioningStatus === 'PENDING_DELETE');
+    if (!blocked && !same.some((l) => owned(l.tags) && l.provisioningStatus !== 'ERROR')) {
+      problems.push(`listener ${wanted.protocol}:${wanted.protocolPort} missing`);
+    }
+  }
+  const intent = desired.floatingIp;
+  const onPort = after.floatingIps.filter((f) => f.portId === lb.vipPortId);
+  if (intent?.method === 'pool' && !onPort.some((f) => owned(f.tags) && f.networkId === intent.networkId)) {
+    problems.push('no pool floating IP on the VIP port');
+  }
+  if (intent === null && onPort.length > 0) problems.push('a floating IP on the VIP port of a ClusterIP');
+  return problems;
+}
