@@ -24,6 +24,8 @@ export interface FakeKeystoneOptions {
   authDelayMs?: number;
   /** Accepted password (default `secret`). */
   password?: string;
+  /** Answer auth with Keystone's 404 (as for a deleted application credential). */
+  authNotFound?: boolean;
   /** Accepted application credential id/secret. */
   appCredential?: { id: string; secret: string };
 }
@@ -94,6 +96,12 @@ async function issue(ctx: Ctx, body: string, res: http.ServerResponse): Promise<
   const parsed = JSON.parse(body) as unknown;
   fake.authBodies.push(parsed);
   if (fake.options.authDelayMs) await new Promise((r) => setTimeout(r, fake.options.authDelayMs));
+  if (fake.options.authNotFound) {
+    send(res, 404, {
+      error: { code: 404, title: 'Not Found', message: 'Could not find Application Credential: ac-1.' },
+    });
+    return;
+  }
   if (!credentialsOk(fake, parsed)) {
     send(res, 401, {
       error: {

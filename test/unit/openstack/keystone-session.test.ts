@@ -7,6 +7,8 @@ import { createNodeTransport, type NodeTransport } from '../../../src/openstack/
 import { EndpointNotFoundError } from '../../../src/openstack/keystone/catalog.js';
 import type { KeystoneCredentials } from '../../../src/openstack/keystone/credentials.js';
 import { KeystoneSession, type KeystoneSessionOptions } from '../../../src/openstack/keystone/session.js';
+import { CloudConfigError, resolveCloudConfig } from '../../../src/openstack/cloud-config.js';
+import { openCloudSession } from '../../../src/openstack/keystone/open.js';
 import { createOpenStackMetrics, REQUESTS_TOTAL } from '../../../src/openstack/metrics.js';
 import { startFakeKeystone, type FakeKeystone } from './keystone-fake-server.js';
 
@@ -202,5 +204,43 @@ describe('KeystoneSession against a fake Keystone on 127.0.0.1', () => {
   it('accepts a versioned auth URL', async () => {
     const s = session({ authUrl: `${fake.url}/identity/v3/` });
     expect(await s.projectId()).toBe('project-1');
+  });
+
+  it('reports a 404 from token.issue (deleted application credential) as UnauthorizedError', async () => {
+    fake.options.authNotFound = true;
+    const s = session({
+      credentials: { kind: 'application-credential', credential: { id: 'ac-1' }, secret: 'x' },
+    });
+    const err = await s.projectId().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnauthorizedError);
+    expect(err).toMatchObject({ status: 404, operation: 'token.issue' });
+    expect((err as Error).message).toContain('Could not find Application Credential');
+  });
+
+  it('opens a session from OS_* variables (composition) and refuses an unreadable cacert', async () => {
+    const env = {
+      OS_AUTH_URL: `${fake.url}/identity/v3`,
+      OS_USERNAME: 'kuryr',
+      OS_PASSWORD: 'secret',
+      OS_PROJECT_ID: 'project-1',
+      OS_USER_DOMAIN_NAME: 'Default',
+    };
+    const noFiles = () => Promise.resolve(undefined);
+    const cloud = await resolveCloudConfig({ env, readFile: noFiles, cwd: '/x', homeDir: '/x' });
+    const deps = { logger: pino({ level: 'silent' }), registry, version: '9', readFile: noFiles };
+    const opened = await openCloudSession(cloud, deps);
+    try {
+      expect((await listNetworks(opened.session)).status).toBe(200);
+      expect(fake.seen.at(-1)?.headers['user-agent']).toBe('kuryr-services/9');
+    } finally {
+      opened.close();
+    }
+    const withCa = await resolveCloudConfig({
+      env: { ...env, OS_CACERT: '/nope.pem' },
+      readFile: noFiles,
+      cwd: '/x',
+      homeDir: '/x',
+    });
+    await expect(openCloudSession(withCa, deps)).rejects.toBeInstanceOf(CloudConfigError);
   });
 });
