@@ -23,11 +23,13 @@ export interface ParsedCidr {
   readonly prefixLength: number;
 }
 
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+
 /** Parses `text` as an IPv4 or IPv6 address; null when it is not one (never throws). */
 export function parseIp(text: string): ParsedIp | null {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
-    const ip = ipaddr.IPv4.parse(text);
-    return { address: ip.toString(), family: 4, bytes: ip.toByteArray() };
+  if (IPV4.test(text)) {
+    return { address: text, family: 4, bytes: text.split('.').map(Number) };
   }
   if (!text.includes('%') && ipaddr.IPv6.isValid(text)) {
     const ip = ipaddr.IPv6.parse(text);
@@ -53,7 +55,12 @@ export function parseCidr(text: string): ParsedCidr | null {
 export function cidrContains(cidr: string, address: string): boolean {
   const range = parseCidr(cidr);
   const ip = parseIp(address);
-  if (range === null || ip?.family !== range.family) return false;
+  return range !== null && ip !== null && rangeContains(range, ip);
+}
+
+/** True when the parsed `ip` lies inside the parsed `range` (same family). */
+export function rangeContains(range: ParsedCidr, ip: ParsedIp): boolean {
+  if (range.family !== ip.family) return false;
   const masked = maskBytes(ip.bytes, range.prefixLength);
   return masked.every((byte, i) => byte === range.network.bytes[i]);
 }
@@ -65,15 +72,14 @@ export function ipFamily(text: string): IpFamily | null {
 
 /** Orders addresses numerically (IPv4 before IPv6); unparsable texts last, by string. */
 export function compareAddresses(a: string, b: string): number {
-  const pa = parseIp(a);
-  const pb = parseIp(b);
-  if (pa === null || pb === null) return pa !== null ? -1 : pb !== null ? 1 : compareText(a, b);
-  if (pa.family !== pb.family) return pa.family - pb.family;
-  for (let i = 0; i < pa.bytes.length; i++) {
-    const diff = (pa.bytes[i] ?? 0) - (pb.bytes[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
+  return compareText(addressSortKey(a), addressSortKey(b));
+}
+
+/** A string that sorts like compareAddresses (fixed-width hex per family); compute once, compare many. */
+export function addressSortKey(text: string): string {
+  const ip = parseIp(text);
+  if (ip === null) return `9 ${text}`;
+  return `${ip.family} ${ip.bytes.map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
 
 function compareText(a: string, b: string): number {

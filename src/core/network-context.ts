@@ -1,7 +1,7 @@
 /**
  * Building the NetworkContext the translation runs in, and looking subnets up in it.
  */
-import { cidrContains } from './ip.js';
+import { parseCidr, parseIp, rangeContains, type ParsedCidr } from './ip.js';
 import type { NetworkContext, SubnetInfo } from './model.js';
 
 /** A NetworkContext that cannot be built (a duplicate or unknown subnet id). */
@@ -40,15 +40,32 @@ export function networkContextFromSubnets(
   };
 }
 
+/** A subnet with its CIDR parsed, for repeated containment checks. */
+export interface ParsedSubnet {
+  readonly subnet: SubnetInfo;
+  readonly range: ParsedCidr;
+}
+
+/** The subnets among `ids` (in that order) with parsed CIDRs; unknown ids and bad CIDRs are left out. */
+export function parsedSubnets(network: NetworkContext, ids: readonly string[]): ParsedSubnet[] {
+  return ids.flatMap((id) => {
+    const subnet = network.subnets.get(id);
+    const range = subnet === undefined ? null : parseCidr(subnet.cidr);
+    return subnet === undefined || range === null ? [] : [{ subnet, range }];
+  });
+}
+
 /** The subnets among `ids` (in that order) whose CIDR contains `address`; unknown ids are ignored. */
 export function subnetsContaining(
   network: NetworkContext,
   ids: readonly string[],
   address: string,
 ): SubnetInfo[] {
-  return ids
-    .map((id) => network.subnets.get(id))
-    .filter((subnet): subnet is SubnetInfo => subnet !== undefined && cidrContains(subnet.cidr, address));
+  const ip = parseIp(address);
+  if (ip === null) return [];
+  return parsedSubnets(network, ids)
+    .filter(({ range }) => rangeContains(range, ip))
+    .map(({ subnet }) => subnet);
 }
 
 /** `id (cidr)` for each of `ids`, for messages; unknown ids are shown as `id (unknown)`. */

@@ -6,9 +6,16 @@
  * Duplicates are merged, and members are sorted by (address, port).
  */
 import type { V1Endpoint, V1EndpointSlice } from '@kubernetes/client-node';
-import { compareAddresses, parseIp, type IpFamily } from './ip.js';
+import {
+  addressSortKey,
+  compareAddresses,
+  parseIp,
+  rangeContains,
+  type IpFamily,
+  type ParsedIp,
+} from './ip.js';
 import type { DesiredMember, MemberMode, NetworkContext, ServiceRef } from './model.js';
-import { describeSubnets, subnetsContaining } from './network-context.js';
+import { describeSubnets, type ParsedSubnet } from './network-context.js';
 import { memberName, serviceKey } from './naming.js';
 import type { Reason } from './translation.js';
 import { invalid, ok, warning, type Step } from './translate-step.js';
@@ -23,6 +30,8 @@ export interface MemberContext {
   readonly family: IpFamily;
   readonly network: NetworkContext;
   readonly memberMode: MemberMode;
+  /** The pod subnets, parsed once (see parsedSubnets). */
+  readonly podSubnets: readonly ParsedSubnet[];
   readonly tags: readonly string[];
 }
 
@@ -71,7 +80,18 @@ export function translateMembers(
       if (existing === undefined || member.name < existing.name) byTarget.set(key, member);
     }
   }
-  return ok([...byTarget.values()].sort(compareMembers), warnings);
+  // Sorted so the result does not depend on the order of slices and endpoints.
+  const sortedWarnings = warnings.sort((x, y) =>
+    x.message < y.message ? -1 : x.message > y.message ? 1 : 0,
+  );
+  const keyed = [...byTarget.values()].map((member) => ({ member, key: addressSortKey(member.address) }));
+  keyed.sort((x, y) =>
+    x.key < y.key ? -1 : x.key > y.key ? 1 : x.member.protocolPort - y.member.protocolPort,
+  );
+  return ok(
+    keyed.map(({ member }) => member),
+    sortedWarnings,
+  );
 }
 
 function sliceMembers(
@@ -97,7 +117,7 @@ function sliceMembers(
     if (ip?.family !== ctx.family) {
       return invalid(`${where} (${slice.addressType}) holds a malformed address "${addressText}"`);
     }
-    const member = buildMember(endpoint, ip.address, slicePort.port, ctx);
+    const member = buildMember(endpoint, ip, slicePort.port, ctx);
     if ('skipped' in member) warnings.push(member.skipped);
     else members.push(member);
   }
@@ -106,7 +126,7 @@ function sliceMembers(
 
 function buildMember(
   endpoint: V1Endpoint,
-  address: string,
+  ip: ParsedIp,
   protocolPort: number,
   ctx: MemberContext,
 ): DesiredMember | { skipped: Reason } {
@@ -116,8 +136,9 @@ function buildMember(
       ? { namespace: target.namespace ?? ctx.ref.namespace, name: target.name }
       : ctx.ref;
   const name = memberName(owner, protocolPort);
+  const address = ip.address;
   if (ctx.memberMode === 'L3') return { name, address, protocolPort, tags: ctx.tags };
-  const [subnet] = subnetsContaining(ctx.network, ctx.network.podSubnetIds, address);
+  const subnet = ctx.podSubnets.find(({ range }) => rangeContains(range, ip))?.subnet;
   if (subnet === undefined) {
     const pod =
       target === undefined ? `endpoint of Service ${serviceKey(ctx.ref)}` : `pod ${serviceKey(owner)}`;

@@ -13,6 +13,7 @@ import type {
   ServiceRef,
   TranslateConfig,
 } from './model.js';
+import { parsedSubnets } from './network-context.js';
 import { listenerName, loadBalancerDescription, loadBalancerName, poolName } from './naming.js';
 import { ownershipTags } from './ownership.js';
 import type { Reason, Translation } from './translation.js';
@@ -150,6 +151,7 @@ function translateListeners(
     family: vip.ip.family,
     network: input.network,
     memberMode: input.config.memberMode,
+    podSubnets: parsedSubnets(input.network, input.network.podSubnetIds),
     tags,
   };
   const slices = usableSlices(input.slices, ref, vip.ip.family);
