@@ -67,15 +67,21 @@ function classifyKind(
   // The casts below are sound: `check` has just verified every field the core reads.
   if (key === 'v1 Service') {
     const r = check(serviceSchema, kind, doc);
-    return 'errors' in r ? { kind: 'error', ...r } : { kind: 'Service', source, object: r.value as V1Service };
+    return 'errors' in r
+      ? { kind: 'error', ...r }
+      : { kind: 'Service', source, object: r.value as V1Service };
   }
   if (key === 'discovery.k8s.io/v1 EndpointSlice') {
     const r = check(endpointSliceSchema, kind, doc);
-    return 'errors' in r ? { kind: 'error', ...r } : { kind: 'EndpointSlice', source, object: r.value as V1EndpointSlice };
+    return 'errors' in r
+      ? { kind: 'error', ...r }
+      : { kind: 'EndpointSlice', source, object: r.value as V1EndpointSlice };
   }
   if (key === 'v1 Endpoints') {
     const r = check(endpointsSchema, kind, doc);
-    return 'errors' in r ? { kind: 'error', ...r } : { kind: 'Endpoints', source, object: r.value as V1Endpoints };
+    return 'errors' in r
+      ? { kind: 'error', ...r }
+      : { kind: 'Endpoints', source, object: r.value as V1Endpoints };
   }
   const note = `${formatSource(source)}: ignored ${objectLabel(`${String(apiVersion)} ${kind}`, doc.value)} (plan reads v1 Service, v1 Endpoints and discovery.k8s.io/v1 EndpointSlice)`;
   return { kind: 'ignored', source, note };
@@ -88,13 +94,18 @@ function classifyKind(
 export function classifyDocument(doc: RawDocument): ClassifiedDocument {
   const { source, value } = doc;
   if (!isRecord(value)) {
-    return { kind: 'error', errors: [new ManifestError({ source, detail: 'not a Kubernetes object (a mapping)' })] };
+    return {
+      kind: 'error',
+      errors: [new ManifestError({ source, detail: 'not a Kubernetes object (a mapping)' })],
+    };
   }
   const kind = value.kind;
   if (typeof kind !== 'string' || kind === '') {
     return {
       kind: 'error',
-      errors: [new ManifestError({ source, field: 'kind', detail: 'required (a Kubernetes object has a kind)' })],
+      errors: [
+        new ManifestError({ source, field: 'kind', detail: 'required (a Kubernetes object has a kind)' }),
+      ],
     };
   }
   return classifyKind(kind, value.apiVersion, { source, value });

@@ -44,7 +44,9 @@ function keyOf(meta: { namespace?: string; name?: string } | undefined): string 
 
 function sliceOwnerKey(slice: V1EndpointSlice): string | null {
   const owner = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
-  return owner === undefined ? null : keyOf({ namespace: slice.metadata?.namespace ?? DEFAULT_NAMESPACE, name: owner });
+  return owner === undefined
+    ? null
+    : keyOf({ namespace: slice.metadata?.namespace ?? DEFAULT_NAMESPACE, name: owner });
 }
 
 function toServiceManifest(found: Found<'Service'>, endpoints: EndpointsIndex): ServiceManifest {
@@ -59,7 +61,8 @@ function toServiceManifest(found: Found<'Service'>, endpoints: EndpointsIndex): 
   const converted = endpoints.endpoints.get(key);
   const base = { source: found.source, namespace, name, service, placeholderUid: meta.uid === undefined };
   if (slices.length > 0) return { ...base, slices, endpointsFrom: 'EndpointSlice' };
-  if (converted !== undefined) return { ...base, slices: endpointsToSlices(converted.object), endpointsFrom: 'Endpoints' };
+  if (converted !== undefined)
+    return { ...base, slices: endpointsToSlices(converted.object), endpointsFrom: 'Endpoints' };
   return { ...base, slices: [], endpointsFrom: 'none' };
 }
 
@@ -87,7 +90,8 @@ function indexEndpoints(docs: readonly ClassifiedDocument[], notes: string[]): E
 
 function noteUnused(index: EndpointsIndex, services: ReadonlySet<string>, notes: string[]): void {
   for (const [key, doc] of index.endpoints) {
-    if (!services.has(key)) notes.push(`${formatSource(doc.source)}: ignored Endpoints ${key}: no such Service`);
+    if (!services.has(key))
+      notes.push(`${formatSource(doc.source)}: ignored Endpoints ${key}: no such Service`);
     else if (index.slices.has(key)) {
       notes.push(`${formatSource(doc.source)}: ignored Endpoints ${key}: EndpointSlices for it are given`);
     }

@@ -71,7 +71,13 @@ export const endpointSliceSchema = z.looseObject({
   addressType: z.enum(['IPv4', 'IPv6', 'FQDN'], { error: 'must be IPv4, IPv6 or FQDN' }),
   endpoints: z.array(sliceEndpoint).optional(),
   ports: z
-    .array(z.looseObject({ name: z.string().optional(), protocol: protocol.optional(), port: portNumber.optional() }))
+    .array(
+      z.looseObject({
+        name: z.string().optional(),
+        protocol: protocol.optional(),
+        port: portNumber.optional(),
+      }),
+    )
     .optional(),
 });
 
@@ -89,7 +95,9 @@ export const endpointsSchema = z.looseObject({
         addresses: z.array(endpointAddress).optional(),
         notReadyAddresses: z.array(endpointAddress).optional(),
         ports: z
-          .array(z.looseObject({ name: z.string().optional(), protocol: protocol.optional(), port: portNumber }))
+          .array(
+            z.looseObject({ name: z.string().optional(), protocol: protocol.optional(), port: portNumber }),
+          )
           .optional(),
       }),
     )

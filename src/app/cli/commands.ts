@@ -1,0 +1,9 @@
+/**
+ * Every subcommand of `kuryr-services`. Adding one: write `<name>-command.ts` exporting a
+ * `CliCommand`, and list it here.
+ */
+import { planCommand } from './plan-command.js';
+import type { CliCommand } from './context.js';
+
+/** The subcommands, in the order `--help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [planCommand];

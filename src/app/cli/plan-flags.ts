@@ -1,0 +1,44 @@
+/** The options of `kuryr-services plan`, checked and typed. */
+import { z } from 'zod';
+
+/** Output formats of `plan`. */
+export const OUTPUT_FORMATS = ['table', 'json'] as const;
+
+const flagsSchema = z.object({
+  filename: z.array(z.string().min(1)).min(1),
+  config: z.string().min(1).optional(),
+  subnets: z.string().min(1).optional(),
+  serviceSubnet: z.array(z.string().min(1)).default([]),
+  podSubnet: z.array(z.string().min(1)).default([]),
+  octaviaApi: z.string().min(1).optional(),
+  provider: z.enum(['amphora', 'ovn']).optional(),
+  legacyLbaasV2: z.boolean().default(false),
+  clusterId: z.string().min(1).optional(),
+  memberMode: z.enum(['L2', 'L3']).optional(),
+  output: z.enum(OUTPUT_FORMATS).default('table'),
+});
+
+/** `plan`'s options after commander parsed them. */
+export type PlanFlags = z.infer<typeof flagsSchema>;
+
+/** A flag value commander accepted but `plan` cannot use. */
+export class PlanUsageError extends Error {
+  override readonly name = 'PlanUsageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`kuryr-services plan: ${message}`, options);
+  }
+}
+
+/** Types commander's option values; throws PlanUsageError naming the bad option. */
+export function parsePlanFlags(values: unknown): PlanFlags {
+  const result = flagsSchema.safeParse(values);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const option = String(issue?.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  throw new PlanUsageError(`option --${option}: ${issue?.message ?? 'invalid'}`, { cause: result.error });
+}
+
+/** Repeatable option collector for commander. */
+export function collect(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
+}

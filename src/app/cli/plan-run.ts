@@ -1,0 +1,53 @@
+/** Runs `plan`: read inputs, translate and plan every Service, print the report. */
+import type { LoadedManifests } from '../manifests/load.js';
+import { loadManifests } from '../manifests/load.js';
+import type { ManifestError } from '../manifests/errors.js';
+import { renderJson } from '../render/json.js';
+import { planExitCode, type PlanReport, type ReportedError } from '../render/report.js';
+import { renderTable } from '../render/table.js';
+import type { CliIo } from './context.js';
+import { setUpPlan } from './plan-context.js';
+import type { PlanFlags } from './plan-flags.js';
+import { readPlanInputs } from './plan-inputs.js';
+import { planService } from './plan-services.js';
+
+function reportedError(error: ManifestError): ReportedError {
+  const { file, document, item } = error.source;
+  return {
+    file,
+    document,
+    ...(item === undefined ? {} : { item }),
+    field: error.field,
+    message: error.message,
+  };
+}
+
+function buildReport(
+  flags: PlanFlags,
+  setup: ReturnType<typeof setUpPlan>,
+  loaded: LoadedManifests,
+): PlanReport {
+  return {
+    context: setup.summary,
+    services: loaded.services.map((manifest) => planService(manifest, setup.settings)),
+    errors: loaded.errors.map(reportedError),
+    notes: [...loaded.notes],
+  };
+}
+
+/**
+ * Plans every Service of `flags.filename` and prints the report (stdout) and input problems
+ * (stderr). Resolves to the exit code (0 or 2). Throws PlanUsageError for bad options or an
+ * unusable kuryr.conf / subnets file, before planning anything.
+ */
+export async function runPlan(flags: PlanFlags, io: CliIo): Promise<number> {
+  const inputs = await readPlanInputs(flags);
+  for (const warning of inputs.warnings) io.stderr(`warning: ${warning}\n`);
+  const setup = setUpPlan(flags, inputs);
+  const loaded = await loadManifests(flags.filename);
+  for (const error of loaded.errors) io.stderr(`error: ${error.message}\n`);
+  for (const note of loaded.notes) io.stderr(`note: ${note}\n`);
+  const report = buildReport(flags, setup, loaded);
+  io.stdout(flags.output === 'json' ? renderJson(report) : renderTable(report));
+  return planExitCode(report);
+}

@@ -1,0 +1,136 @@
+/** `kuryr-services plan` on bad input, through the real binary: exit 2, located messages, the rest still planned. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, parsePlanJson, runBinary } from './cli-binary.js';
+
+const GOOD = `apiVersion: v1
+kind: Service
+metadata: { name: good, namespace: t }
+spec:
+  clusterIP: 10.2.0.20
+  ports: [{ name: http, port: 80, targetPort: 8080 }]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: { name: good-1, namespace: t, labels: { kubernetes.io/service-name: good } }
+addressType: IPv4
+ports: [{ name: http, port: 8080 }]
+endpoints: [{ addresses: [10.1.0.20] }]
+`;
+
+const BAD = `apiVersion: v1
+kind: Service
+metadata: { name: first, namespace: t }
+spec:
+  clusterIP: 10.2.0.21
+  ports: [{ port: 81 }]
+---
+apiVersion: v1
+kind: Service
+spec:
+  clusterIP: 10.2.0.22
+  ports: [{ port: 82 }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: far, namespace: t }
+spec:
+  clusterIP: 10.2.0.23
+  ports: [{ name: http, port: 70000 }]
+---
+kind: Service
+metadata: { name: [unclosed
+`;
+
+const INVALID = `apiVersion: v1
+kind: Service
+metadata: { name: outside, namespace: t }
+spec:
+  clusterIP: 192.0.2.1
+  ports: [{ port: 80 }]
+`;
+
+let dir = '';
+beforeAll(async () => {
+  await ensureBuilt();
+  dir = await mkdtemp(join(tmpdir(), 'ks-cli-errors-'));
+  await writeFile(join(dir, 'good.yaml'), GOOD);
+  await writeFile(join(dir, 'bad.yaml'), BAD);
+  await writeFile(join(dir, 'invalid.yaml'), INVALID);
+}, 240_000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('kuryr-services plan on bad input', () => {
+  it('names file, document and field of each problem, exits 2, and still plans the rest', async () => {
+    const missing = join(dir, 'missing.yaml');
+    const run = await runBinary([
+      'plan',
+      '-f',
+      join(dir, 'bad.yaml'),
+      '-f',
+      join(dir, 'good.yaml'),
+      '-f',
+      missing,
+    ]);
+    expect(run.code).toBe(2);
+    const bad = join(dir, 'bad.yaml');
+    expect(run.stderr).toContain(
+      `error: reading manifest ${bad}, document 2 (Service <no name>): metadata: required`,
+    );
+    expect(run.stderr).toContain(
+      `error: reading manifest ${bad}, document 3 (Service t/far): spec.ports[0].port: must be within 1-65535`,
+    );
+    expect(run.stderr).toMatch(new RegExp(`error: reading manifest ${bad}, document 4: invalid YAML`));
+    expect(run.stderr).toContain(`error: reading manifest ${missing}: cannot read`);
+    expect(run.stdout).toMatch(/^t\/first: desired/m);
+    expect(run.stdout).toMatch(/^t\/good: desired/m);
+    expect(run.stdout).toMatch(/member\s+10\.1\.0\.20:8080/);
+    expect(run.stdout).toMatch(/2 Services: 2 planned, 0 skipped, 0 invalid; 4 input error\(s\)/);
+  });
+
+  it('lists the errors in the JSON document too', async () => {
+    const run = await runBinary(['plan', '-f', dir, '-o', 'json']);
+    expect(run.code).toBe(2);
+    const doc = parsePlanJson(run.stdout);
+    expect(doc.errors.map((e) => [e.file.slice(dir.length + 1), e.document, e.field])).toEqual([
+      ['bad.yaml', 4, null],
+      ['bad.yaml', 2, 'metadata'],
+      ['bad.yaml', 3, 'spec.ports[0].port'],
+    ]);
+    expect(doc.services.map((s) => `${s.name}:${s.result}`)).toEqual([
+      'first:desired',
+      'good:desired',
+      'outside:invalid',
+    ]);
+  });
+
+  it('exits 2 for an invalid Service and gives the reason', async () => {
+    const run = await runBinary(['plan', '-f', join(dir, 'invalid.yaml')]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/^t\/outside: invalid/m);
+    expect(run.stdout).toMatch(/reason\s+KuryrInvalidService: .*192\.0\.2\.1 is in no service subnet/);
+  });
+
+  it('exits 2 on a bad option value, before reading anything', async () => {
+    const api = await runBinary(['plan', '-f', dir, '--octavia-api', 'two']);
+    expect(api.code).toBe(2);
+    expect(api.stderr).toContain('--octavia-api "two" is not a version like 2.27');
+    expect(api.stdout).toBe('');
+    const provider = await runBinary(['plan', '-f', dir, '--provider', 'f5']);
+    expect(provider.code).toBe(2);
+    expect(provider.stderr).toMatch(/--provider.*f5/);
+    const none = await runBinary(['plan']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/required option '-f, --filename <path\.\.\.>'/);
+  });
+
+  it('exits 2 when a subnet id given is not among the subnets', async () => {
+    const run = await runBinary(['plan', '-f', dir, '--service-subnet', 'nope']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/subnet\(s\) nope not found/);
+  });
+});
