@@ -1,4 +1,5 @@
 import type { V1Endpoints } from '@kubernetes/client-node';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   MANAGED_BY_LABEL,
@@ -12,7 +13,9 @@ function pairs(endpoints: V1Endpoints): string[] {
   return endpointsToSlices(endpoints)
     .flatMap((slice) =>
       slice.endpoints.flatMap((e) =>
-        (slice.ports ?? []).map((p) => `${e.addresses.join(',')}:${p.port ?? '?'}:${String(e.conditions?.ready)}`),
+        (slice.ports ?? []).map(
+          (p) => `${e.addresses.join(',')}:${p.port ?? '?'}:${String(e.conditions?.ready)}`,
+        ),
       ),
     )
     .sort();
@@ -90,7 +93,9 @@ describe('endpointsToSlices', () => {
       metadata: { name: 'x', namespace: 'd' },
       subsets: [{ addresses: [{ ip: '10.1.0.9' }, { ip: 'fd00::9' }], ports: [{ port: 80 }] }],
     });
-    expect(slices.map((s) => [s.metadata?.name, s.addressType, s.endpoints.map((e) => e.addresses[0])])).toEqual([
+    expect(
+      slices.map((s) => [s.metadata?.name, s.addressType, s.endpoints.map((e) => e.addresses[0])]),
+    ).toEqual([
       ['x-subset-0', 'IPv4', ['10.1.0.9']],
       ['x-subset-0-ipv6', 'IPv6', ['fd00::9']],
     ]);
@@ -99,5 +104,39 @@ describe('endpointsToSlices', () => {
   it('yields nothing for no subsets or subsets without addresses', () => {
     expect(endpointsToSlices({ metadata: { name: 'x' } })).toEqual([]);
     expect(endpointsToSlices({ metadata: { name: 'x' }, subsets: [{ ports: [{ port: 1 }] }] })).toEqual([]);
+  });
+});
+
+describe('endpointsToSlices (property)', () => {
+  const ipv4 = fc.tuple(fc.nat(255), fc.nat(255)).map(([a, b]) => `10.1.${a}.${b}`);
+  const ipv6 = fc.nat(0xffff).map((n) => `fd00::${n.toString(16)}`);
+  const subset = fc.record({
+    addresses: fc.array(
+      fc.oneof(ipv4, ipv6).map((ip) => ({ ip })),
+      { maxLength: 4 },
+    ),
+    notReadyAddresses: fc.array(
+      ipv4.map((ip) => ({ ip })),
+      { maxLength: 2 },
+    ),
+    ports: fc.array(
+      fc.record({ name: fc.constantFrom('a', 'b'), port: fc.integer({ min: 1, max: 65535 }) }),
+      { maxLength: 3 },
+    ),
+  });
+
+  it('offers exactly the (address, port, ready) pairs of each subset, never across subsets', () => {
+    fc.assert(
+      fc.property(fc.array(subset, { maxLength: 4 }), (subsets) => {
+        const endpoints: V1Endpoints = { metadata: { name: 's', namespace: 'n' }, subsets };
+        const expected = subsets
+          .flatMap((s) => [
+            ...s.addresses.flatMap(({ ip }) => s.ports.map((p) => `${ip}:${p.port}:true`)),
+            ...s.notReadyAddresses.flatMap(({ ip }) => s.ports.map((p) => `${ip}:${p.port}:false`)),
+          ])
+          .sort();
+        expect(pairs(endpoints)).toEqual(expected);
+      }),
+    );
   });
 });
