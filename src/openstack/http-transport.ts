@@ -56,7 +56,17 @@ interface SendContext {
   readonly maxBodyBytes: number;
 }
 
-function sendWith(ctx: SendContext, req: TransportRequest): Promise<TransportResponse> {
+/** The server closed an idle keep-alive socket just as we reused it; nothing reached it. */
+class StaleSocketError extends Error {
+  override name = 'StaleSocketError';
+}
+
+function isReset(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+function sendOnce(ctx: SendContext, req: TransportRequest): Promise<TransportResponse> {
   return new Promise<TransportResponse>((resolve, reject) => {
     const request = (req.url.protocol === 'https:' ? https : http).request(req.url, {
       method: req.method,
@@ -64,8 +74,13 @@ function sendWith(ctx: SendContext, req: TransportRequest): Promise<TransportRes
       agent: ctx.agent,
       signal: req.signal,
     });
-    request.on('error', reject);
+    let answered = false;
+    request.on('error', (err) => {
+      const stale = request.reusedSocket && !answered && isReset(err);
+      reject(stale ? new StaleSocketError(err.message, { cause: err }) : err);
+    });
     request.on('response', (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
@@ -92,9 +107,22 @@ function sendWith(ctx: SendContext, req: TransportRequest): Promise<TransportRes
   });
 }
 
+// Safe to resend after a stale keep-alive socket: nothing was processed, and the method is idempotent.
+const RESENDABLE = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+async function sendWith(ctx: SendContext, req: TransportRequest): Promise<TransportResponse> {
+  try {
+    return await sendOnce(ctx, req);
+  } catch (err) {
+    if (!(err instanceof StaleSocketError) || !RESENDABLE.has(req.method) || req.signal.aborted) throw err;
+    return sendOnce(ctx, req);
+  }
+}
+
 /** Creates a keep-alive transport; no I/O until the first `send`. */
 export function createNodeTransport(opts: NodeTransportOptions = {}): NodeTransport {
-  const common = { keepAlive: true, maxSockets: opts.maxSockets ?? 16 };
+  // Idle sockets are dropped after 5 s (as Node's global agent), before typical server idle timeouts.
+  const common = { keepAlive: true, maxSockets: opts.maxSockets ?? 16, timeout: 5_000 };
   const httpsAgent = new https.Agent({
     ...common,
     ...(opts.ca === undefined ? {} : { ca: opts.ca }),

@@ -1,5 +1,5 @@
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -112,5 +112,68 @@ describe('node transport over TLS (custom CA / insecure) and the debug log line'
       durationMs: 250,
     });
     expect(lines[0]).not.toContain('secret-token');
+  });
+});
+
+describe('node transport keep-alive', () => {
+  // Answers the first request of each connection, then resets the connection on the next one:
+  // what a client sees when the server closed an idle socket just as it was reused.
+  async function resettingServer(): Promise<{
+    url: string;
+    connections: () => number;
+    close: () => Promise<void>;
+  }> {
+    let connections = 0;
+    const server = net.createServer((socket) => {
+      connections += 1;
+      let served = 0;
+      socket.on('data', (data) => {
+        const requests = data.toString().match(/^(GET|POST|PUT|DELETE) /gm)?.length ?? 0;
+        for (let i = 0; i < requests; i++) {
+          served += 1;
+          if (served > 1) {
+            socket.resetAndDestroy();
+            return;
+          }
+          socket.write(
+            'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\n{}',
+          );
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    return {
+      url,
+      connections: () => connections,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => {
+            resolve();
+          });
+        }),
+    };
+  }
+
+  it('resends an idempotent request once on a stale reused socket, but never a POST', async () => {
+    const server = await resettingServer();
+    const transport = createNodeTransport();
+    const send = (method: string) =>
+      transport.send({
+        method,
+        url: new URL(server.url),
+        headers: {},
+        body: undefined,
+        signal: AbortSignal.timeout(2_000),
+      });
+    try {
+      expect((await send('GET')).status).toBe(200);
+      expect((await send('GET')).status).toBe(200); // reused socket reset → resent on a new connection
+      expect(server.connections()).toBe(2);
+      await expect(send('POST')).rejects.toThrow(/ECONNRESET|socket hang up/);
+    } finally {
+      transport.close();
+      await server.close();
+    }
   });
 });
