@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { collectDependents, finalizeNamespaceIfEmpty, orphanDependents, terminateNamespace } from './gc.js';
-import { clone, formatTime, isRecord, jsonEqual, specPart, type KubeObject } from './object.js';
+import { clone, formatTime, isRecord, jsonEqual, type KubeObject } from './object.js';
+import { bumpGeneration, checkFinalizers, mainUpdate, statusOnly } from './write-rules.js';
 import { applyPatch } from './patch.js';
 import { resourceKey, type ResourceDef } from './resources.js';
 import { StatusError, alreadyExists, badRequest, conflict, forbidden, invalid, notFound } from './status.js';
@@ -37,6 +38,8 @@ export interface Target {
 export interface DeleteOptions {
   readonly gracePeriodSeconds?: number;
   readonly propagationPolicy?: string;
+  /** Deprecated flag; `false` makes a not-yet-finished delete answer 202 like the real handler. */
+  readonly orphanDependents?: boolean;
   readonly preconditions?: { uid?: string; resourceVersion?: string };
 }
 
@@ -252,55 +255,4 @@ export function keyOf(t: Target): string {
 /** True for core/v1 namespaces. */
 export function isNamespaceDef(def: ResourceDef): boolean {
   return def.group === '' && def.plural === 'namespaces';
-}
-
-const SYSTEM_FIELDS = [
-  'uid',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'generation',
-  'name',
-  'namespace',
-];
-
-function mainUpdate(def: ResourceDef, current: KubeObject, next: KubeObject): KubeObject {
-  const merged = clone(next);
-  for (const field of SYSTEM_FIELDS) {
-    if (current.metadata[field] === undefined) Reflect.deleteProperty(merged.metadata, field);
-    else merged.metadata[field] = current.metadata[field];
-  }
-  merged.metadata.resourceVersion = current.metadata.resourceVersion ?? '';
-  if (def.statusSubresource) {
-    if (current.status === undefined) delete merged.status;
-    else merged.status = current.status;
-  }
-  return merged;
-}
-
-function statusOnly(current: KubeObject, next: KubeObject): KubeObject {
-  const merged = clone(current);
-  if (next.status === undefined) delete merged.status;
-  else merged.status = clone(next.status);
-  return merged;
-}
-
-function bumpGeneration(def: ResourceDef, current: KubeObject, merged: KubeObject): void {
-  if (!def.tracksGeneration) return;
-  const changed = !jsonEqual(
-    specPart(current, def.statusSubresource),
-    specPart(merged, def.statusSubresource),
-  );
-  if (changed) merged.metadata.generation = (current.metadata.generation ?? 0) + 1;
-}
-
-function checkFinalizers(t: Target, current: KubeObject, merged: KubeObject): void {
-  if (current.metadata.deletionTimestamp === undefined) return;
-  const before = new Set(current.metadata.finalizers ?? []);
-  const added = (merged.metadata.finalizers ?? []).filter((f) => !before.has(f));
-  if (added.length > 0) {
-    const list = added.map((f) => JSON.stringify(f)).join(', ');
-    const detail = `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${list}}`;
-    throw invalid(t.def, t.name, { field: 'metadata.finalizers', detail, type: 'FieldValueForbidden' });
-  }
 }

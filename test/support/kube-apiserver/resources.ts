@@ -26,6 +26,8 @@ export interface ResourceDef {
   /** Field selector labels beyond metadata.name/metadata.namespace. */
   readonly fieldLabels: readonly string[];
   readonly shortNames: readonly string[];
+  /** DELETE answers the deleted object (true) or a `Status` of success (generic registry default). */
+  readonly deleteReturnsObject: boolean;
   /** Name rule: DNS-1123 subdomain (most), DNS-1123 label (namespaces), DNS-1035 label (services). */
   readonly nameFormat: 'subdomain' | 'label1123' | 'label1035';
 }
@@ -44,6 +46,7 @@ function row(r: Row): ResourceDef {
     fieldLabels: [],
     shortNames: [],
     nameFormat: 'subdomain',
+    deleteReturnsObject: false,
     ...r,
   };
 }
@@ -70,21 +73,39 @@ export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
     kind: 'Namespace',
     namespaced: false,
     nameFormat: 'label1123',
+    deleteReturnsObject: true,
     statusSubresource: true,
   }),
   row({
     group: '',
     version: 'v1',
     plural: 'services',
+    createOnUpdate: true,
     kind: 'Service',
     statusSubresource: true,
     nameFormat: 'label1035',
+    deleteReturnsObject: true,
     shortNames: ['svc'],
   }),
-  row({ group: '', version: 'v1', plural: 'endpoints', kind: 'Endpoints', singular: 'endpoints' }),
-  row({ group: '', version: 'v1', plural: 'events', kind: 'Event', fieldLabels: EVENT_FIELDS }),
-  row({ group: 'events.k8s.io', version: 'v1', plural: 'events', kind: 'Event' }),
-  row({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease' }),
+  row({
+    group: '',
+    version: 'v1',
+    plural: 'endpoints',
+    kind: 'Endpoints',
+    singular: 'endpoints',
+    createOnUpdate: true,
+  }),
+  row({
+    group: '',
+    version: 'v1',
+    plural: 'events',
+    kind: 'Event',
+    fieldLabels: EVENT_FIELDS,
+    createOnUpdate: true,
+  }),
+  // Simplification: the real server stores both event APIs in one table; here they are separate.
+  row({ group: 'events.k8s.io', version: 'v1', plural: 'events', kind: 'Event', createOnUpdate: true }),
+  row({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', createOnUpdate: true }),
   row({
     group: 'discovery.k8s.io',
     version: 'v1',
@@ -101,6 +122,7 @@ export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
     tracksGeneration: true,
     unconditionalUpdate: false,
     custom: true,
+    deleteReturnsObject: true,
     shortNames: ['klb'],
   }),
 ];

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { coreVersions, groupDocument, groupList, resourceList, VERSION_INFO } from './discovery.js';
 import { listObjects, requestMatcher } from './list.js';
-import { isRecord } from './object.js';
+import { isRecord, type KubeObject } from './object.js';
 import { apiVersionOf, type ResourceDef } from './resources.js';
 import type { DeleteOptions, Registry, Target } from './registry.js';
 import { badRequest, statusFor } from './status.js';
@@ -82,6 +82,7 @@ function deleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {
     ...(typeof options.propagationPolicy === 'string'
       ? { propagationPolicy: options.propagationPolicy }
       : {}),
+    ...(typeof options.orphanDependents === 'boolean' ? { orphanDependents: options.orphanDependents } : {}),
     preconditions: {
       ...(typeof pre.uid === 'string' ? { uid: pre.uid } : {}),
       ...(typeof pre.resourceVersion === 'string' ? { resourceVersion: pre.resourceVersion } : {}),
@@ -117,6 +118,18 @@ function collection(registry: Registry, hub: WatchHub, route: ResourceRoute, req
   throw statusFor(405, `the server does not allow this method on the requested resource`);
 }
 
+/** What DELETE answers: the object while it still exists or when the resource returns it, else a Status. */
+function deleteAnswer(def: ResourceDef, obj: KubeObject): unknown {
+  if (def.deleteReturnsObject || obj.metadata.deletionTimestamp !== undefined) return obj;
+  const details = {
+    name: obj.metadata.name,
+    ...(def.group === '' ? {} : { group: def.group }),
+    kind: def.plural,
+    uid: obj.metadata.uid,
+  };
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
+}
+
 function item(registry: Registry, route: ResourceRoute, target: Target, req: ApiRequest): ApiAnswer {
   const sub = route.subresource;
   switch (req.method) {
@@ -131,9 +144,15 @@ function item(registry: Registry, route: ResourceRoute, target: Target, req: Api
         code: 200,
         body: registry.patch(target, { contentType: req.contentType, body: req.body }, sub),
       };
-    case 'DELETE':
+    case 'DELETE': {
       if (sub !== undefined) break;
-      return { code: 200, body: registry.delete(target, deleteOptions(req.body, req.url.searchParams)) };
+      const options = deleteOptions(req.body, req.url.searchParams);
+      const result = registry.delete(target, options);
+      // The real handler answers 202 only for a pending delete with orphanDependents=false.
+      const pending = result.metadata.deletionTimestamp !== undefined;
+      const code = pending && options.orphanDependents === false ? 202 : 200;
+      return { code, body: deleteAnswer(target.def, result) };
+    }
   }
   throw statusFor(405, `the server does not allow this method on the requested resource`);
 }

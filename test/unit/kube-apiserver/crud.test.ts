@@ -138,6 +138,15 @@ describe('CRUD of a Service', () => {
     expect(all.metadata?.resourceVersion).toBe(String(server.store.resourceVersion));
   });
 
+  it('creates on PUT of a missing Service (the service strategy allows it)', async () => {
+    const created = await core.replaceNamespacedService({
+      namespace: 'default',
+      name: 'put',
+      body: { metadata: { name: 'put' }, spec: { ports: [{ port: 80 }] } },
+    });
+    expect(created.spec?.clusterIP).toMatch(/^10\.2\./);
+  });
+
   it('generates names from generateName', async () => {
     const created = await core.createNamespacedService({
       namespace: 'default',
@@ -189,6 +198,20 @@ describe('other resources', () => {
       fieldSelector: 'involvedObject.name=web',
     });
     expect(events.items.map((e) => e.metadata.name)).toEqual(['e1']);
+  });
+
+  it('answers DELETE with a success Status for resources that do not return the object', async () => {
+    const leases = server.kubeConfig().makeApiClient(CoordinationV1Api);
+    const lease = await leases.createNamespacedLease({
+      namespace: 'default',
+      body: { metadata: { name: 'l' }, spec: {} },
+    });
+    const status = await leases.deleteNamespacedLease({ namespace: 'default', name: 'l' });
+    expect(status).toMatchObject({
+      kind: 'Status',
+      status: 'Success',
+      details: { name: 'l', group: 'coordination.k8s.io', kind: 'leases', uid: lease.metadata?.uid },
+    });
   });
 
   it('serves the KuryrLoadBalancer custom resource with generation tracking', async () => {

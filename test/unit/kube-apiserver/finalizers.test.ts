@@ -77,6 +77,17 @@ describe('finalizers', () => {
     expect(recorder.events[1]?.object.metadata).not.toHaveProperty('finalizers');
   });
 
+  it('answers 202 for a pending delete only with orphanDependents=false', async () => {
+    await createService('web', ['hold']);
+    const response = await fetch(`${server.url}/api/v1/namespaces/default/services/web`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ orphanDependents: false }),
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ kind: 'Service', metadata: { name: 'web' } });
+  });
+
   it('refuses new finalizers on an object being deleted with 422', async () => {
     await createService('web', ['a']);
     await core.deleteNamespacedService({ namespace: 'default', name: 'web' });
