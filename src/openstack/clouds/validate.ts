@@ -147,6 +147,8 @@ export function validateCloud(layer: Layer, cloudSource: string): CloudSettings 
     return fail(ctx, key, problem);
   }
   const s = parsed.data;
+  if (/\/v2\.0\/?$/.test(s.auth_url))
+    fail(ctx, 'auth_url', 'points at Keystone v2.0; use the v3 (or root) URL');
   const kind = AUTH_TYPES[s.auth_type];
   return {
     authUrl: s.auth_url,
