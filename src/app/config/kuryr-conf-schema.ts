@@ -1,0 +1,121 @@
+/**
+ * The kuryr.conf keys kuryr-services reads, as one zod schema per section. Each value
+ * arrives as the text after `=` (or undefined when absent) and leaves typed, with
+ * kuryr-kubernetes' defaults. Messages say what is wrong, for "file [section] key = value: …".
+ */
+import { z } from 'zod';
+import { parseApiVersion } from '../../core/capabilities.js';
+import type { ApiVersion } from '../../core/model.js';
+import { MAX_TAG_LENGTH } from '../../core/ownership.js';
+
+/** Octavia's largest listener timeout (ms). */
+const MAX_TIMEOUT_MS = 31_536_000_000;
+
+const text = z.string().trim();
+
+/** An id or name; empty or absent → null. */
+const optionalText = text
+  .optional()
+  .transform((value) => (value === undefined || value === '' ? null : value));
+
+/** A comma-separated list; empty entries dropped. */
+const list = text.optional().transform((value) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== ''),
+);
+
+const tagList = list.pipe(
+  z.array(
+    z.string().max(MAX_TAG_LENGTH, `each tag must be at most ${MAX_TAG_LENGTH} characters (Neutron's limit)`),
+  ),
+);
+
+function integer(min: number, max: number) {
+  return text
+    .regex(/^-?[0-9]+$/, 'must be an integer')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
+/** oslo.config's boolean spellings. */
+const bool = z.stringbool({
+  truthy: ['1', 't', 'true', 'on', 'y', 'yes'],
+  falsy: ['0', 'f', 'false', 'off', 'n', 'no'],
+  error: 'must be a boolean (true or false)',
+});
+
+/** Milliseconds; 0 or absent → null (Octavia's default), as in kuryr. */
+const timeoutMs = integer(0, MAX_TIMEOUT_MS)
+  .optional()
+  .transform((value) => (value === undefined || value === 0 ? null : value));
+
+const apiVersion = text
+  .transform((value, ctx): ApiVersion => {
+    const version = parseApiVersion(value);
+    if (version?.major === 2) return version;
+    ctx.addIssue({ code: 'custom', message: 'must be an Octavia API version like 2.27' });
+    return z.NEVER;
+  })
+  .optional()
+  .transform((value) => value ?? null);
+
+export const LB_ALGORITHMS = ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP', 'SOURCE_IP_PORT'] as const;
+
+/** [neutron_defaults] */
+export const neutronDefaultsSchema = z.object({
+  project: optionalText,
+  pod_subnet: list,
+  service_subnet: list,
+  external_svc_net: optionalText,
+  external_svc_subnet: optionalText,
+  resource_tags: tagList,
+  lbaas_activation_timeout: integer(1, 86_400).default(300),
+});
+
+/** [octavia_defaults] */
+export const octaviaDefaultsSchema = z.object({
+  member_mode: z.enum(['L2', 'L3'], { error: 'must be L2 or L3' }).default('L3'),
+  lb_algorithm: z
+    .enum(LB_ALGORITHMS, { error: `must be one of ${LB_ALGORITHMS.join(', ')}` })
+    .default('ROUND_ROBIN'),
+  enforce_sg_rules: bool.default(true),
+  timeout_client_data: timeoutMs,
+  timeout_member_data: timeoutMs,
+});
+
+/** [kubernetes]: the one key of kuryr's big section that concerns load balancers. */
+export const kubernetesSchema = z.object({
+  endpoints_driver_octavia_provider: z
+    .enum(['default', 'amphora', 'ovn'], { error: 'must be default, amphora or ovn' })
+    .default('default')
+    .transform((value) => (value === 'default' ? 'amphora' : value)),
+});
+
+/** [kuryr_services]: our own settings. */
+export const kuryrServicesSchema = z.object({
+  cluster_id: text
+    .regex(
+      /^[A-Za-z0-9._-]{1,40}$/,
+      'must be 1 to 40 characters from A-Z a-z 0-9 . _ - (it becomes a Neutron tag)',
+    )
+    .default('kubernetes'),
+  enable_session_affinity: bool.default(true),
+  enable_source_ranges: bool.default(true),
+  workers: integer(1, 64).default(4),
+  resync_period: integer(1, 86_400).default(600),
+  octavia_api_version: apiVersion,
+  pending_requeue_ms: integer(100, 600_000).default(2000),
+});
+
+/** Every section we read, by name. */
+export const SECTION_SCHEMAS = {
+  neutron_defaults: neutronDefaultsSchema,
+  octavia_defaults: octaviaDefaultsSchema,
+  kubernetes: kubernetesSchema,
+  kuryr_services: kuryrServicesSchema,
+} as const;
+
+export type SectionName = keyof typeof SECTION_SCHEMAS;
+export type SectionValues = { [S in SectionName]: z.output<(typeof SECTION_SCHEMAS)[S]> };

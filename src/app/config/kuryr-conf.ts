@@ -1,0 +1,210 @@
+/**
+ * kuryr.conf: users bring the file they had for kuryr-kubernetes. We read its load
+ * balancer keys ([neutron_defaults], [octavia_defaults], [kubernetes]) plus our own
+ * [kuryr_services], validate them once, and report every other key as a warning.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseIni } from 'ini';
+import type { ApiVersion, LbAlgorithm, MemberMode, OctaviaProvider } from '../../core/model.js';
+import { SECTION_SCHEMAS, type SectionName, type SectionValues } from './kuryr-conf-schema.js';
+
+/** The validated configuration of kuryr-services. */
+export interface AppConfig {
+  /** Where it was read from (for messages). */
+  readonly file: string;
+  readonly neutron: {
+    readonly project: string | null;
+    /** [neutron_defaults] pod_subnet (a comma list is accepted for dual stack). */
+    readonly podSubnetIds: readonly string[];
+    readonly serviceSubnetIds: readonly string[];
+    readonly externalSvcNet: string | null;
+    readonly externalSvcSubnet: string | null;
+    readonly resourceTags: readonly string[];
+    readonly lbaasActivationTimeoutSeconds: number;
+  };
+  readonly octavia: {
+    readonly memberMode: MemberMode;
+    readonly lbAlgorithm: LbAlgorithm;
+    readonly enforceSgRules: boolean;
+    /** Milliseconds; null = Octavia's default. */
+    readonly timeoutClientData: number | null;
+    readonly timeoutMemberData: number | null;
+    readonly provider: OctaviaProvider;
+  };
+  readonly service: {
+    readonly clusterId: string;
+    readonly enableSessionAffinity: boolean;
+    readonly enableSourceRanges: boolean;
+    readonly workers: number;
+    readonly resyncPeriodSeconds: number;
+    /** Use this Octavia API version instead of the discovered one. */
+    readonly octaviaApiVersion: ApiVersion | null;
+    readonly pendingRequeueMs: number;
+  };
+}
+
+/** A configuration plus the warnings (ignored keys and sections, overridden settings). */
+export interface LoadedConfig {
+  readonly config: AppConfig;
+  readonly warnings: readonly string[];
+}
+
+/** kuryr.conf cannot be used; `problems` lists each bad key as "file: [section] key = "value": why". */
+export class KuryrConfError extends Error {
+  override readonly name = 'KuryrConfError';
+  readonly problems: readonly string[];
+  constructor(file: string, problems: readonly string[], options?: { cause?: unknown }) {
+    super(
+      `reading ${file}: ${problems.length === 1 ? (problems[0] ?? '') : `\n  ${problems.join('\n  ')}`}`,
+      options,
+    );
+    this.problems = problems;
+  }
+}
+
+type RawSection = Record<string, string>;
+
+/**
+ * Parses and validates kuryr.conf text. `file` names the source in messages. Throws
+ * KuryrConfError listing every invalid value; unknown keys and sections become warnings.
+ */
+export function parseKuryrConf(text: string, file: string): LoadedConfig {
+  const { sections, warnings } = readSections(parseIni(text), file);
+  const problems: string[] = [];
+  const values = validateSections(sections, file, problems);
+  if (values === null || problems.length > 0) throw new KuryrConfError(file, problems);
+  const lbAlgorithm = values.octavia_defaults.lb_algorithm;
+  const provider = values.kubernetes.endpoints_driver_octavia_provider;
+  if (provider === 'amphora' && lbAlgorithm === 'SOURCE_IP_PORT') {
+    const where = `${file}: [octavia_defaults] lb_algorithm = "SOURCE_IP_PORT"`;
+    throw new KuryrConfError(file, [
+      `${where}: the amphora provider refuses SOURCE_IP_PORT (use ovn, or another algorithm)`,
+    ]);
+  }
+  if (
+    provider === 'ovn' &&
+    sections.octavia_defaults?.lb_algorithm !== undefined &&
+    lbAlgorithm !== 'SOURCE_IP_PORT'
+  ) {
+    warnings.push(
+      `${file}: [octavia_defaults] lb_algorithm = "${lbAlgorithm}" ignored: the ovn provider only has SOURCE_IP_PORT`,
+    );
+  }
+  return { config: toAppConfig(values, file), warnings };
+}
+
+/** Reads and parses the kuryr.conf at `path` (see parseKuryrConf). Throws KuryrConfError when unreadable. */
+export async function readKuryrConf(path: string): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new KuryrConfError(
+      path,
+      [`cannot read the file: ${error instanceof Error ? error.message : String(error)}`],
+      {
+        cause: error,
+      },
+    );
+  }
+  return parseKuryrConf(text, path);
+}
+
+/** kuryr-kubernetes' defaults (what an empty kuryr.conf gives). */
+export function defaultAppConfig(): AppConfig {
+  return parseKuryrConf('', '(defaults)').config;
+}
+
+function readSections(
+  parsed: unknown,
+  file: string,
+): { sections: Partial<Record<SectionName, RawSection>>; warnings: string[] } {
+  const sections: Partial<Record<SectionName, RawSection>> = {};
+  const warnings: string[] = [];
+  const outside: string[] = [];
+  for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      outside.push(name);
+      continue;
+    }
+    if (!(name in SECTION_SCHEMAS)) {
+      warnings.push(`${file}: section [${name}] ignored (not used by kuryr-services)`);
+      continue;
+    }
+    const section = name as SectionName;
+    const known = Object.keys(SECTION_SCHEMAS[section].shape);
+    const raw: RawSection = {};
+    const ignored: string[] = [];
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (known.includes(key)) raw[key] = rawText(item);
+      else ignored.push(key);
+    }
+    if (ignored.length > 0)
+      warnings.push(`${file}: [${name}] keys ignored (not used by kuryr-services): ${ignored.join(', ')}`);
+    sections[section] = raw;
+  }
+  if (outside.length > 0) warnings.push(`${file}: keys outside any section ignored: ${outside.join(', ')}`);
+  return { sections, warnings };
+}
+
+/** The ini package turns true/false/null into values and `k[]` into arrays: give the text back. */
+function rawText(value: unknown): string {
+  if (Array.isArray(value)) return value.map((v) => rawText(v)).join(',');
+  if (value === null) return 'null';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function validateSections(
+  sections: Partial<Record<SectionName, RawSection>>,
+  file: string,
+  problems: string[],
+): SectionValues | null {
+  const out: Partial<SectionValues> = {};
+  for (const name of Object.keys(SECTION_SCHEMAS) as SectionName[]) {
+    const raw = sections[name] ?? {};
+    const result = SECTION_SCHEMAS[name].safeParse(raw);
+    if (result.success) {
+      Object.assign(out, { [name]: result.data });
+      continue;
+    }
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? '');
+      problems.push(`${file}: [${name}] ${key} = "${raw[key] ?? ''}": ${issue.message}`);
+    }
+  }
+  const complete = Object.keys(SECTION_SCHEMAS).every((name) => name in out);
+  return complete ? (out as SectionValues) : null;
+}
+
+function toAppConfig(values: SectionValues, file: string): AppConfig {
+  const { neutron_defaults: n, octavia_defaults: o, kubernetes: k, kuryr_services: s } = values;
+  return {
+    file,
+    neutron: {
+      project: n.project,
+      podSubnetIds: n.pod_subnet,
+      serviceSubnetIds: n.service_subnet,
+      externalSvcNet: n.external_svc_net,
+      externalSvcSubnet: n.external_svc_subnet,
+      resourceTags: [...new Set(n.resource_tags)],
+      lbaasActivationTimeoutSeconds: n.lbaas_activation_timeout,
+    },
+    octavia: {
+      memberMode: o.member_mode,
+      lbAlgorithm: o.lb_algorithm,
+      enforceSgRules: o.enforce_sg_rules,
+      timeoutClientData: o.timeout_client_data,
+      timeoutMemberData: o.timeout_member_data,
+      provider: k.endpoints_driver_octavia_provider,
+    },
+    service: {
+      clusterId: s.cluster_id,
+      enableSessionAffinity: s.enable_session_affinity,
+      enableSourceRanges: s.enable_source_ranges,
+      workers: s.workers,
+      resyncPeriodSeconds: s.resync_period,
+      octaviaApiVersion: s.octavia_api_version,
+      pendingRequeueMs: s.pending_requeue_ms,
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/** From the application configuration to what `translate` and the capability profile need. */
+import { effectiveApiVersion, octaviaProfile } from '../../core/capabilities.js';
+import type { ApiVersion, CapabilityProfile, TranslateConfig } from '../../core/model.js';
+import type { AppConfig } from './kuryr-conf.js';
+
+/** The TranslateConfig kuryr.conf describes (pure; the same config always gives the same result). */
+export function translateConfigFrom(config: AppConfig): TranslateConfig {
+  return {
+    clusterId: config.service.clusterId,
+    memberMode: config.octavia.memberMode,
+    lbAlgorithm: config.octavia.lbAlgorithm,
+    timeoutClientData: config.octavia.timeoutClientData,
+    timeoutMemberData: config.octavia.timeoutMemberData,
+    externalSvcNet: config.neutron.externalSvcNet,
+    externalSvcSubnet: config.neutron.externalSvcSubnet,
+    resourceTags: config.neutron.resourceTags,
+    enableSessionAffinity: config.service.enableSessionAffinity,
+    enableSourceRanges: config.service.enableSourceRanges,
+  };
+}
+
+/**
+ * The capability profile for an Octavia that reports `discovered`: kuryr.conf's
+ * octavia_api_version overrides it, the result is capped at the newest version we know,
+ * and the provider comes from [kubernetes] endpoints_driver_octavia_provider.
+ */
+export function capabilityProfileFrom(config: AppConfig, discovered: ApiVersion): CapabilityProfile {
+  return octaviaProfile(
+    effectiveApiVersion(discovered, config.service.octaviaApiVersion),
+    config.octavia.provider,
+  );
+}

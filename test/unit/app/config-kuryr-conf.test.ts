@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import {
+  KuryrConfError,
+  defaultAppConfig,
+  parseKuryrConf,
+  readKuryrConf,
+} from '../../../src/app/config/kuryr-conf.js';
+import { capabilityProfileFrom, translateConfigFrom } from '../../../src/app/config/translate-config.js';
+
+const FULL = `
+[DEFAULT]
+debug = True
+
+[kubernetes]
+api_root = https://10.0.0.1:6443
+endpoints_driver_octavia_provider = ovn
+enabled_handlers = vif,endpoints,service
+
+[neutron_defaults]
+project = p1
+pod_subnet = pod-subnet-id
+service_subnet = service-subnet-id
+external_svc_net = public-network-id
+external_svc_subnet = public-subnet-id
+resource_tags = env-demo, team-a ,env-demo
+lbaas_activation_timeout = 120
+
+[octavia_defaults]
+member_mode = L2
+lb_algorithm = SOURCE_IP_PORT
+enforce_sg_rules = False
+timeout_client_data = 50000
+timeout_member_data = 0
+
+[kuryr_services]
+cluster_id = prod-1
+enable_session_affinity = no
+enable_source_ranges = on
+workers = 8
+resync_period = 300
+octavia_api_version = 2.13
+pending_requeue_ms = 500
+
+[cni_daemon]
+daemon_enabled = true
+`;
+
+function problemsOf(text: string): readonly string[] {
+  try {
+    parseKuryrConf(text, 'kuryr.conf');
+  } catch (error) {
+    if (error instanceof KuryrConfError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a KuryrConfError');
+}
+
+describe('kuryr.conf', () => {
+  it('gives kuryr-kubernetes defaults for an empty file', () => {
+    expect(defaultAppConfig()).toEqual({
+      file: '(defaults)',
+      neutron: {
+        project: null,
+        podSubnetIds: [],
+        serviceSubnetIds: [],
+        externalSvcNet: null,
+        externalSvcSubnet: null,
+        resourceTags: [],
+        lbaasActivationTimeoutSeconds: 300,
+      },
+      octavia: {
+        memberMode: 'L3',
+        lbAlgorithm: 'ROUND_ROBIN',
+        enforceSgRules: true,
+        timeoutClientData: null,
+        timeoutMemberData: null,
+        provider: 'amphora',
+      },
+      service: {
+        clusterId: 'kubernetes',
+        enableSessionAffinity: true,
+        enableSourceRanges: true,
+        workers: 4,
+        resyncPeriodSeconds: 600,
+        octaviaApiVersion: null,
+        pendingRequeueMs: 2000,
+      },
+    });
+  });
+
+  it('reads every key, and warns about the keys and sections it ignores', () => {
+    const { config, warnings } = parseKuryrConf(FULL, 'kuryr.conf');
+    expect(config.neutron).toEqual({
+      project: 'p1',
+      podSubnetIds: ['pod-subnet-id'],
+      serviceSubnetIds: ['service-subnet-id'],
+      externalSvcNet: 'public-network-id',
+      externalSvcSubnet: 'public-subnet-id',
+      resourceTags: ['env-demo', 'team-a'],
+      lbaasActivationTimeoutSeconds: 120,
+    });
+    expect(config.octavia).toEqual({
+      memberMode: 'L2',
+      lbAlgorithm: 'SOURCE_IP_PORT',
+      enforceSgRules: false,
+      timeoutClientData: 50000,
+      timeoutMemberData: null,
+      provider: 'ovn',
+    });
+    expect(config.service).toEqual({
+      clusterId: 'prod-1',
+      enableSessionAffinity: false,
+      enableSourceRanges: true,
+      workers: 8,
+      resyncPeriodSeconds: 300,
+      octaviaApiVersion: { major: 2, minor: 13 },
+      pendingRequeueMs: 500,
+    });
+    expect(warnings).toEqual([
+      'kuryr.conf: section [DEFAULT] ignored (not used by kuryr-services)',
+      'kuryr.conf: [kubernetes] keys ignored (not used by kuryr-services): api_root, enabled_handlers',
+      'kuryr.conf: section [cni_daemon] ignored (not used by kuryr-services)',
+    ]);
+  });
+
+  it('derives the TranslateConfig and the capability profile', () => {
+    const { config } = parseKuryrConf(FULL, 'kuryr.conf');
+    expect(translateConfigFrom(config)).toEqual({
+      clusterId: 'prod-1',
+      memberMode: 'L2',
+      lbAlgorithm: 'SOURCE_IP_PORT',
+      timeoutClientData: 50000,
+      timeoutMemberData: null,
+      externalSvcNet: 'public-network-id',
+      externalSvcSubnet: 'public-subnet-id',
+      resourceTags: ['env-demo', 'team-a'],
+      enableSessionAffinity: false,
+      enableSourceRanges: true,
+    });
+    expect(capabilityProfileFrom(config, { major: 2, minor: 26 })).toEqual({
+      apiVersion: { major: 2, minor: 13 },
+      provider: 'ovn',
+      legacyLbaasV2: false,
+    });
+    expect(capabilityProfileFrom(defaultAppConfig(), { major: 2, minor: 40 }).apiVersion).toEqual({
+      major: 2,
+      minor: 27,
+    });
+  });
+
+  it.each([
+    ['[octavia_defaults]\nmember_mode = L4', '[octavia_defaults] member_mode = "L4": must be L2 or L3'],
+    [
+      '[octavia_defaults]\nlb_algorithm = RANDOM',
+      '[octavia_defaults] lb_algorithm = "RANDOM": must be one of ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP, SOURCE_IP_PORT',
+    ],
+    [
+      '[octavia_defaults]\nenforce_sg_rules = maybe',
+      '[octavia_defaults] enforce_sg_rules = "maybe": must be a boolean (true or false)',
+    ],
+    [
+      '[octavia_defaults]\ntimeout_client_data = 5s',
+      '[octavia_defaults] timeout_client_data = "5s": must be an integer',
+    ],
+    [
+      '[octavia_defaults]\ntimeout_member_data = 31536000001',
+      '[octavia_defaults] timeout_member_data = "31536000001": must be at most 31536000000',
+    ],
+    [
+      '[neutron_defaults]\nlbaas_activation_timeout = 0',
+      '[neutron_defaults] lbaas_activation_timeout = "0": must be at least 1',
+    ],
+    [
+      '[neutron_defaults]\nresource_tags = ' + 'x'.repeat(61),
+      `[neutron_defaults] resource_tags = "${'x'.repeat(61)}": each tag must be at most 60 characters (Neutron's limit)`,
+    ],
+    [
+      '[kubernetes]\nendpoints_driver_octavia_provider = f5',
+      '[kubernetes] endpoints_driver_octavia_provider = "f5": must be default, amphora or ovn',
+    ],
+    [
+      '[kuryr_services]\ncluster_id = my cluster',
+      '[kuryr_services] cluster_id = "my cluster": must be 1 to 40 characters from A-Z a-z 0-9 . _ - (it becomes a Neutron tag)',
+    ],
+    [
+      '[kuryr_services]\ncluster_id = ' + 'c'.repeat(41),
+      `[kuryr_services] cluster_id = "${'c'.repeat(41)}": must be 1 to 40 characters`,
+    ],
+    ['[kuryr_services]\nworkers = 0', '[kuryr_services] workers = "0": must be at least 1'],
+    [
+      '[kuryr_services]\noctavia_api_version = 3.1',
+      '[kuryr_services] octavia_api_version = "3.1": must be an Octavia API version like 2.27',
+    ],
+    [
+      '[kuryr_services]\npending_requeue_ms = -5',
+      '[kuryr_services] pending_requeue_ms = "-5": must be at least 100',
+    ],
+    [
+      '[octavia_defaults]\nlb_algorithm = SOURCE_IP_PORT',
+      '[octavia_defaults] lb_algorithm = "SOURCE_IP_PORT": the amphora provider refuses SOURCE_IP_PORT',
+    ],
+  ])('rejects %j naming file, section, key and value', (text, problem) => {
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`kuryr.conf: ${problem}`);
+  });
+
+  it('reports every bad key at once', () => {
+    const problems = problemsOf('[octavia_defaults]\nmember_mode = x\n[kuryr_services]\nworkers = many\n');
+    expect(problems).toEqual([
+      'kuryr.conf: [octavia_defaults] member_mode = "x": must be L2 or L3',
+      'kuryr.conf: [kuryr_services] workers = "many": must be an integer',
+    ]);
+    expect(() => parseKuryrConf('[kuryr_services]\nworkers = many', 'x.conf')).toThrow(
+      /^reading x\.conf: x\.conf: \[kuryr_services\] workers/,
+    );
+  });
+
+  it('warns that OVN ignores a configured algorithm', () => {
+    const { config, warnings } = parseKuryrConf(
+      '[kubernetes]\nendpoints_driver_octavia_provider = ovn\n[octavia_defaults]\nlb_algorithm = LEAST_CONNECTIONS\n',
+      'kuryr.conf',
+    );
+    expect(config.octavia.lbAlgorithm).toBe('LEAST_CONNECTIONS');
+    expect(warnings).toEqual([
+      'kuryr.conf: [octavia_defaults] lb_algorithm = "LEAST_CONNECTIONS" ignored: the ovn provider only has SOURCE_IP_PORT',
+    ]);
+  });
+
+  it('accepts a comma list of pod subnets and keys outside sections (with a warning)', () => {
+    const { config, warnings } = parseKuryrConf(
+      'stray = 1\n[neutron_defaults]\npod_subnet = a, b\n',
+      'kuryr.conf',
+    );
+    expect(config.neutron.podSubnetIds).toEqual(['a', 'b']);
+    expect(warnings).toEqual(['kuryr.conf: keys outside any section ignored: stray']);
+  });
+
+  it('reads the example file shipped with the project', async () => {
+    const { config } = parseKuryrConf(await readFile('examples/kuryr.conf', 'utf8'), 'examples/kuryr.conf');
+    expect(config.neutron.serviceSubnetIds).toEqual(['service-subnet-id']);
+  });
+
+  it('names an unreadable file', async () => {
+    await expect(readKuryrConf('/nonexistent/kuryr.conf')).rejects.toThrow(
+      /^reading \/nonexistent\/kuryr\.conf: cannot read the file/,
+    );
+  });
+});
