@@ -287,6 +287,12 @@ describe('resolveCloudConfig errors name the file and key', () => {
       'environment: project_domain_name is missing',
     ],
     [
+      'a Keystone v2.0 auth_url',
+      {},
+      { env: { ...ENV_CREDS, OS_AUTH_URL: 'http://k:5000/v2.0' } },
+      'environment OS_AUTH_URL points at Keystone v2.0',
+    ],
+    [
       'an unknown auth type',
       {},
       { env: { ...ENV_CREDS, OS_AUTH_TYPE: 'token' } },
