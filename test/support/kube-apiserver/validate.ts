@@ -25,6 +25,10 @@ const META_CHECKS: Record<string, (v: unknown) => boolean> = {
   ownerReferences: isOwnerRefList,
 };
 
+function isEmpty(value: unknown): boolean {
+  return Array.isArray(value) ? value.length === 0 : isRecord(value) && Object.keys(value).length === 0;
+}
+
 /** Decodes `body` as an object of `def`; 400 when it is not one. */
 export function decodeObject(body: unknown, def: ResourceDef): KubeObject {
   if (!isRecord(body)) throw badRequest(`the body of the request is not a ${def.kind} object`);
@@ -37,7 +41,8 @@ export function decodeObject(body: unknown, def: ResourceDef): KubeObject {
         `${def.kind} in version "${def.version}" cannot be handled: metadata.${field} has the wrong type`,
       );
     }
-    if (value === null) Reflect.deleteProperty(metadata, field);
+    // Go's omitempty: null, empty lists and empty maps are not stored.
+    if (value === null || isEmpty(value)) Reflect.deleteProperty(metadata, field);
   }
   if (body.apiVersion !== undefined && body.apiVersion !== apiVersionOf(def)) {
     throw badRequest(

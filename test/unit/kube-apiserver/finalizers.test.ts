@@ -88,6 +88,24 @@ describe('finalizers', () => {
     expect(await response.json()).toMatchObject({ kind: 'Service', metadata: { name: 'web' } });
   });
 
+  it('removes the object when a conditional merge patch empties the finalizer list', async () => {
+    await createService('web', ['ours']);
+    const marked = await core.deleteNamespacedService({ namespace: 'default', name: 'web' });
+    const body = { metadata: { resourceVersion: marked.metadata?.resourceVersion, finalizers: [] } };
+    await core.patchNamespacedService({ namespace: 'default', name: 'web', body }, merge);
+    expect(server.store.get({ plural: 'services', namespace: 'default', name: 'web' })).toBeUndefined();
+  });
+
+  it('does not store empty metadata lists and maps (omitempty)', async () => {
+    await core.createNamespacedService({
+      namespace: 'default',
+      body: { metadata: { name: 'web', labels: {}, finalizers: [] }, spec: { ports: [{ port: 80 }] } },
+    });
+    const stored = server.store.get({ plural: 'services', namespace: 'default', name: 'web' });
+    expect(stored?.metadata).not.toHaveProperty('labels');
+    expect(stored?.metadata).not.toHaveProperty('finalizers');
+  });
+
   it('refuses new finalizers on an object being deleted with 422', async () => {
     await createService('web', ['a']);
     await core.deleteNamespacedService({ namespace: 'default', name: 'web' });
