@@ -87,10 +87,10 @@ export const listenerSchema = z
   }));
 
 /**
- * The listener JSON for a desired listener, its pool nested as `default_pool`. Empty CIDRs
- * and null timeouts are left out so Octavia applies its defaults. Pure.
+ * The listener JSON for a desired listener without its pool. Empty CIDRs and null timeouts
+ * are left out so Octavia applies its defaults. Pure.
  */
-export function buildListenerBody(listener: DesiredListener): ListenerBody {
+export function buildListenerFields(listener: DesiredListener): Omit<ListenerBody, 'default_pool'> {
   return {
     name: listener.name,
     protocol: listener.protocol,
@@ -99,8 +99,12 @@ export function buildListenerBody(listener: DesiredListener): ListenerBody {
     ...(listener.allowedCidrs.length === 0 ? {} : { allowed_cidrs: [...listener.allowedCidrs] }),
     ...(listener.timeoutClientData === null ? {} : { timeout_client_data: listener.timeoutClientData }),
     ...(listener.timeoutMemberData === null ? {} : { timeout_member_data: listener.timeoutMemberData }),
-    default_pool: buildPoolBody(listener.pool),
   };
+}
+
+/** The listener JSON for a desired listener, its pool (with members) nested as `default_pool`. Pure. */
+export function buildListenerBody(listener: DesiredListener): ListenerBody {
+  return { ...buildListenerFields(listener), default_pool: buildPoolBody(listener.pool) };
 }
 
 /** The body of POST /listeners: a listener (pool and members nested) on an existing LB. Pure. */

@@ -94,8 +94,8 @@ export const poolSchema = z
     operatingStatus: p.operating_status,
   }));
 
-/** The pool JSON for a desired pool, members nested (omitted when there are none). Pure. */
-export function buildPoolBody(pool: DesiredPool): PoolBody {
+/** The pool JSON for a desired pool without its members. Pure. */
+export function buildPoolFields(pool: DesiredPool): Omit<PoolBody, 'members'> {
   return {
     name: pool.name,
     protocol: pool.protocol,
@@ -104,16 +104,26 @@ export function buildPoolBody(pool: DesiredPool): PoolBody {
       ? {}
       : { session_persistence: { type: pool.sessionPersistence.type } }),
     tags: [...pool.tags],
-    ...(pool.members.length === 0 ? {} : { members: pool.members.map(buildMemberBody) }),
   };
 }
 
-/** The body of POST /pools: `pool` as the default pool of an existing listener. Pure. */
+/** The pool JSON for a desired pool, members nested (omitted when there are none). Pure. */
+export function buildPoolBody(pool: DesiredPool): PoolBody {
+  const fields = buildPoolFields(pool);
+  return pool.members.length === 0 ? fields : { ...fields, members: pool.members.map(buildMemberBody) };
+}
+
+/**
+ * The body of POST /pools: `pool` as the default pool of an existing listener, WITHOUT its
+ * members. Octavia 11 (Zed) answers 500 to members nested in a standalone pool create
+ * (`'dict' object has no attribute '_sa_instance_state'` in create_pool_on_load_balancer);
+ * the members follow in a batch update (replaceMembers) on the next reconcile. Pure.
+ */
 export function buildCreateBody(
   listenerId: string,
   pool: DesiredPool,
-): { pool: PoolBody & { listener_id: string } } {
-  return { pool: { ...buildPoolBody(pool), listener_id: listenerId } };
+): { pool: Omit<PoolBody, 'members'> & { listener_id: string } } {
+  return { pool: { ...buildPoolFields(pool), listener_id: listenerId } };
 }
 
 /** The body of PUT /pools/{id}: only the fields present in `changes`. Pure. */

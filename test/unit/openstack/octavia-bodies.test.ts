@@ -141,11 +141,17 @@ describe('octavia listener bodies', () => {
 });
 
 describe('octavia pool bodies', () => {
-  it('creates a pool for a listener with members nested', () => {
-    const body = pools.buildCreateBody('l-1', tcp.pool);
-    expect(body.pool.listener_id).toBe('l-1');
-    expect(body.pool.members).toHaveLength(2);
-    expect(body.pool.session_persistence).toEqual({ type: 'SOURCE_IP' });
+  it('creates a pool for a listener without its members (Octavia 11 fails on nested members there)', () => {
+    expect(pools.buildCreateBody('l-1', tcp.pool)).toEqual({
+      pool: {
+        listener_id: 'l-1',
+        name: 'ns/web:TCP:80',
+        protocol: 'TCP',
+        lb_algorithm: 'SOURCE_IP_PORT',
+        session_persistence: { type: 'SOURCE_IP' },
+        tags: ['t-p'],
+      },
+    });
   });
 
   it.each([
