@@ -43,7 +43,7 @@ export interface KubeApiServerOptions {
   readonly bookmarkIntervalMs?: number;
 }
 
-/** One injected failure: the next request matching `method` and `pathRegex` answers `status`. */
+/** One injected failure: the next request matching `method` and `pathRegex` (tested on path + query) answers `status`. */
 export interface Fault {
   readonly method?: string;
   readonly pathRegex?: RegExp;
@@ -147,7 +147,7 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
   if (!PUBLIC_PATHS.has(url.pathname) && req.headers.authorization !== `Bearer ${ctx.token}`) {
     throw statusFor(401, 'Unauthorized');
   }
-  const fault = takeFault(ctx.faults, method, url.pathname);
+  const fault = takeFault(ctx.faults, method, url.pathname + url.search);
   if (fault !== undefined) throw statusFor(fault.status, fault.message ?? `injected failure ${fault.status}`);
   const body = await readBody(req);
   const contentType = req.headers['content-type'] ?? 'application/json';

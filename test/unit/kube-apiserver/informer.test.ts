@@ -115,6 +115,18 @@ describe('client-node informer against the simulated server', () => {
     expect(deleted).toEqual(['a']);
   });
 
+  it('re-lists when a watch request itself answers HTTP 410', async () => {
+    await create('a');
+    const seen = await startInformer();
+    await eventually(() => server.activeWatches === 1);
+    server.failNext({ method: 'GET', pathRegex: /\/services\?.*watch=true/, status: 410 });
+    server.closeWatches();
+    await eventually(() => seen.connects >= 3 && server.activeWatches === 1);
+    await create('b');
+    await eventually(() => names().join() === 'a,b');
+    expect(seen.errors).toEqual([]);
+  });
+
   it('reports an abrupt connection drop as an error; a restart recovers', async () => {
     await create('a');
     const seen = await startInformer();
