@@ -109,9 +109,10 @@ function sliceMembers(
   }
   const members: DesiredMember[] = [];
   const warnings: Reason[] = [];
-  for (const endpoint of slice.endpoints) {
+  // Typed as required, but a hand-written slice (plan CLI manifests) may lack them.
+  for (const endpoint of (slice.endpoints as V1Endpoint[] | undefined) ?? []) {
     if (endpoint.conditions?.ready === false) continue;
-    const [addressText] = endpoint.addresses;
+    const [addressText] = (endpoint.addresses as string[] | undefined) ?? [];
     if (addressText === undefined) continue;
     const ip = parseIp(addressText);
     if (ip?.family !== ctx.family) {

@@ -227,6 +227,12 @@ describe('translate: invalid EndpointSlices', () => {
     if (result.kind === 'invalid') expect(result.reason.message).toMatch(says);
   });
 
+  it('never throws on a slice or endpoint missing required fields', () => {
+    const bare = { metadata: { name: 'bare' }, addressType: 'IPv4' } as unknown as V1EndpointSlice;
+    const noAddresses = anEndpointSlice({ endpoints: [{} as unknown as ReturnType<typeof anEndpoint>] });
+    expect(translate(aTranslateInput({ slices: [bare, noAddresses] })).kind).toBe('desired');
+  });
+
   it('does not look at not-ready endpoints at all', () => {
     const slices = [anEndpointSlice({ endpoints: [anEndpoint('garbage', { ready: false })] })];
     expect(translate(aTranslateInput({ slices })).kind).toBe('desired');

@@ -166,9 +166,28 @@ describe('translate: properties', () => {
           { requiredKeys: [] },
         ),
       });
+      const slice = fc.record({
+        metadata: fc.record({ name: dnsLabel(5) }),
+        addressType: fc.constantFrom('IPv4', 'IPv6', 'FQDN'),
+        ports: fc.array(
+          fc.record({ name: fc.constantFrom('', 'a'), port: fc.integer({ min: -1, max: 70000 }) }),
+          {
+            maxLength: 2,
+          },
+        ),
+        endpoints: fc.array(
+          fc.record({
+            addresses: fc.array(fc.oneof(fc.ipV4(), fc.ipV6(), fc.string({ maxLength: 6 })), {
+              maxLength: 2,
+            }),
+            conditions: fc.record({ ready: fc.boolean() }, { requiredKeys: [] }),
+          }),
+          { maxLength: 3 },
+        ),
+      });
       fc.assert(
-        fc.property(service, (svc) => {
-          const result = translate(aTranslateInput({ service: svc }));
+        fc.property(service, fc.array(slice, { maxLength: 2 }), (svc, slices) => {
+          const result = translate(aTranslateInput({ service: svc, slices }));
           expect(['desired', 'skip', 'invalid']).toContain(result.kind);
           if (result.kind !== 'desired') expect(result.reason.message.length).toBeGreaterThan(0);
         }),
