@@ -10,7 +10,16 @@ import { clone, formatTime, isRecord, jsonEqual, type KubeObject } from './objec
 import { bumpGeneration, checkFinalizers, mainUpdate, statusOnly } from './write-rules.js';
 import { applyPatch } from './patch.js';
 import { resourceKey, type ResourceDef } from './resources.js';
-import { StatusError, alreadyExists, badRequest, conflict, forbidden, invalid, notFound } from './status.js';
+import {
+  StatusError,
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  notFound,
+  statusFor,
+} from './status.js';
 import type { Store } from './store.js';
 import { decodeObject, generateName, validateName } from './validate.js';
 
@@ -98,7 +107,11 @@ export class Registry {
     const t = { def, namespace: meta.namespace, name: meta.name };
     if (this.store.get(resourceKey(def), keyOf(t)) !== undefined) throw alreadyExists(def, meta.name);
     if (meta.resourceVersion !== undefined && meta.resourceVersion !== '') {
-      throw badRequest('resourceVersion should not be set on objects to be created');
+      // The real storage layer refuses it with a plain error, which the handler answers as 500.
+      throw statusFor(
+        500,
+        'Internal error occurred: resourceVersion should not be set on objects to be created',
+      );
     }
     for (const field of [
       'uid',

@@ -42,7 +42,7 @@ export function decodeObject(body: unknown, def: ResourceDef): KubeObject {
       );
     }
     // Go's omitempty: null, empty lists and empty maps are not stored.
-    if (value === null || isEmpty(value)) Reflect.deleteProperty(metadata, field);
+    if (value === null || value === '' || isEmpty(value)) Reflect.deleteProperty(metadata, field);
   }
   if (body.apiVersion !== undefined && body.apiVersion !== apiVersionOf(def)) {
     throw badRequest(

@@ -147,6 +147,19 @@ describe('CRUD of a Service', () => {
     expect(created.spec?.clusterIP).toMatch(/^10\.2\./);
   });
 
+  it('refuses a create carrying a resourceVersion like the storage layer (500)', async () => {
+    const failure = await apiFailure(
+      core.createNamespacedService({
+        namespace: 'default',
+        body: { metadata: { name: 'rv', resourceVersion: '5' }, spec: { ports: [{ port: 80 }] } },
+      }),
+    );
+    expect(failure.code).toBe(500);
+    expect(String(failure.status.message)).toContain(
+      'resourceVersion should not be set on objects to be created',
+    );
+  });
+
   it('generates names from generateName', async () => {
     const created = await core.createNamespacedService({
       namespace: 'default',
