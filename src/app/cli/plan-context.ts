@@ -10,14 +10,10 @@ import {
   octaviaProfile,
   parseApiVersion,
 } from '../../core/capabilities.js';
-import type {
-  CapabilityProfile,
-  NetworkContext,
-  OctaviaProvider,
-  SubnetInfo,
-  TranslateConfig,
-} from '../../core/model.js';
+import type { ApiVersion, CapabilityProfile, NetworkContext, TranslateConfig } from '../../core/model.js';
 import { NetworkContextError, networkContextFromSubnets } from '../../core/network-context.js';
+import { defaultAppConfig, type AppConfig } from '../config/kuryr-conf.js';
+import { translateConfigFrom } from '../config/translate-config.js';
 import type { PlanContextSummary } from '../render/report.js';
 import {
   DEMO_EXTERNAL_NETWORK_ID,
@@ -27,21 +23,8 @@ import {
   DEMO_SUBNETS,
 } from './demo-topology.js';
 import { PlanUsageError, type PlanFlags } from './plan-flags.js';
+import type { PlanInputs, PlanSubnetsInput } from './plan-inputs.js';
 import type { PlanSettings } from './plan-services.js';
-
-/** What kuryr.conf contributes to a plan (absent without --config). */
-export interface PlanConfigInput {
-  readonly translate: TranslateConfig;
-  readonly serviceSubnetIds: readonly string[];
-  readonly podSubnetIds: readonly string[];
-  readonly provider: OctaviaProvider | null;
-}
-
-/** Subnets from --subnets (absent without it). */
-export interface PlanSubnetsInput {
-  readonly file: string;
-  readonly subnets: readonly SubnetInfo[];
-}
 
 /** Settings for translate, and their description for the output header. */
 export interface PlanSetup {
@@ -49,9 +32,28 @@ export interface PlanSetup {
   readonly summary: PlanContextSummary;
 }
 
+function apiVersion(flags: PlanFlags, config: AppConfig | null): { version: ApiVersion; label: string } {
+  const configured = config?.service.octaviaApiVersion ?? null;
+  if (flags.octaviaApi === undefined && configured === null) {
+    return {
+      version: NEWEST_SUPPORTED_API,
+      label: `${formatApiVersion(NEWEST_SUPPORTED_API)} (newest supported)`,
+    };
+  }
+  const asked = flags.octaviaApi === undefined ? configured : parseApiVersion(flags.octaviaApi);
+  if (asked === null)
+    throw new PlanUsageError(`--octavia-api "${flags.octaviaApi ?? ''}" is not a version like 2.27`);
+  const source =
+    flags.octaviaApi === undefined ? 'kuryr.conf [kuryr_services] octavia_api_version' : '--octavia-api';
+  const version = effectiveApiVersion(asked);
+  const capped =
+    formatApiVersion(version) === formatApiVersion(asked) ? '' : ` ${formatApiVersion(asked)}, capped`;
+  return { version, label: `${formatApiVersion(version)} (${source}${capped})` };
+}
+
 function capabilities(
   flags: PlanFlags,
-  configProvider: OctaviaProvider | null,
+  config: AppConfig | null,
 ): { profile: CapabilityProfile; label: string } {
   if (flags.legacyLbaasV2) {
     if (flags.octaviaApi !== undefined || flags.provider === 'ovn') {
@@ -60,37 +62,20 @@ function capabilities(
     const profile = legacyLbaasV2Profile();
     return { profile, label: `${formatApiVersion(profile.apiVersion)} (legacy Neutron LBaaS v2: TCP only)` };
   }
-  const provider = flags.provider ?? configProvider ?? 'amphora';
-  if (flags.octaviaApi === undefined) {
-    return {
-      profile: octaviaProfile(NEWEST_SUPPORTED_API, provider),
-      label: `${formatApiVersion(NEWEST_SUPPORTED_API)} (newest supported)`,
-    };
-  }
-  const asked = parseApiVersion(flags.octaviaApi);
-  if (asked === null)
-    throw new PlanUsageError(`--octavia-api "${flags.octaviaApi}" is not a version like 2.27`);
-  const used = effectiveApiVersion(asked);
-  const label =
-    formatApiVersion(used) === formatApiVersion(asked)
-      ? `${formatApiVersion(used)} (--octavia-api)`
-      : `${formatApiVersion(used)} (--octavia-api ${flags.octaviaApi}, capped at the newest supported)`;
-  return { profile: octaviaProfile(used, provider), label };
+  const provider = flags.provider ?? config?.octavia.provider ?? 'amphora';
+  const { version, label } = apiVersion(flags, config);
+  return { profile: octaviaProfile(version, provider), label };
 }
 
-/** kuryr's defaults, used without --config. */
-function defaultTranslateConfig(demo: boolean): TranslateConfig {
+/** kuryr.conf's settings (kuryr's defaults without --config), the demo external network, then flags. */
+function translateConfig(flags: PlanFlags, inputs: PlanInputs): TranslateConfig {
+  const base = translateConfigFrom(inputs.config ?? defaultAppConfig());
+  const demo = inputs.config === null && inputs.subnets === null;
   return {
-    clusterId: 'kubernetes',
-    memberMode: 'L2',
-    lbAlgorithm: 'ROUND_ROBIN',
-    timeoutClientData: null,
-    timeoutMemberData: null,
-    externalSvcNet: demo ? DEMO_EXTERNAL_NETWORK_ID : null,
-    externalSvcSubnet: demo ? DEMO_EXTERNAL_SUBNET_ID : null,
-    resourceTags: [],
-    enableSessionAffinity: true,
-    enableSourceRanges: true,
+    ...base,
+    ...(demo ? { externalSvcNet: DEMO_EXTERNAL_NETWORK_ID, externalSvcSubnet: DEMO_EXTERNAL_SUBNET_ID } : {}),
+    ...(flags.clusterId === undefined ? {} : { clusterId: flags.clusterId }),
+    ...(flags.memberMode === undefined ? {} : { memberMode: flags.memberMode }),
   };
 }
 
@@ -106,16 +91,16 @@ function pick(
 
 function network(
   flags: PlanFlags,
-  config: PlanConfigInput | null,
+  config: AppConfig | null,
   subnets: PlanSubnetsInput | null,
 ): { network: NetworkContext; source: string } {
   const demo = subnets === null;
   const serviceIds = pick(
     flags.serviceSubnet,
-    config?.serviceSubnetIds,
+    config?.neutron.serviceSubnetIds,
     demo ? DEMO_SERVICE_SUBNET_ID : null,
   );
-  const podIds = pick(flags.podSubnet, config?.podSubnetIds, demo ? DEMO_POD_SUBNET_ID : null);
+  const podIds = pick(flags.podSubnet, config?.neutron.podSubnetIds, demo ? DEMO_POD_SUBNET_ID : null);
   const needs = (what: string, option: string, key: string): PlanUsageError =>
     new PlanUsageError(`no ${what} subnet: pass ${option} or --config with [neutron_defaults] ${key}`);
   if (serviceIds.length === 0) throw needs('service', '--service-subnet', 'service_subnet');
@@ -136,22 +121,15 @@ function network(
 }
 
 /**
- * Combines flags (which win), kuryr.conf and subnets.yaml into the plan's settings. Without
- * --subnets the demo topology is used (and, without --config, its external network).
- * Throws PlanUsageError for unusable flags or subnet ids not among the subnets.
+ * Combines flags (which win), kuryr.conf (kuryr's defaults without it) and subnets.yaml
+ * into the plan's settings. Without --subnets the demo topology is used (and, without
+ * --config either, its external network). Throws PlanUsageError for unusable flags or
+ * subnet ids not among the subnets.
  */
-export function setUpPlan(
-  flags: PlanFlags,
-  inputs: { readonly config: PlanConfigInput | null; readonly subnets: PlanSubnetsInput | null },
-): PlanSetup {
-  const caps = capabilities(flags, inputs.config?.provider ?? null);
+export function setUpPlan(flags: PlanFlags, inputs: PlanInputs): PlanSetup {
+  const caps = capabilities(flags, inputs.config);
   const net = network(flags, inputs.config, inputs.subnets);
-  const base = inputs.config?.translate ?? defaultTranslateConfig(inputs.subnets === null);
-  const config: TranslateConfig = {
-    ...base,
-    ...(flags.clusterId === undefined ? {} : { clusterId: flags.clusterId }),
-    ...(flags.memberMode === undefined ? {} : { memberMode: flags.memberMode }),
-  };
+  const config = translateConfig(flags, inputs);
   const summary: PlanContextSummary = {
     octaviaApi: caps.label,
     provider: caps.profile.provider,

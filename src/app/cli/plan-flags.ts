@@ -13,7 +13,11 @@ const flagsSchema = z.object({
   octaviaApi: z.string().min(1).optional(),
   provider: z.enum(['amphora', 'ovn']).optional(),
   legacyLbaasV2: z.boolean().default(false),
-  clusterId: z.string().min(1).optional(),
+  // Same rule as kuryr.conf [kuryr_services] cluster_id: it becomes part of a Neutron tag.
+  clusterId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,40}$/, 'must be 1 to 40 characters from A-Z a-z 0-9 . _ -')
+    .optional(),
   memberMode: z.enum(['L2', 'L3']).optional(),
   output: z.enum(OUTPUT_FORMATS).default('table'),
 });

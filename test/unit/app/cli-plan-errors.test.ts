@@ -1,9 +1,12 @@
 /** `kuryr-services plan` on bad input, through the real binary: exit 2, located messages, the rest still planned. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureBuilt, parsePlanJson, runBinary } from './cli-binary.js';
+
+// Each case spawns node (about a second on a busy 2-core machine); a build may take a minute.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 240_000 });
 
 const GOOD = `apiVersion: v1
 kind: Service
@@ -52,14 +55,44 @@ spec:
   ports: [{ port: 80 }]
 `;
 
+const BAD_CONF = `[neutron_defaults]
+service_subnet = service-subnet-id
+pod_subnet = pod-subnet-id
+
+[octavia_defaults]
+member_mode = L4
+`;
+
+const ODD_CONF = `[DEFAULT]
+debug = true
+
+[neutron_defaults]
+service_subnet = service-subnet-id
+pod_subnet = pod-subnet-id
+pod_security_groups = sg-1
+`;
+
+const OTHER_SUBNETS_CONF = `[neutron_defaults]
+service_subnet = elsewhere-subnet-id
+pod_subnet = pod-subnet-id
+`;
+
 let dir = '';
+/** The manifests (other test files live beside it, so `-f man` reads only manifests). */
+let man = '';
 beforeAll(async () => {
   await ensureBuilt();
   dir = await mkdtemp(join(tmpdir(), 'ks-cli-errors-'));
-  await writeFile(join(dir, 'good.yaml'), GOOD);
-  await writeFile(join(dir, 'bad.yaml'), BAD);
-  await writeFile(join(dir, 'invalid.yaml'), INVALID);
-}, 240_000);
+  man = join(dir, 'manifests');
+  await mkdir(man);
+  await writeFile(join(man, 'good.yaml'), GOOD);
+  await writeFile(join(man, 'bad.yaml'), BAD);
+  await writeFile(join(man, 'invalid.yaml'), INVALID);
+  await writeFile(join(dir, 'bad.conf'), BAD_CONF);
+  await writeFile(join(dir, 'odd.conf'), ODD_CONF);
+  await writeFile(join(dir, 'other.conf'), OTHER_SUBNETS_CONF);
+  await writeFile(join(dir, 'subnets-bad.yaml'), '- id: s\n  cidr: 10.2.0.0/33\n');
+});
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
@@ -70,14 +103,14 @@ describe('kuryr-services plan on bad input', () => {
     const run = await runBinary([
       'plan',
       '-f',
-      join(dir, 'bad.yaml'),
+      join(man, 'bad.yaml'),
       '-f',
-      join(dir, 'good.yaml'),
+      join(man, 'good.yaml'),
       '-f',
       missing,
     ]);
     expect(run.code).toBe(2);
-    const bad = join(dir, 'bad.yaml');
+    const bad = join(man, 'bad.yaml');
     expect(run.stderr).toContain(
       `error: reading manifest ${bad}, document 2 (Service <no name>): metadata: required`,
     );
@@ -93,10 +126,10 @@ describe('kuryr-services plan on bad input', () => {
   });
 
   it('lists the errors in the JSON document too', async () => {
-    const run = await runBinary(['plan', '-f', dir, '-o', 'json']);
+    const run = await runBinary(['plan', '-f', man, '-o', 'json']);
     expect(run.code).toBe(2);
     const doc = parsePlanJson(run.stdout);
-    expect(doc.errors.map((e) => [e.file.slice(dir.length + 1), e.document, e.field])).toEqual([
+    expect(doc.errors.map((e) => [e.file.slice(man.length + 1), e.document, e.field])).toEqual([
       ['bad.yaml', 4, null],
       ['bad.yaml', 2, 'metadata'],
       ['bad.yaml', 3, 'spec.ports[0].port'],
@@ -109,18 +142,18 @@ describe('kuryr-services plan on bad input', () => {
   });
 
   it('exits 2 for an invalid Service and gives the reason', async () => {
-    const run = await runBinary(['plan', '-f', join(dir, 'invalid.yaml')]);
+    const run = await runBinary(['plan', '-f', join(man, 'invalid.yaml')]);
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/^t\/outside: invalid/m);
     expect(run.stdout).toMatch(/reason\s+KuryrInvalidService: .*192\.0\.2\.1 is in no service subnet/);
   });
 
   it('exits 2 on a bad option value, before reading anything', async () => {
-    const api = await runBinary(['plan', '-f', dir, '--octavia-api', 'two']);
+    const api = await runBinary(['plan', '-f', man, '--octavia-api', 'two']);
     expect(api.code).toBe(2);
     expect(api.stderr).toContain('--octavia-api "two" is not a version like 2.27');
     expect(api.stdout).toBe('');
-    const provider = await runBinary(['plan', '-f', dir, '--provider', 'f5']);
+    const provider = await runBinary(['plan', '-f', man, '--provider', 'f5']);
     expect(provider.code).toBe(2);
     expect(provider.stderr).toMatch(/--provider.*f5/);
     const none = await runBinary(['plan']);
@@ -129,8 +162,50 @@ describe('kuryr-services plan on bad input', () => {
   });
 
   it('exits 2 when a subnet id given is not among the subnets', async () => {
-    const run = await runBinary(['plan', '-f', dir, '--service-subnet', 'nope']);
+    const run = await runBinary(['plan', '-f', man, '--service-subnet', 'nope']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/subnet\(s\) nope not found/);
+  });
+});
+
+describe('kuryr-services plan with bad configuration', () => {
+  it('exits 2 naming file, section and key of a bad kuryr.conf value, before planning', async () => {
+    const conf = join(dir, 'bad.conf');
+    const run = await runBinary(['plan', '-f', join(man, 'good.yaml'), '--config', conf]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${conf}: [octavia_defaults] member_mode = "L4"`);
+    expect(run.stdout).toBe('');
+  });
+
+  it('warns about kuryr.conf keys it does not use, and plans anyway', async () => {
+    const run = await runBinary(['plan', '-f', join(man, 'good.yaml'), '--config', join(dir, 'odd.conf')]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning: .*odd\.conf: \[neutron_defaults\] .*pod_security_groups/);
+    expect(run.stdout).toMatch(/^t\/good: desired/m);
+  });
+
+  it('exits 2 when kuryr.conf names a subnet the topology lacks', async () => {
+    const run = await runBinary(['plan', '-f', join(man, 'good.yaml'), '--config', join(dir, 'other.conf')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/elsewhere-subnet-id not found/);
+  });
+
+  it('exits 2 naming entry and field of a bad subnets file, and asks for subnet ids without kuryr.conf', async () => {
+    const bad = await runBinary(['plan', '-f', man, '--subnets', join(dir, 'subnets-bad.yaml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/subnets-bad\.yaml: subnet \[0\] field cidr/);
+    const noIds = await runBinary(['plan', '-f', man, '--subnets', 'examples/subnets.yaml']);
+    expect(noIds.code).toBe(2);
+    expect(noIds.stderr).toMatch(/no service subnet: pass --service-subnet or --config/);
+    const ids = ['--service-subnet', 'service-subnet-id', '--pod-subnet', 'pod-subnet-id'];
+    const withIds = await runBinary([
+      'plan',
+      '-f',
+      join(man, 'good.yaml'),
+      '--subnets',
+      'examples/subnets.yaml',
+      ...ids,
+    ]);
+    expect(withIds.code).toBe(0);
   });
 });

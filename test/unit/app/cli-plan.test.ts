@@ -1,8 +1,12 @@
 /** `kuryr-services plan` through the real binary, on examples/. */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureBuilt, parsePlanJson, runBinary, type PlanJson } from './cli-binary.js';
 
+// Each case spawns node (about a second on a busy 2-core machine); a build may take a minute.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 240_000 });
+
 const EXAMPLES = ['plan', '-f', 'examples/manifests'];
+const WITH_FILES = [...EXAMPLES, '--config', 'examples/kuryr.conf', '--subnets', 'examples/subnets.yaml'];
 
 /** The block of the table output for one Service (from its header to the next blank line). */
 function block(stdout: string, key: string): string {
@@ -16,17 +20,19 @@ function service(doc: PlanJson, name: string): PlanJson['services'][number] | un
   return doc.services.find((s) => s.name === name);
 }
 
-beforeAll(ensureBuilt, 240_000);
+beforeAll(ensureBuilt);
 
 describe('kuryr-services plan (table)', () => {
   let run: Awaited<ReturnType<typeof runBinary>>;
   beforeAll(async () => {
-    run = await runBinary(EXAMPLES);
+    run = await runBinary(WITH_FILES);
   });
 
-  it('exits 0 and says which network it planned in', () => {
+  it('exits 0 and says which context it planned in', () => {
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/subnets\s+built-in demo topology/);
+    expect(run.stderr).not.toMatch(/warning|error/);
+    expect(run.stdout).toMatch(/subnets\s+from examples\/subnets\.yaml/);
+    expect(run.stdout).toMatch(/cluster\s+demo-cluster, member mode L2/);
     expect(run.stdout).toMatch(/Octavia\s+API 2\.27 \(newest supported\), provider amphora/);
     expect(run.stdout).toMatch(/uids\s+8 of 8 Services have no metadata\.uid/);
     expect(run.stdout).toMatch(/8 Services: 7 planned, 1 skipped, 0 invalid; 0 input error/);
@@ -98,9 +104,34 @@ describe('kuryr-services plan (table)', () => {
   });
 });
 
+/** `protocol:port -> address:port...` per listener of each planned Service. */
+function shapes(doc: PlanJson): Record<string, string[]> {
+  return Object.fromEntries(
+    doc.services.map((s) => [
+      s.name,
+      (s.loadBalancer?.listeners ?? []).map(
+        (l) =>
+          `${l.protocol}:${l.protocolPort} -> ${l.pool.members.map((m) => `${m.address}:${m.protocolPort}`).join(' ')}`,
+      ),
+    ]),
+  );
+}
+
 describe('kuryr-services plan (json and options)', () => {
+  it('without --config/--subnets uses the built-in demo topology, equal to the example files', async () => {
+    const [demo, files, table] = await Promise.all([
+      runBinary([...EXAMPLES, '-o', 'json', '--member-mode', 'L2']),
+      runBinary([...WITH_FILES, '-o', 'json']),
+      runBinary(EXAMPLES),
+    ]);
+    expect(demo.code).toBe(0);
+    expect(shapes(parsePlanJson(demo.stdout))).toEqual(shapes(parsePlanJson(files.stdout)));
+    expect(table.stdout).toMatch(/subnets\s+built-in demo topology/);
+    expect(table.stdout).toMatch(/external net\s+public-network-id/);
+  });
+
   it('prints a stable JSON document with the expected counts', async () => {
-    const run = await runBinary([...EXAMPLES, '--output', 'json']);
+    const run = await runBinary([...WITH_FILES, '--output', 'json']);
     expect(run.code).toBe(0);
     const doc = parsePlanJson(run.stdout);
     expect(doc.services).toHaveLength(8);
@@ -120,11 +151,11 @@ describe('kuryr-services plan (json and options)', () => {
       address: '172.24.4.100',
     });
     expect(service(doc, 'db')?.reason?.code).toBe('KuryrServiceSkipped');
-    expect((await runBinary([...EXAMPLES, '--output', 'json'])).stdout).toBe(run.stdout);
+    expect((await runBinary([...WITH_FILES, '--output', 'json'])).stdout).toBe(run.stdout);
   });
 
   it('--legacy-lbaas-v2 skips the UDP port with a warning', async () => {
-    const run = await runBinary([...EXAMPLES, '--legacy-lbaas-v2', '-o', 'json']);
+    const run = await runBinary([...WITH_FILES, '--legacy-lbaas-v2', '-o', 'json']);
     const dns = service(parsePlanJson(run.stdout), 'dns');
     expect(dns?.loadBalancer?.listeners.map((l) => `${l.protocol}:${l.protocolPort}`)).toEqual(['TCP:53']);
     expect(dns?.warnings.map((w) => w.code)).toContain('KuryrSkipListener');
@@ -132,15 +163,15 @@ describe('kuryr-services plan (json and options)', () => {
   });
 
   it('--provider ovn balances with SOURCE_IP_PORT', async () => {
-    const run = await runBinary([...EXAMPLES, '--provider', 'ovn']);
-    expect(run.stdout).toMatch(/provider amphora|provider ovn/);
+    const run = await runBinary([...WITH_FILES, '--provider', 'ovn']);
+    expect(run.stdout).toMatch(/Octavia\s+API 2\.27 \(newest supported\), provider ovn/);
     expect(block(run.stdout, 'demo/web')).toMatch(/provider\s+ovn/);
     expect(block(run.stdout, 'demo/web')).toMatch(/pool\s+TCP SOURCE_IP_PORT/);
     expect(block(run.stdout, 'demo/web')).not.toContain('ROUND_ROBIN');
   });
 
   it('--member-mode L3 routes members outside the pod subnets', async () => {
-    const run = await runBinary([...EXAMPLES, '--member-mode', 'L3']);
+    const run = await runBinary([...WITH_FILES, '--member-mode', 'L3']);
     expect(block(run.stdout, 'demo/billing')).toMatch(/member\s+192\.168\.50\.10:9000 {2}routed \(L3\)/);
   });
 
