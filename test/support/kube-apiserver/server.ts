@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { storeAccess, type StoreAccess } from './access.js';
 import { namespaceAdmission, serviceAdmission } from './admission.js';
 import { clusterIpAllocator, nodePortAllocator } from './clusterip.js';
+import { coreEventAdmission, eventsV1Admission } from './events.js';
 import { Registry, type Admission, type TimeSource } from './registry.js';
 import { DEFAULT_RESOURCES, resourceKey, type ResourceDef } from './resources.js';
 import { route } from './router.js';
@@ -94,6 +95,10 @@ function admissions(
     map.set(resourceKey(services), serviceAdmission(services, allocators));
   }
   if (namespaces !== undefined) map.set(resourceKey(namespaces), namespaceAdmission());
+  for (const def of resources.filter((r) => r.plural === 'events')) {
+    if (def.group === '') map.set(resourceKey(def), coreEventAdmission(def));
+    if (def.group === 'events.k8s.io') map.set(resourceKey(def), eventsV1Admission(def));
+  }
   return map;
 }
 

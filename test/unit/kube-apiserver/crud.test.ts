@@ -203,6 +203,7 @@ describe('other resources', () => {
         action: 'Reconcile',
         reportingController: 'x',
         reportingInstance: 'y',
+        type: 'Normal',
       },
     });
     expect(ev.reason).toBe('Synced');
@@ -225,6 +226,31 @@ describe('other resources', () => {
       status: 'Success',
       details: { name: 'l', group: 'coordination.k8s.io', kind: 'leases', uid: lease.metadata?.uid },
     });
+  });
+
+  it('validates events like the real server', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'team' } } });
+    const mismatch = await apiFailure(
+      core.createNamespacedEvent({
+        namespace: 'team',
+        body: {
+          metadata: { name: 'e' },
+          involvedObject: { kind: 'Service', name: 'web', namespace: 'default' },
+        },
+      }),
+    );
+    expect(mismatch.code).toBe(422);
+    expect(String(mismatch.status.message)).toContain('involvedObject.namespace');
+    const incomplete = await apiFailure(
+      server
+        .kubeConfig()
+        .makeApiClient(EventsV1Api)
+        .createNamespacedEvent({
+          namespace: 'team',
+          body: { metadata: { name: 'e' }, eventTime: new Date() },
+        }),
+    );
+    expect(incomplete.code).toBe(422);
   });
 
   it('serves the KuryrLoadBalancer custom resource with generation tracking', async () => {
