@@ -132,8 +132,9 @@ def write_outputs(out, t):
 
 
 def main():
+    setup_identity.ensure_identity(openstack.connect(cloud="testcloud-admin"))
+    # A fresh token: the first one's service catalog may predate new endpoints.
     conn = openstack.connect(cloud="testcloud-admin")
-    setup_identity.ensure_identity(conn)
     write_outputs(os.environ["TC_DIR"], build(conn))
 
 
