@@ -65,6 +65,47 @@ describe('namespaces', () => {
   });
 });
 
+describe('namespace termination and collections', () => {
+  it('keeps a namespace Terminating while content with finalizers remains, refusing new content', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'busy' } } });
+    await core.createNamespacedService({
+      namespace: 'busy',
+      body: { metadata: { name: 's', finalizers: ['hold'] }, spec: { ports: [{ port: 80 }] } },
+    });
+    const terminating = await core.deleteNamespace({ name: 'busy' });
+    expect((terminating as { status?: { phase?: string } }).status?.phase).toBe('Terminating');
+    const refused = await apiFailure(
+      core.createNamespacedService({
+        namespace: 'busy',
+        body: { metadata: { name: 't' }, spec: { ports: [{ port: 80 }] } },
+      }),
+    );
+    expect(refused.code).toBe(403);
+    server.store.patch(
+      { plural: 'services', namespace: 'busy', name: 's' },
+      { metadata: { finalizers: null } },
+    );
+    expect(server.store.get({ plural: 'namespaces', name: 'busy' })).toBeUndefined();
+  });
+
+  it('deletes a collection by label selector', async () => {
+    for (const [name, app] of [
+      ['a', 'x'],
+      ['b', 'x'],
+      ['c', 'y'],
+    ] as const) {
+      await core.createNamespacedService({
+        namespace: 'default',
+        body: { metadata: { name, labels: { app } }, spec: { ports: [{ port: 80 }] } },
+      });
+    }
+    await core.deleteCollectionNamespacedService({ namespace: 'default', labelSelector: 'app=x' });
+    expect(
+      server.store.list({ plural: 'services', namespace: 'default' }).map((s) => s.metadata.name),
+    ).toEqual(['c']);
+  });
+});
+
 describe('CRUD of a Service', () => {
   const body = { metadata: { name: 'web', labels: { app: 'web' } }, spec: { ports: [{ port: 80 }] } };
 
