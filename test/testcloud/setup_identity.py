@@ -7,6 +7,7 @@ project `k8s` with user `kuryr` (member + load-balancer_member), and the
 127.0.0.1. Must run with Debian's /usr/bin/python3.
 """
 
+import hashlib
 import os
 
 import openstack
@@ -26,14 +27,27 @@ def find_or_create(find, create, name, **attrs):
     return found if found is not None else create(name=name, **attrs)
 
 
+def _password_marker(user_id, password):
+    digest = hashlib.sha256(f"{user_id}:{password}".encode()).hexdigest()
+    return os.path.join(os.environ["TC_DIR"], "markers", f"user-{digest}")
+
+
 def ensure_user(conn, name, password, project):
+    """Find or create the user; set its password only when it changed.
+
+    Setting a password revokes the user's tokens, so a warm `up` must not do
+    it while tests hold tokens: a marker records the password last set.
+    """
     user = conn.identity.find_user(name, domain_id="default", ignore_missing=True)
     if user is None:
-        return conn.identity.create_user(
+        user = conn.identity.create_user(
             name=name, password=password, domain_id="default",
             default_project_id=project.id)
-    # Keep the password in sync with secrets.env (idempotent update).
-    return conn.identity.update_user(user, password=password)
+    elif not os.path.exists(_password_marker(user.id, password)):
+        user = conn.identity.update_user(user, password=password)
+    with open(_password_marker(user.id, password), "w", encoding="utf-8"):
+        pass
+    return user
 
 
 def ensure_role(conn, project, user, role):
