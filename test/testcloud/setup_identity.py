@@ -22,8 +22,9 @@ OCTAVIA_ROLES = (
 )
 
 
-def find_or_create(find, create, name, **attrs):
-    found = find(name, ignore_missing=True)
+def find_or_create(existing, create, name, **attrs):
+    """existing: name -> resource, listed once (one API call per kind)."""
+    found = existing.get(name)
     return found if found is not None else create(name=name, **attrs)
 
 
@@ -32,13 +33,13 @@ def _password_marker(user_id, password):
     return os.path.join(os.environ["TC_DIR"], "markers", f"user-{digest}")
 
 
-def ensure_user(conn, name, password, project):
+def ensure_user(conn, users, name, password, project):
     """Find or create the user; set its password only when it changed.
 
     Setting a password revokes the user's tokens, so a warm `up` must not do
     it while tests hold tokens: a marker records the password last set.
     """
-    user = conn.identity.find_user(name, domain_id="default", ignore_missing=True)
+    user = users.get(name)
     if user is None:
         user = conn.identity.create_user(
             name=name, password=password, domain_id="default",
@@ -70,25 +71,28 @@ def ensure_service(conn, name, stype, url):
 
 
 def ensure_identity(conn):
+    """Ensure all Keystone objects; returns the projects by name."""
     ident = conn.identity
+    projects = {p.name: p for p in ident.projects(domain_id="default")}
+    users = {u.name: u for u in ident.users(domain_id="default")}
+    existing_roles = {r.name: r for r in ident.roles()}
     mk_project = ident.create_project
-    service = find_or_create(ident.find_project, mk_project, "service",
+    service = find_or_create(projects, mk_project, "service",
                              domain_id="default", description="service users")
-    k8s = find_or_create(ident.find_project, mk_project, "k8s",
+    k8s = find_or_create(projects, mk_project, "k8s",
                          domain_id="default", description="kuryr-services tests")
-    roles = {r: find_or_create(ident.find_role, ident.create_role, r)
+    roles = {r: find_or_create(existing_roles, ident.create_role, r)
              for r in ("admin", "member", "reader", *OCTAVIA_ROLES)}
     for name, env in (("neutron", "PW_NEUTRON"), ("octavia", "PW_OCTAVIA")):
-        user = ensure_user(conn, name, os.environ[env], service)
+        user = ensure_user(conn, users, name, os.environ[env], service)
         ensure_role(conn, service, user, roles["admin"])
-    kuryr = ensure_user(conn, "kuryr", os.environ["PW_KURYR"], k8s)
+    kuryr = ensure_user(conn, users, "kuryr", os.environ["PW_KURYR"], k8s)
     ensure_role(conn, k8s, kuryr, roles["member"])
     ensure_role(conn, k8s, kuryr, roles["load-balancer_member"])
-    admin = ident.find_user("admin", domain_id="default")
-    admin_project = ident.find_project("admin", domain_id="default")
-    ensure_role(conn, admin_project, admin, roles["load-balancer_admin"])
+    ensure_role(conn, projects["admin"], users["admin"], roles["load-balancer_admin"])
     ensure_service(conn, "neutron", "network", os.environ["NEUTRON_URL"].rstrip("/"))
     ensure_service(conn, "octavia", "load-balancer", os.environ["OCTAVIA_URL"].rstrip("/"))
+    return {"admin": projects["admin"], "service": service, "k8s": k8s}
 
 
 def main():

@@ -22,15 +22,19 @@ QUOTAS = dict(networks=500, subnets=500, ports=5000, routers=50,
               security_group_rules=10000)
 
 
+def first(resources):
+    return next(iter(resources), None)
+
+
 def ensure_network(net, name, project_id, **attrs):
-    found = net.find_network(name, project_id=project_id, ignore_missing=True)
+    found = first(net.networks(name=name, project_id=project_id))
     if found is not None:
         return found
     return net.create_network(name=name, project_id=project_id, **attrs)
 
 
 def ensure_subnet(net, network, name, **attrs):
-    found = net.find_subnet(name, network_id=network.id, ignore_missing=True)
+    found = first(net.subnets(name=name, network_id=network.id))
     if found is not None:
         return found
     return net.create_subnet(name=name, network_id=network.id,
@@ -39,7 +43,7 @@ def ensure_subnet(net, network, name, **attrs):
 
 
 def ensure_router(net, project_id, public, public_subnet):
-    router = net.find_router("k8s-router", project_id=project_id, ignore_missing=True)
+    router = first(net.routers(name="k8s-router", project_id=project_id))
     gateway = {"network_id": public.id}
     if router is None:
         return net.create_router(name="k8s-router", project_id=project_id,
@@ -50,17 +54,17 @@ def ensure_router(net, project_id, public, public_subnet):
     return router
 
 
-def ensure_interface(net, router, subnet):
-    for port in net.ports(device_id=router.id):
-        if any(ip.get("subnet_id") == subnet.id for ip in port.fixed_ips):
-            return
-    net.add_interface_to_router(router, subnet_id=subnet.id)
+def ensure_interfaces(net, router, subnets):
+    plugged = {ip.get("subnet_id") for port in net.ports(device_id=router.id)
+               for ip in port.fixed_ips}
+    for subnet in subnets:
+        if subnet.id not in plugged:
+            net.add_interface_to_router(router, subnet_id=subnet.id)
 
 
-def build(conn):
+def build(conn, projects):
     net = conn.network
-    admin_project = conn.identity.find_project("admin", domain_id="default")
-    k8s = conn.identity.find_project("k8s", domain_id="default")
+    admin_project, k8s = projects["admin"], projects["k8s"]
     net.update_quota(k8s.id, **QUOTAS)
     public = ensure_network(
         net, "public", admin_project.id, is_router_external=True,
@@ -76,11 +80,10 @@ def build(conn):
         net, svc_net, "service-subnet", cidr="10.2.0.0/16", gateway_ip="10.2.255.254",
         allocation_pools=[{"start": "10.2.128.1", "end": "10.2.255.253"}])
     router = ensure_router(net, k8s.id, public, public_subnet)
-    ensure_interface(net, router, pod_subnet)
-    ensure_interface(net, router, svc_subnet)
+    ensure_interfaces(net, router, (pod_subnet, svc_subnet))
     return dict(project=k8s, public=public, public_subnet=public_subnet,
-                pod_net=pod_net, pod_subnet=net.get_subnet(pod_subnet.id),
-                svc_net=svc_net, svc_subnet=net.get_subnet(svc_subnet.id),
+                pod_net=pod_net, pod_subnet=pod_subnet,
+                svc_net=svc_net, svc_subnet=svc_subnet,
                 router=router)
 
 
@@ -132,10 +135,10 @@ def write_outputs(out, t):
 
 
 def main():
-    setup_identity.ensure_identity(openstack.connect(cloud="testcloud-admin"))
+    projects = setup_identity.ensure_identity(openstack.connect(cloud="testcloud-admin"))
     # A fresh token: the first one's service catalog may predate new endpoints.
     conn = openstack.connect(cloud="testcloud-admin")
-    write_outputs(os.environ["TC_DIR"], build(conn))
+    write_outputs(os.environ["TC_DIR"], build(conn, projects))
 
 
 if __name__ == "__main__":
