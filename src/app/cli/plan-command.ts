@@ -37,9 +37,8 @@ export const planCommand: CliCommand = (ctx) =>
       '--service-subnet <id>',
       'subnet holding Service VIPs (repeatable; overrides kuryr.conf)',
       collect,
-      [],
     )
-    .option('--pod-subnet <id>', 'subnet holding pods (repeatable; overrides kuryr.conf)', collect, [])
+    .option('--pod-subnet <id>', 'subnet holding pods (repeatable; overrides kuryr.conf)', collect)
     .option(
       '--octavia-api <version>',
       `Octavia API version to plan for (default ${formatApiVersion(NEWEST_SUPPORTED_API)}, the newest supported)`,
@@ -50,7 +49,7 @@ export const planCommand: CliCommand = (ctx) =>
         'ovn',
       ]),
     )
-    .option('--legacy-lbaas-v2', 'plan for the old Neutron LBaaS v2 API (TCP only, no allowed_cidrs)', false)
+    .option('--legacy-lbaas-v2', 'plan for the old Neutron LBaaS v2 API (TCP only, no allowed_cidrs)')
     .option('--cluster-id <id>', 'cluster id put in ownership tags (default: kuryr.conf, else "kubernetes")')
     .addOption(
       new Option('--member-mode <mode>', 'L2 (members on pod subnets) or L3 (routed)').choices(['L2', 'L3']),

@@ -43,6 +43,6 @@ export function parsePlanFlags(values: unknown): PlanFlags {
 }
 
 /** Repeatable option collector for commander. */
-export function collect(value: string, previous: readonly string[]): string[] {
-  return [...previous, value];
+export function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

@@ -1,12 +1,11 @@
 /** Runs `plan`: read inputs, translate and plan every Service, print the report. */
-import type { LoadedManifests } from '../manifests/load.js';
-import { loadManifests } from '../manifests/load.js';
+import { loadManifests, type LoadedManifests } from '../manifests/load.js';
 import type { ManifestError } from '../manifests/errors.js';
 import { renderJson } from '../render/json.js';
 import { planExitCode, type PlanReport, type ReportedError } from '../render/report.js';
 import { renderTable } from '../render/table.js';
 import type { CliIo } from './context.js';
-import { setUpPlan } from './plan-context.js';
+import { setUpPlan, type PlanSetup } from './plan-context.js';
 import type { PlanFlags } from './plan-flags.js';
 import { readPlanInputs } from './plan-inputs.js';
 import { planService } from './plan-services.js';
@@ -22,11 +21,7 @@ function reportedError(error: ManifestError): ReportedError {
   };
 }
 
-function buildReport(
-  flags: PlanFlags,
-  setup: ReturnType<typeof setUpPlan>,
-  loaded: LoadedManifests,
-): PlanReport {
+function buildReport(setup: PlanSetup, loaded: LoadedManifests): PlanReport {
   return {
     context: setup.summary,
     services: loaded.services.map((manifest) => planService(manifest, setup.settings)),
@@ -47,7 +42,7 @@ export async function runPlan(flags: PlanFlags, io: CliIo): Promise<number> {
   const loaded = await loadManifests(flags.filename);
   for (const error of loaded.errors) io.stderr(`error: ${error.message}\n`);
   for (const note of loaded.notes) io.stderr(`note: ${note}\n`);
-  const report = buildReport(flags, setup, loaded);
+  const report = buildReport(setup, loaded);
   io.stdout(flags.output === 'json' ? renderJson(report) : renderTable(report));
   return planExitCode(report);
 }

@@ -156,6 +156,9 @@ describe('kuryr-services plan on bad input', () => {
     const provider = await runBinary(['plan', '-f', man, '--provider', 'f5']);
     expect(provider.code).toBe(2);
     expect(provider.stderr).toMatch(/--provider.*f5/);
+    const unknown = await runBinary(['bogus']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'bogus'/);
     const none = await runBinary(['plan']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/required option '-f, --filename <path\.\.\.>'/);
