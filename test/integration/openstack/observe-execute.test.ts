@@ -6,6 +6,7 @@
  * typed; deleteLoadBalancer cascades. Everything carries the run tag and is removed.
  */
 import { randomUUID } from 'node:crypto';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Action } from '../../../src/core/actions.js';
 import type {
@@ -16,6 +17,7 @@ import type {
 } from '../../../src/core/model.js';
 import { loadBalancerDescription, loadBalancerName } from '../../../src/core/naming.js';
 import { ownershipTags } from '../../../src/core/ownership.js';
+import { REQUESTS_TOTAL } from '../../../src/openstack/metrics.js';
 import { NotFoundError } from '../../../src/openstack/errors.js';
 import { executeActions } from '../../../src/openstack/execute.js';
 import type { OpenedSession } from '../../../src/openstack/keystone/open.js';
@@ -120,6 +122,13 @@ describe.skipIf(!testcloudAvailable())('observeService → executeActions round 
   let desired: DesiredLoadBalancer;
   let vipPortId = '';
   const tag = runTag('obx');
+  const registry = new Registry();
+  /** Calls the session has counted so far (all services, operations and statuses). */
+  const callsSoFar = async () =>
+    (await registry.getSingleMetricAsString(REQUESTS_TOTAL))
+      .split('\n')
+      .filter((l) => !l.startsWith('#') && l.trim() !== '')
+      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
   const clusterId = `it-${tag.slice(-12)}`;
   const service: ServiceRef = { namespace: tag, name: 'web', uid: randomUUID() };
   const owned = () => ownershipTags(clusterId, service, [tag]);
@@ -136,7 +145,7 @@ describe.skipIf(!testcloudAvailable())('observeService → executeActions round 
     });
 
   beforeAll(async () => {
-    opened = await testcloudSession();
+    opened = await testcloudSession({ registry });
     session = opened.session;
     info = await loadTestcloudInfo();
     const member = (address: string, port: number) => ({
@@ -237,6 +246,28 @@ describe.skipIf(!testcloudAvailable())('observeService → executeActions round 
     expect(observed.floatingIps[0]).toMatchObject({ portId: vipPortId, networkId: info.public_net_id });
     expect([...(observed.floatingIps[0]?.tags ?? [])].sort()).toEqual([...owned()].sort());
     expect('userFloatingIp' in observed).toBe(false);
+
+    // The cost of one observation of this tree (1 LB, 2 listeners, 2 non-empty pools, 1 FIP):
+    // LBs by tags + by name, listeners, pools, members x2, FIPs by tags + by description + by VIP port.
+    const before = await callsSoFar();
+    await observe();
+    const calls = (await callsSoFar()) - before;
+    console.log(`observeService: ${calls} calls for 1 LB / 2 listeners / 2 pools / 1 FIP`);
+    expect(calls).toBe(9);
+  });
+
+  it('adopts a floating IP with our description marker whose tagging never happened', async () => {
+    const orphan = await floatingips.create(session, {
+      networkId: info.public_net_id,
+      description: desired.description,
+    });
+    try {
+      const observed = await observe();
+      const seen = observed.floatingIps.find((f) => f.id === orphan.id);
+      expect([...(seen?.tags ?? [])].sort()).toEqual([...ownershipTags(clusterId, service)].sort());
+    } finally {
+      await floatingips.delete(session, orphan.id);
+    }
   });
 
   it('moves to a User floating IP found by address, then releases it (disassociated, still allocated) ', async () => {
