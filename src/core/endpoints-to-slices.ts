@@ -13,9 +13,11 @@ import type {
   V1EndpointSlice,
   V1EndpointSubset,
 } from '@kubernetes/client-node';
+import { SERVICE_NAME_LABEL } from './translate-members.js';
 
-/** Label naming the Service an EndpointSlice belongs to. */
-export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+/** Label naming the Service an EndpointSlice belongs to (the one translate reads). */
+export { SERVICE_NAME_LABEL };
+
 /** Label naming the controller that manages an EndpointSlice. */
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 /** The value Kubernetes' mirroring controller puts in {@link MANAGED_BY_LABEL}. */
