@@ -225,6 +225,21 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   return serverHandle({ ctx, server, url, ca: cert?.cert });
 }
 
+/** An idempotent stop: destroys watches and connections, then closes the listener. */
+function stopper(ctx: Context, server: Server): () => Promise<void> {
+  let stopped: Promise<void> | undefined;
+  return () => {
+    stopped ??= new Promise<void>((resolve) => {
+      ctx.hub.closeAll(true);
+      server.close(() => {
+        resolve();
+      });
+      server.closeAllConnections();
+    });
+    return stopped;
+  };
+}
+
 function serverHandle(parts: {
   ctx: Context;
   server: Server;
@@ -232,7 +247,6 @@ function serverHandle(parts: {
   ca: string | undefined;
 }): KubeApiServer {
   const { ctx, server, url, ca } = parts;
-  let stopped: Promise<void> | undefined;
   return {
     url,
     token: ctx.token,
@@ -256,15 +270,6 @@ function serverHandle(parts: {
     bookmark: () => {
       ctx.hub.bookmark();
     },
-    stop: () => {
-      stopped ??= new Promise<void>((resolve) => {
-        ctx.hub.closeAll(true);
-        server.close(() => {
-          resolve();
-        });
-        server.closeAllConnections();
-      });
-      return stopped;
-    },
+    stop: stopper(ctx, server),
   };
 }
