@@ -1,0 +1,136 @@
+/**
+ * The controller, assembled: kube informers feed Service keys to the engine's work queue;
+ * N workers run the Service reconciler against the cloud; a resync re-queues every Service
+ * periodically (drift repair); an ops endpoint serves metrics and health. `start` performs
+ * the initial list of both caches before any worker runs; `stop` drains gracefully.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Registry } from 'prom-client';
+import type { Clock } from '../engine/clock.js';
+import { Controller } from '../engine/controller.js';
+import { makeEventRecorder } from '../kube/events.js';
+import { makeKubeClients } from '../kube/clients.js';
+import { makeServiceInformers } from '../kube/informers.js';
+import type { OpenStackSession } from '../openstack/session.js';
+import { makeCloudPort } from '../services/cloud.js';
+import { loadTranslateContext } from '../services/context.js';
+import { makeServiceReconciler } from '../services/reconciler.js';
+import { capabilityProfileFrom, translateConfigFrom } from './config/translate-config.js';
+import type { AppConfig } from './config/kuryr-conf.js';
+import type { AppLogger } from './logging.js';
+import { makeAppMetrics } from './metrics.js';
+import { startOpsServer, type OpsServer } from './ops-server.js';
+
+export interface ControllerOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly session: OpenStackSession;
+  readonly config: AppConfig;
+  readonly logger: AppLogger;
+  readonly registry: Registry;
+  readonly clock: Clock;
+  /** Where to serve /metrics, /healthz, /readyz; null = no ops endpoint. */
+  readonly ops: { readonly host: string; readonly port: number } | null;
+  /** How long children may stay PENDING_* under an ACTIVE LB before recovery (default 60 s). */
+  readonly stuckChildrenMs?: number;
+}
+
+export interface RunningController {
+  readonly opsUrl: string | null;
+  /** Stops taking keys, waits up to `drainTimeoutMs` for in-flight reconciles, stops watches. */
+  stop(drainTimeoutMs?: number): Promise<void>;
+}
+
+/** Starts the controller; resolves once caches are synced and workers run. */
+export async function startController(options: ControllerOptions): Promise<RunningController> {
+  const { config, logger, clock } = options;
+  const metrics = makeAppMetrics(options.registry);
+  const kube = makeKubeClients(options.kubeConfig);
+  const context = await loadTranslateContext({
+    session: options.session,
+    serviceSubnetIds: config.neutron.serviceSubnetIds,
+    podSubnetIds: config.neutron.podSubnetIds,
+    translateConfig: translateConfigFrom(config),
+    profile: (discovered) => capabilityProfileFrom(config, discovered.apiVersion),
+    provider: config.octavia.provider,
+  });
+  logger.info(
+    { capabilities: context.capabilities, subnets: [...context.network.subnets.keys()] },
+    'cloud context loaded',
+  );
+  let controller: Controller<string> | null = null;
+  const informers = makeServiceInformers({
+    clients: kube,
+    logger,
+    onKey: (key) => controller?.enqueue(key),
+    schedule: (ms, fn) => void clock.setTimer(ms, fn),
+  });
+  const reconcile = makeServiceReconciler({
+    caches: informers,
+    kube,
+    events: makeEventRecorder({ clients: kube, logger, now: () => clock.now() }),
+    cloud: makeCloudPort({
+      session: options.session,
+      clusterId: config.service.clusterId,
+      busyRequeueMs: Math.min(1000, config.service.pendingRequeueMs),
+      conflictRequeueMs: config.service.pendingRequeueMs,
+    }),
+    context: () => context,
+    clusterId: config.service.clusterId,
+    timing: {
+      pendingRequeueMs: config.service.pendingRequeueMs,
+      verifyRequeueMs: Math.min(1000, config.service.pendingRequeueMs),
+      stuckChildrenMs: options.stuckChildrenMs ?? 60_000,
+    },
+    now: () => clock.now(),
+    logger,
+    metrics: metrics.reconciler,
+  });
+  controller = new Controller<string>({
+    name: 'services',
+    clock,
+    reconcile: (key, signal) => reconcile(key, signal),
+    workers: config.service.workers,
+    metrics: metrics.controller,
+    logger,
+    onError: (key, err, attempt) => {
+      logger.warn({ key, err, attempt }, 'reconcile failed; retrying with backoff');
+    },
+    onTerminal: (key, err) => {
+      logger.warn({ key, err: err.message }, 'Service cannot be implemented as written');
+    },
+  });
+  await informers.start();
+  for (const key of informers.serviceKeys()) controller.enqueue(key);
+  controller.start();
+  const started = controller;
+  const resync = startResync(clock, config.service.resyncPeriodSeconds * 1000, () => {
+    for (const key of informers.serviceKeys()) started.enqueue(key);
+  });
+  const ops: OpsServer | null =
+    options.ops === null
+      ? null
+      : await startOpsServer({ registry: options.registry, ready: () => true, ...options.ops });
+  logger.info({ workers: config.service.workers, ops: ops?.url ?? null }, 'controller started');
+  return {
+    opsUrl: ops?.url ?? null,
+    async stop(drainTimeoutMs = 30_000) {
+      resync.stop();
+      const result = await controller.stop({ drainTimeoutMs });
+      await informers.stop();
+      await ops?.stop();
+      logger.info({ drained: result.drained }, 'controller stopped');
+    },
+  };
+}
+
+function startResync(clock: Clock, periodMs: number, tick: () => void): { stop(): void } {
+  let handle = clock.setTimer(periodMs, function fire() {
+    tick();
+    handle = clock.setTimer(periodMs, fire);
+  });
+  return {
+    stop: () => {
+      clock.clearTimer(handle);
+    },
+  };
+}
