@@ -216,3 +216,6 @@ async function remove(
   });
 }
 export { remove as delete };
+
+/** GET /loadbalancers/{id}/status: the status tree (see ./statuses.ts). Throws NotFoundError when gone. */
+export { get as statusTree } from './statuses.js';
