@@ -56,7 +56,12 @@ describe('classifyDocument', () => {
   });
 
   it('names file, document, object and field for a port out of range', () => {
-    const value = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' }, spec: { ports: [{ port: 70000 }] } };
+    const value = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'a' },
+      spec: { ports: [{ port: 70000 }] },
+    };
     const doc = classifyDocument({ source, value });
     expect(doc.kind).toBe('error');
     const message = doc.kind === 'error' ? doc.errors[0]?.message : '';
@@ -85,7 +90,9 @@ describe('classifyDocument', () => {
       { apiVersion: 'discovery.k8s.io/v1beta1', kind: 'EndpointSlice', metadata: { name: 's' } },
     ].map((value) => classifyDocument({ source, value }));
     expect(kinds.map((d) => d.kind)).toEqual(['ignored', 'ignored']);
-    expect(kinds[0]?.kind === 'ignored' && kinds[0].note).toMatch(/f\.yaml, document 3: ignored apps\/v1 Deployment d/);
+    expect(kinds[0]?.kind === 'ignored' && kinds[0].note).toMatch(
+      /f\.yaml, document 3: ignored apps\/v1 Deployment d/,
+    );
   });
 });
 
@@ -121,7 +128,10 @@ ports: [{ name: http, port: 8080 }]
 `,
     );
     await writeFile(join(dir, 'notes.txt'), 'not a manifest');
-    await writeFile(join(dir, 'c.json'), JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }));
+    await writeFile(
+      join(dir, 'c.json'),
+      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }),
+    );
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -141,7 +151,9 @@ ports: [{ name: http, port: 8080 }]
     expect(byName.get('web')?.slices.map((s) => s.metadata?.name)).toEqual(['web-1']);
     expect(byName.get('db')?.endpointsFrom).toBe('Endpoints');
     expect(byName.get('db')?.slices.map((s) => s.ports?.[0]?.port)).toEqual([5432, 5433]);
-    expect(loaded.notes.join('\n')).toMatch(/ignored Endpoints default\/web: EndpointSlices for it are given/);
+    expect(loaded.notes.join('\n')).toMatch(
+      /ignored Endpoints default\/web: EndpointSlices for it are given/,
+    );
     expect(loaded.notes.join('\n')).toMatch(/c\.json, document 1: ignored v1 ConfigMap c/);
   });
 
@@ -150,7 +162,9 @@ ports: [{ name: http, port: 8080 }]
     const web = loaded.services.find((s) => s.name === 'web');
     expect(web?.placeholderUid).toBe(true);
     expect(web?.service.metadata?.uid).toBe(placeholderUid('default', 'web'));
-    expect(placeholderUid('default', 'web')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(placeholderUid('default', 'web')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
   });
 
   it('reports a missing path and a duplicate Service, and still loads the rest', async () => {
@@ -161,7 +175,9 @@ ports: [{ name: http, port: 8080 }]
       expect(loaded.services.map((s) => s.name)).toEqual(['web', 'db']);
       const messages = loaded.errors.map((e) => e.message);
       expect(messages[0]).toMatch(/^reading manifest \/nonexistent\/x\.yaml: cannot read: ENOENT/);
-      expect(messages[1]).toMatch(/-dup\.yaml, document 1: metadata\.name: Service default\/web is already defined in .*b\.yaml, document 1/);
+      expect(messages[1]).toMatch(
+        /-dup\.yaml, document 1: metadata\.name: Service default\/web is already defined in .*b\.yaml, document 1/,
+      );
     } finally {
       await rm(dup, { force: true });
     }
