@@ -38,7 +38,7 @@ def lb_api(conn, method, path, body=None):
     return resp.json() if resp.content else None
 
 
-def wait_lb(conn, lb_id, timeout=60):
+def wait_lb(conn, lb_id, timeout=180):
     start = time.monotonic()
     while time.monotonic() - start < timeout:
         lb = lb_api(conn, "GET", f"/lbaas/loadbalancers/{lb_id}")["loadbalancer"]
@@ -48,7 +48,7 @@ def wait_lb(conn, lb_id, timeout=60):
     raise RuntimeError(f"load balancer {lb_id} still pending after {timeout}s")
 
 
-def wait_gone(conn, lb_id, timeout=60):
+def wait_gone(conn, lb_id, timeout=180):
     start = time.monotonic()
     while time.monotonic() - start < timeout:
         resp = conn.load_balancer.request(f"/lbaas/loadbalancers/{lb_id}", "GET",
