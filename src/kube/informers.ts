@@ -12,10 +12,10 @@ import {
   type V1EndpointSlice,
   type V1Service,
 } from '@kubernetes/client-node';
+import { SERVICE_NAME_LABEL } from '../core/translate-members.js';
 import type { KubeClients } from './clients.js';
 import type { Logger } from './logger.js';
 
-export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 /** Read access to the caches the reconciler needs. */
 export interface ServiceCaches {
@@ -52,12 +52,16 @@ function sliceServiceKey(slice: V1EndpointSlice): string | null {
   return ns === undefined || svc === undefined ? null : `${ns}/${svc}`;
 }
 
-function wire<T extends KubernetesObject>(
-  informer: Informer<T>,
-  what: string,
-  toKey: (obj: T) => string | null,
-  options: InformerOptions,
-): void {
+interface Wiring<T extends KubernetesObject> {
+  readonly informer: Informer<T>;
+  readonly what: string;
+  readonly toKey: (obj: T) => string | null;
+  /** False once `stop()` was called: a watch ending then is expected, not restarted. */
+  readonly running: () => boolean;
+}
+
+function wire<T extends KubernetesObject>(w: Wiring<T>, options: InformerOptions): void {
+  const { informer, what, toKey } = w;
   const emit = (obj: T): void => {
     const key = toKey(obj);
     if (key !== null) options.onKey(key);
@@ -66,9 +70,11 @@ function wire<T extends KubernetesObject>(
   informer.on('update', emit);
   informer.on('delete', emit);
   informer.on('error', (err: unknown) => {
+    if (!w.running()) return;
     const delay = options.restartDelayMs ?? 2000;
     options.logger.warn({ err, informer: what, delayMs: delay }, 'watch failed; restarting');
     options.schedule(delay, () => {
+      if (!w.running()) return;
       informer.start().catch((e: unknown) => {
         options.logger.error({ err: e, informer: what }, 'watch restart failed');
       });
@@ -89,13 +95,17 @@ export function makeServiceInformers(options: InformerOptions): ServiceInformers
     '/apis/discovery.k8s.io/v1/endpointslices',
     () => clients.discovery.listEndpointSliceForAllNamespaces(),
   );
-  wire(services, 'services', keyOf, options);
-  wire(slices, 'endpointslices', sliceServiceKey, options);
+  let running = false;
+  const isRunning = (): boolean => running;
+  wire({ informer: services, what: 'services', toKey: keyOf, running: isRunning }, options);
+  wire({ informer: slices, what: 'endpointslices', toKey: sliceServiceKey, running: isRunning }, options);
   return {
     async start() {
+      running = true;
       await Promise.all([services.start(), slices.start()]);
     },
     async stop() {
+      running = false;
       await Promise.all([services.stop(), slices.stop()]);
     },
     getService: (namespace, name) => services.get(name, namespace),
