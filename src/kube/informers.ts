@@ -16,7 +16,6 @@ import { SERVICE_NAME_LABEL } from '../core/translate-members.js';
 import type { KubeClients } from './clients.js';
 import type { Logger } from './logger.js';
 
-
 /** Read access to the caches the reconciler needs. */
 export interface ServiceCaches {
   getService(namespace: string, name: string): V1Service | undefined;

@@ -188,7 +188,11 @@ export async function waitFor(what: string, timeoutMs: number, check: () => Prom
 }
 
 /** A Service manifest in `namespace` (ClusterIP allocated by the API server unless given). */
-export function serviceManifest(name: string, spec: NonNullable<V1Service['spec']>, namespace = 'default'): V1Service {
+export function serviceManifest(
+  name: string,
+  spec: NonNullable<V1Service['spec']>,
+  namespace = 'default',
+): V1Service {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec };
 }
 
