@@ -10,6 +10,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/integration-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

@@ -1,0 +1,33 @@
+/**
+ * Global setup of the integration project. In CI (CI=true) the test cloud is dedicated to
+ * this run, so load balancers and floating IPs left in the test project by an earlier,
+ * interrupted run are removed first: a leftover VIP would make a later create fail with
+ * "IP address already allocated". Outside CI (developers sharing one cloud) nothing is
+ * touched. Busy load balancers cannot be deleted and are only reported.
+ */
+import * as floatingips from '../../src/openstack/neutron/floatingips.js';
+import * as loadbalancers from '../../src/openstack/octavia/loadbalancers.js';
+import { testcloudAvailable, testcloudSession } from './testcloud.js';
+
+export default async function setup(): Promise<void> {
+  if (process.env.CI !== 'true' || !testcloudAvailable()) return;
+  const opened = await testcloudSession();
+  const { session } = opened;
+  try {
+    const lbs = await loadbalancers.listAll(session, {});
+    for (const lb of lbs) {
+      if (lb.provisioningStatus.startsWith('PENDING_')) {
+        process.stderr.write(
+          `integration setup: leftover load balancer ${lb.id} is ${lb.provisioningStatus}; left alone\n`,
+        );
+        continue;
+      }
+      await loadbalancers.delete(session, lb.id, { cascade: true });
+    }
+    for (const fip of await floatingips.listAll(session, {})) await floatingips.delete(session, fip.id);
+    if (lbs.length > 0)
+      process.stderr.write(`integration setup: removed ${lbs.length} leftover load balancer(s)\n`);
+  } finally {
+    opened.close();
+  }
+}
