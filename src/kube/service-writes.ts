@@ -51,17 +51,20 @@ export function ingressIps(svc: V1Service): string[] {
   return (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip === undefined ? [] : [i.ip]));
 }
 
-/** Sets `status.loadBalancer.ingress` to exactly `ips` (empty clears it); no-op when already so. */
+/**
+ * Sets `status.loadBalancer.ingress` to exactly `ips` (empty clears it); no-op when already so.
+ * Returns the Service as written (its new resourceVersion), or `svc` itself after a no-op.
+ */
 export async function setIngress(
   clients: KubeClients,
   svc: V1Service,
   ips: readonly string[],
-): Promise<void> {
+): Promise<V1Service> {
   const current = ingressIps(svc);
-  if (current.length === ips.length && current.every((ip, i) => ip === ips[i])) return;
+  if (current.length === ips.length && current.every((ip, i) => ip === ips[i])) return svc;
   const { namespace, name } = ids(svc);
   const body = { status: { loadBalancer: { ingress: ips.length === 0 ? null : ips.map((ip) => ({ ip })) } } };
-  await kubeCall(`patch Service ${namespace}/${name} status`, () =>
+  return kubeCall(`patch Service ${namespace}/${name} status`, () =>
     clients.core.patchNamespacedServiceStatus({ name, namespace, body }, mergePatch()),
   );
 }

@@ -56,9 +56,10 @@ export async function releaseService(
 ): Promise<Result> {
   const clean = await releaseCloud(deps, ref, svc, signal);
   if (!clean) return requeueAfter(deps.timing.pendingRequeueMs, 'waiting for load balancer deletion');
-  if (svc.metadata?.deletionTimestamp === undefined) await setIngress(deps.kube, svc, []);
+  // The status write bumps the resourceVersion the finalizer patch is conditioned on.
+  const current = svc.metadata?.deletionTimestamp === undefined ? await setIngress(deps.kube, svc, []) : svc;
   await deleteKlb(deps.kube, ref.namespace, ref.name);
-  await removeFinalizer(deps.kube, svc);
+  await removeFinalizer(deps.kube, current);
   deps.logger.info({ key: `${ref.namespace}/${ref.name}` }, 'released');
   return done();
 }

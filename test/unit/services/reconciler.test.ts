@@ -1,4 +1,4 @@
-import type { V1Service } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type V1Service } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SERVICE_FINALIZER } from '../../../src/kube/service-writes.js';
 import { anEndpoint, anEndpointSlice, aSlicePort } from '../../support/builders.js';
@@ -82,5 +82,120 @@ describe('Service reconciler: create', () => {
     const writes = world.cloud.history.length;
     expect(await world.reconcile('default/web')).toEqual({ kind: 'done' });
     expect(world.cloud.history).toHaveLength(writes);
+  });
+});
+
+function condition(name: string, type: string) {
+  return world.klb(name)?.status?.conditions?.find((c) => c.type === type);
+}
+
+function ingressOf(name: string) {
+  return (world.service(name)?.status as V1Service['status'])?.loadBalancer?.ingress ?? [];
+}
+
+async function patchService(name: string, body: object) {
+  await world.kube.core.patchNamespacedService(
+    { name, namespace: 'default', body },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+}
+
+describe('Service reconciler: skip and invalid input', () => {
+  it('reports a headless Service once as skipped and leaves it alone', async () => {
+    await createService('headless', webSpec('ClusterIP', { clusterIP: 'None' }));
+    expect(await world.reconcile('default/headless')).toEqual({ kind: 'done' });
+    await world.clock.advance(5 * 60_000); // past the recorder's repeat interval: a repeat would bump the count
+    expect(await world.reconcile('default/headless')).toEqual({ kind: 'done' });
+    expect(world.events('headless')).toEqual([
+      expect.objectContaining({ type: 'Normal', reason: 'KuryrServiceSkipped', count: 1 }),
+    ]);
+    expect(world.service('headless')?.metadata.finalizers ?? []).toEqual([]);
+    expect(world.klb('headless')).toBeUndefined();
+    expect(world.cloud.history).toEqual([]);
+  });
+
+  it('a bad timeout annotation: Warning event, InputValid False, terminal, and the existing load balancer untouched', async () => {
+    await createService('web', webSpec());
+    await world.converge('default/web');
+    const before = world.cloud.loadBalancers();
+    const writes = world.cloud.history.length;
+
+    await patchService('web', {
+      metadata: { annotations: { 'openstack.org/kuryr-timeout-client-data': 'soon' } },
+    });
+    const result = await world.reconcile('default/web');
+    expect(result.kind).toBe('terminal');
+    expect(condition('web', 'InputValid')).toMatchObject({ status: 'False', reason: 'KuryrInvalidService' });
+    expect(condition('web', 'Ready')?.status).toBe('True');
+    expect(
+      world
+        .events('web')
+        .filter((e) => e.type === 'Warning')
+        .map((e) => e.reason),
+    ).toEqual(['KuryrInvalidService']);
+    expect(world.cloud.loadBalancers()).toEqual(before);
+    expect(world.cloud.history).toHaveLength(writes);
+    expect(world.service('web')?.metadata.finalizers).toContain(SERVICE_FINALIZER);
+  });
+
+  it('an invalid Service without a record gets one carrying InputValid False', async () => {
+    await createService('bad', webSpec(), { 'openstack.org/kuryr-timeout-member-data': '-1' });
+    expect((await world.reconcile('default/bad')).kind).toBe('terminal');
+    expect(condition('bad', 'InputValid')?.status).toBe('False');
+    expect(world.cloud.history).toEqual([]);
+  });
+});
+
+describe('Service reconciler: release', () => {
+  it('a deleted Service: cloud emptied, record deleted, finalizer removed, Service gone', async () => {
+    await createService('web', webSpec('LoadBalancer'));
+    await world.converge('default/web');
+    expect(world.cloud.floatingIps()).toHaveLength(1);
+
+    await world.kube.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
+    expect(world.service('web')?.metadata.deletionTimestamp).toBeDefined();
+    const results = await world.converge('default/web');
+    expect(results.at(-1)).toEqual({ kind: 'done' });
+    expect(world.cloud.loadBalancers()).toEqual([]);
+    expect(world.cloud.floatingIps()).toEqual([]);
+    expect(world.klb('web')).toBeUndefined();
+    expect(world.service('web')).toBeUndefined();
+    // The key again (the DELETED watch event): nothing left to do.
+    expect(await world.reconcile('default/web')).toEqual({ kind: 'done' });
+  });
+
+  it('a key whose Service never existed writes nothing', async () => {
+    expect(await world.reconcile('default/ghost')).toEqual({ kind: 'done' });
+    expect(world.cloud.history).toEqual([]);
+  });
+
+  it('a Service gone without our finalizer (crash, forced removal): its objects are cleaned up from the key alone', async () => {
+    await createService('web', webSpec('LoadBalancer'));
+    await createService('other', webSpec());
+    await world.converge('default/web');
+    await world.converge('default/other');
+    world.server.store.patch(
+      { plural: 'services', namespace: 'default', name: 'web' },
+      { metadata: { finalizers: null } },
+    );
+    world.server.store.delete({ plural: 'services', namespace: 'default', name: 'web' });
+
+    expect((await world.converge('default/web')).at(-1)).toEqual({ kind: 'done' });
+    expect(world.cloud.loadBalancers().map((lb) => lb.name)).toEqual(['default/other']);
+    expect(world.cloud.floatingIps()).toEqual([]);
+  });
+
+  it('a Service that stops wanting a load balancer releases it and its finalizer', async () => {
+    await createService('web', webSpec('LoadBalancer'));
+    await world.converge('default/web');
+    expect(ingressOf('web')).toHaveLength(1);
+
+    await patchService('web', { spec: { type: 'NodePort' } });
+    expect((await world.converge('default/web')).at(-1)).toEqual({ kind: 'done' });
+    expect(world.cloud.loadBalancers()).toEqual([]);
+    expect(world.cloud.floatingIps()).toEqual([]);
+    expect(world.klb('web')).toBeUndefined();
+    expect(ingressOf('web')).toEqual([]);
+    expect(world.service('web')?.metadata.finalizers ?? []).toEqual([]);
   });
 });
