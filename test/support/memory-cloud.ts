@@ -103,8 +103,12 @@ export class MemoryCloud implements CloudPort {
   readonly history: Action[] = [];
   /** Number of observe calls so far. */
   observeCalls = 0;
+  /** See `MemoryCloudOptions.stuckChildrenOnFullCreate`; tests may switch it (Octavia upgraded). */
+  stuckChildrenOnFullCreate: boolean;
 
-  constructor(private readonly options: MemoryCloudOptions) {}
+  constructor(private readonly options: MemoryCloudOptions) {
+    this.stuckChildrenOnFullCreate = options.stuckChildrenOnFullCreate ?? false;
+  }
 
   /** Load balancers held now (all Services), with their children. */
   loadBalancers(): ObservedLoadBalancer[] {
@@ -293,7 +297,7 @@ export class MemoryCloud implements CloudPort {
       listeners: lb.listeners.map(child),
       pools: lb.pools.map((p) => ({ ...child(p), members: p.members.map(child) })),
     });
-    if (created && this.options.stuckChildrenOnFullCreate === true && lb.listeners.length > 0) {
+    if (created && this.stuckChildrenOnFullCreate && lb.listeners.length > 0) {
       for (const id of newIds) if (id !== lb.id) this.stuck.add(id);
     }
     this.countdownFor(lb.id);

@@ -13,7 +13,11 @@ afterEach(async () => {
   await world.stop();
 });
 
-async function createService(name: string, spec: V1Service['spec'], annotations?: Record<string, string>) {
+async function createService(
+  name: string,
+  spec: NonNullable<V1Service['spec']>,
+  annotations?: Record<string, string>,
+) {
   return world.kube.core.createNamespacedService({
     namespace: 'default',
     body: { metadata: { name, ...(annotations === undefined ? {} : { annotations }) }, spec },
