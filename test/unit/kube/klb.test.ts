@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { V1Service } from '@kubernetes/client-node';
+import { makeKubeClients, type KubeClients } from '../../../src/kube/clients.js';
+import { deleteKlb, ensureKlbSpec, getKlb, writeKlbStatus, type KlbSpec } from '../../../src/kube/klb.js';
+import { startKubeApiServer, type KubeApiServer } from '../../support/kube-apiserver/index.js';
+
+let server: KubeApiServer;
+let clients: KubeClients;
+let svc: V1Service;
+
+const spec: KlbSpec = {
+  ip: '10.2.0.10',
+  subnet_id: 'service-subnet-id',
+  type: 'LoadBalancer',
+  provider: 'amphora',
+  ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: '8080' }],
+  lb_ip: '198.51.100.7',
+};
+
+beforeEach(async () => {
+  server = await startKubeApiServer();
+  clients = makeKubeClients(server.kubeConfig());
+  svc = await clients.core.createNamespacedService({
+    namespace: 'default',
+    body: { metadata: { name: 'web' }, spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } },
+  });
+});
+afterEach(async () => {
+  await server.stop();
+});
+
+const stored = () =>
+  server.store.get({
+    apiVersion: 'openstack.org/v1',
+    plural: 'kuryrloadbalancers',
+    namespace: 'default',
+    name: 'web',
+  });
+
+describe('KuryrLoadBalancer record', () => {
+  it('is created owned by the Service and garbage collected with it', async () => {
+    expect(await getKlb(clients, 'default', 'web')).toBeNull();
+    const created = await ensureKlbSpec(clients, svc, spec);
+    expect(created.spec).toEqual(spec);
+    expect(stored()?.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'Service', name: 'web', uid: svc.metadata?.uid, controller: true }),
+    ]);
+    await clients.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
+    expect(stored()).toBeUndefined();
+  });
+
+  it('an unchanged spec writes nothing; a changed one replaces the whole spec (removed keys go)', async () => {
+    await ensureKlbSpec(clients, svc, spec);
+    const rv = server.store.resourceVersion;
+    await ensureKlbSpec(clients, svc, spec);
+    expect(server.store.resourceVersion).toBe(rv);
+
+    const { lb_ip: _dropped, ...withoutFip } = spec;
+    const changed: KlbSpec = { ...withoutFip, type: 'ClusterIP' };
+    const replaced = await ensureKlbSpec(clients, svc, changed);
+    expect(replaced.spec).toEqual(changed);
+    expect(stored()?.spec).toEqual(changed);
+  });
+
+  it('status is written through the status subresource, and only when it differs', async () => {
+    const klb = await ensureKlbSpec(clients, svc, spec);
+    const status = {
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'False' as const,
+          reason: 'Pending',
+          message: 'x',
+          lastTransitionTime: '2026-01-01T00:00:00Z',
+        },
+      ],
+      service_pub_ip_info: null,
+    };
+    await writeKlbStatus(clients, klb, status);
+    expect(stored()?.status).toEqual(status);
+
+    const read = await getKlb(clients, 'default', 'web');
+    expect(read?.status).toEqual(status);
+    const rv = server.store.resourceVersion;
+    await writeKlbStatus(clients, read ?? klb, status);
+    expect(server.store.resourceVersion).toBe(rv);
+
+    const next = {
+      conditions: [{ ...status.conditions[0], status: 'True' as const, reason: 'LoadBalancerActive' }],
+    };
+    await writeKlbStatus(clients, read ?? klb, next);
+    expect(stored()?.status).toEqual(next);
+    expect(stored()?.spec).toEqual(spec);
+  });
+
+  it('delete is idempotent', async () => {
+    await ensureKlbSpec(clients, svc, spec);
+    await deleteKlb(clients, 'default', 'web');
+    expect(stored()).toBeUndefined();
+    await expect(deleteKlb(clients, 'default', 'web')).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { V1Service } from '@kubernetes/client-node';
+import { makeKubeClients, type KubeClients } from '../../../src/kube/clients.js';
+import { KubeApiError } from '../../../src/kube/errors.js';
+import {
+  addFinalizer,
+  hasFinalizer,
+  ingressIps,
+  removeFinalizer,
+  SERVICE_FINALIZER,
+  setIngress,
+} from '../../../src/kube/service-writes.js';
+import { startKubeApiServer, type KubeApiServer } from '../../support/kube-apiserver/index.js';
+
+let server: KubeApiServer;
+let clients: KubeClients;
+let svc: V1Service;
+
+beforeEach(async () => {
+  server = await startKubeApiServer();
+  clients = makeKubeClients(server.kubeConfig());
+  svc = await clients.core.createNamespacedService({
+    namespace: 'default',
+    body: {
+      metadata: { name: 'web', finalizers: ['example.com/other'] },
+      spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+    },
+  });
+});
+afterEach(async () => {
+  await server.stop();
+});
+
+const stored = () => server.store.get({ plural: 'services', namespace: 'default', name: 'web' });
+
+async function thrown(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+}
+
+describe('finalizer writes', () => {
+  it('adds ours next to the others, once', async () => {
+    const added = await addFinalizer(clients, svc);
+    expect(hasFinalizer(added)).toBe(true);
+    expect(stored()?.metadata.finalizers).toEqual(['example.com/other', SERVICE_FINALIZER]);
+    const rv = server.store.resourceVersion;
+    const again = await addFinalizer(clients, added);
+    expect(again).toBe(added);
+    expect(server.store.resourceVersion).toBe(rv);
+  });
+
+  it('removes only ours, and is a no-op when it is absent', async () => {
+    const added = await addFinalizer(clients, svc);
+    const removed = await removeFinalizer(clients, added);
+    expect(hasFinalizer(removed)).toBe(false);
+    expect(stored()?.metadata.finalizers).toEqual(['example.com/other']);
+    const rv = server.store.resourceVersion;
+    await removeFinalizer(clients, removed);
+    expect(server.store.resourceVersion).toBe(rv);
+  });
+
+  it('a stale resourceVersion is a KubeApiError with isConflict, and nothing is overwritten', async () => {
+    server.store.patch(
+      { plural: 'services', namespace: 'default', name: 'web' },
+      { metadata: { finalizers: ['example.com/other', 'example.com/third'] } },
+    );
+    const err = await thrown(addFinalizer(clients, svc));
+    expect(err).toBeInstanceOf(KubeApiError);
+    expect((err as KubeApiError).isConflict).toBe(true);
+    expect((err as KubeApiError).message).toContain('patch Service default/web finalizers');
+    expect(stored()?.metadata.finalizers).toEqual(['example.com/other', 'example.com/third']);
+  });
+
+  it('removing ours lets a deleting Service go', async () => {
+    const added = await addFinalizer(clients, svc);
+    await clients.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
+    server.store.patch(
+      { plural: 'services', namespace: 'default', name: 'web' },
+      { metadata: { finalizers: [SERVICE_FINALIZER] } },
+    );
+    const deleting = await clients.core.readNamespacedService({ name: 'web', namespace: 'default' });
+    expect(deleting.metadata?.deletionTimestamp).toBeDefined();
+    expect(hasFinalizer(added)).toBe(true);
+    await removeFinalizer(clients, deleting);
+    expect(stored()).toBeUndefined();
+  });
+});
+
+describe('ingress writes', () => {
+  it('sets, keeps and clears status.loadBalancer.ingress, returning the written Service', async () => {
+    const set = await setIngress(clients, svc, ['203.0.113.5']);
+    expect(ingressIps(set)).toEqual(['203.0.113.5']);
+    expect(stored()?.status).toMatchObject({ loadBalancer: { ingress: [{ ip: '203.0.113.5' }] } });
+
+    const rv = server.store.resourceVersion;
+    expect(await setIngress(clients, set, ['203.0.113.5'])).toBe(set);
+    expect(server.store.resourceVersion).toBe(rv);
+
+    const cleared = await setIngress(clients, set, []);
+    expect(ingressIps(cleared)).toEqual([]);
+    // The written Service carries the new resourceVersion a following finalizer patch needs.
+    await expect(addFinalizer(clients, cleared)).resolves.toBeDefined();
+  });
+});
