@@ -55,8 +55,13 @@ describe('KuryrLoadBalancer record', () => {
     await ensureKlbSpec(clients, svc, spec);
     expect(server.store.resourceVersion).toBe(rv);
 
-    const { lb_ip: _dropped, ...withoutFip } = spec;
-    const changed: KlbSpec = { ...withoutFip, type: 'ClusterIP' };
+    const changed: KlbSpec = {
+      ip: spec.ip,
+      subnet_id: spec.subnet_id,
+      provider: spec.provider,
+      ports: spec.ports,
+      type: 'ClusterIP',
+    };
     const replaced = await ensureKlbSpec(clients, svc, changed);
     expect(replaced.spec).toEqual(changed);
     expect(stored()?.spec).toEqual(changed);
