@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { V1Service } from '@kubernetes/client-node';
 import { makeKubeClients, type KubeClients } from '../../../src/kube/clients.js';
-import { deleteKlb, ensureKlbSpec, getKlb, writeKlbStatus, type KlbSpec } from '../../../src/kube/klb.js';
+import {
+  deleteKlb,
+  ensureKlbSpec,
+  getKlb,
+  writeKlbStatus,
+  type KlbSpec,
+  type KlbStatus,
+} from '../../../src/kube/klb.js';
 import { startKubeApiServer, type KubeApiServer } from '../../support/kube-apiserver/index.js';
 
 let server: KubeApiServer;
@@ -90,8 +97,16 @@ describe('KuryrLoadBalancer record', () => {
     await writeKlbStatus(clients, read ?? klb, status);
     expect(server.store.resourceVersion).toBe(rv);
 
-    const next = {
-      conditions: [{ ...status.conditions[0], status: 'True' as const, reason: 'LoadBalancerActive' }],
+    const next: KlbStatus = {
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'LoadBalancerActive',
+          message: 'y',
+          lastTransitionTime: '2026-01-01T00:01:00Z',
+        },
+      ],
     };
     await writeKlbStatus(clients, read ?? klb, next);
     expect(stored()?.status).toEqual(next);
