@@ -241,7 +241,9 @@ async function main(): Promise<number> {
     await runDemo(running, examples, stop.signal);
     if (!flags.once && !stop.signal.aborted) {
       running.view.narrate('demo done; the controller keeps running. Ctrl-C to stop and clean up.');
-      await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
+      await new Promise((resolve) => {
+        stop.signal.addEventListener('abort', resolve, { once: true });
+      });
     }
   } catch (err) {
     demoOk = stop.signal.aborted && !flags.once;
@@ -255,7 +257,9 @@ async function main(): Promise<number> {
 
 // Exits explicitly: after a failed start, servers and sockets may still hold the event loop.
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exit(code);
+  },
   (err: unknown) => {
     process.stderr.write(`sandbox: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);

@@ -43,7 +43,11 @@ export async function freePort(): Promise<number> {
 
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      resolve(code);
+    }),
+  );
 }
 
 async function tail(file: string, lines: number): Promise<string> {
@@ -81,8 +85,8 @@ export async function startControllerProcess(opts: ControllerProcessOptions): Pr
     child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.pipe(log, { end: false });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
   const done = exited(child).then((code) => {
     process.off('exit', killOnExit);
     log.end();

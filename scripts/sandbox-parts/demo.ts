@@ -58,7 +58,7 @@ export async function scaleUp(ctx: DemoContext, service: string): Promise<void> 
   ctx.view.narrate(
     `scale-up: adding ${added.map((e) => e.addresses[0] ?? '').join(', ')} to EndpointSlice ${name} of ${service} (${before} members now)`,
   );
-  const body = { ...slice, endpoints: [...slice.endpoints, ...added] };
+  const body = Object.assign(slice, { endpoints: [...slice.endpoints, ...added] });
   await ctx.discovery.replaceNamespacedEndpointSlice({ name, namespace: ctx.namespace, body });
   await ctx.view.waitFor(
     `${service} has more than ${before} members`,

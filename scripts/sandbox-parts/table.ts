@@ -81,7 +81,7 @@ export async function readRows(src: TableSources): Promise<Row[]> {
       version: KLB_VERSION,
       plural: KLB_PLURAL,
       namespace,
-    }),
+    }) as Promise<unknown>,
     src.core.listNamespacedEvent({ namespace }),
     src.loadBalancers(),
   ]);

@@ -1,0 +1,35 @@
+/** Formatting of the benchmark's numbers (pure). */
+import { failedRequests, sumRequests, type Snapshot } from './metrics.js';
+
+/** p50/p95/max of `values` (nearest rank), in seconds with one decimal; `-` when empty. */
+export function percentiles(valuesMs: readonly number[]): string {
+  if (valuesMs.length === 0) return '-';
+  const sorted = [...valuesMs].sort((a, b) => a - b);
+  const rank = (p: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
+  const s = (ms: number): string => (ms / 1000).toFixed(1);
+  return `p50 ${s(rank(0.5))} s  p95 ${s(rank(0.95))} s  max ${s(sorted.at(-1) ?? 0)} s  (n=${sorted.length})`;
+}
+
+function perService(n: number, count: number): string {
+  return `${n} total, ${(n / count).toFixed(2)} per Service`;
+}
+
+function mapLine(m: ReadonlyMap<string, number>): string {
+  return [...m].map(([k, v]) => `${k}=${v}`).join(' ') || '(none)';
+}
+
+/** The lines describing one phase's OpenStack cost. */
+export function phaseLines(title: string, d: Snapshot, count: number): string[] {
+  const failed = failedRequests(d);
+  return [
+    `== ${title}`,
+    `  Octavia writes (POST/PUT/DELETE):  ${perService(sumRequests(d, { service: 'load-balancer', kind: 'write' }), count)}`,
+    `  Octavia reads (GET):               ${perService(sumRequests(d, { service: 'load-balancer', kind: 'read' }), count)}`,
+    `  Neutron writes:                    ${perService(sumRequests(d, { service: 'network', kind: 'write' }), count)}`,
+    `  Neutron reads (GET):               ${perService(sumRequests(d, { service: 'network', kind: 'read' }), count)}`,
+    `  actions by kind:                   ${mapLine(d.actions)}`,
+    `  load balancer creates by path:     ${mapLine(d.creates)}`,
+    `  non-2xx answers:                   ${mapLine(failed)}`,
+  ];
+}
