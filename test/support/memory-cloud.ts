@@ -155,7 +155,8 @@ export class MemoryCloud implements CloudPort {
     for (const lb of this.lbs) if (lb.provisioningStatus === 'ACTIVE') this.settleOne(lb.id);
   }
 
-  observe(query: ObserveQuery, signal: AbortSignal): Promise<Observed> {
+  async observe(query: ObserveQuery, signal: AbortSignal): Promise<Observed> {
+    await yieldOnce();
     signal.throwIfAborted();
     this.observeCalls++;
     const { clusterId } = this.options;
@@ -179,10 +180,11 @@ export class MemoryCloud implements CloudPort {
       ...(user === undefined ? {} : { userFloatingIp: user }),
     });
     this.tick(lbs.map((lb) => lb.id));
-    return Promise.resolve(observed);
+    return observed;
   }
 
-  execute(actions: readonly Action[], signal: AbortSignal): Promise<ExecuteOutcome> {
+  async execute(actions: readonly Action[], signal: AbortSignal): Promise<ExecuteOutcome> {
+    await yieldOnce();
     signal.throwIfAborted();
     const run: Run = { done: [], deferred: [], busy: new Set(), created: null, conflict: false };
     for (const [index, action] of actions.entries()) {
@@ -207,11 +209,11 @@ export class MemoryCloud implements CloudPort {
     }
     const busyMs = this.options.busyRequeueMs ?? 1000;
     const wait = run.busy.size > 0 || run.deferred.length > 0 ? busyMs : null;
-    return Promise.resolve({
+    return {
       done: run.done,
       deferred: run.deferred,
       requeueAfterMs: run.conflict ? (this.options.conflictRequeueMs ?? 2000) : wait,
-    });
+    };
   }
 
   /** True when Octavia would answer 409 to `action` now (consumes an injected conflict). */
@@ -361,6 +363,11 @@ export class MemoryCloud implements CloudPort {
     this.serial++;
     return `${prefix}-${this.serial}`;
   }
+}
+
+/** A real call yields to the event loop before answering; so does the double (callers may interleave). */
+function yieldOnce(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** `action` with a `createdLoadBalancer` port resolved to the VIP port of `created`. */

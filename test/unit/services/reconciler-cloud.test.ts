@@ -1,4 +1,4 @@
-import type { V1Service } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type V1Service } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeApiError } from '../../../src/kube/errors.js';
 import { SERVICE_FINALIZER } from '../../../src/kube/service-writes.js';
@@ -231,5 +231,62 @@ describe('Service reconciler: conflicts and drift', () => {
     expect((await w.converge('default/web')).at(-1)).toEqual({ kind: 'done' });
     expect(w.cloud.history.slice(writes).map((a) => a.kind)).toEqual(['replaceMembers']);
     expect(w.cloud.loadBalancers()[0]?.pools[0]?.members.map((m) => m.address)).toEqual(['10.1.0.9']);
+  });
+});
+
+describe('Service reconciler: changes over a Service lifetime', () => {
+  it('LoadBalancer → ClusterIP: the pool floating IP is released and ingress cleared; the load balancer is kept', async () => {
+    const w = await setUp();
+    await createService(w, 'web', twoPorts('LoadBalancer'));
+    await w.converge('default/web');
+    const [lb] = w.cloud.loadBalancers();
+    await w.kube.core.patchNamespacedService(
+      { name: 'web', namespace: 'default', body: { spec: twoPorts('ClusterIP') } }, // node ports dropped, as the API requires
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    expect((await w.converge('default/web')).at(-1)).toEqual({ kind: 'done' });
+    expect(w.cloud.loadBalancers().map((l) => l.id)).toEqual([lb?.id]);
+    expect(w.cloud.floatingIps()).toEqual([]);
+    expect(ingressOf(w, 'web')).toEqual([]);
+    expect(w.klb('web')?.status?.service_pub_ip_info).toBeNull();
+  });
+
+  it('deleted while its load balancer is still PENDING_CREATE: waits (no 409), then releases everything', async () => {
+    const w = await setUp({ settleAfterObserves: 3 });
+    await createService(w, 'web', twoPorts('LoadBalancer'));
+    await w.reconcile('default/web');
+    expect(w.cloud.loadBalancers().map((l) => l.provisioningStatus)).toEqual(['PENDING_CREATE']);
+    await w.kube.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
+    const results = await w.converge('default/web');
+    expect(results.at(-1)).toEqual({ kind: 'done' });
+    expect(results.filter((r) => r.kind === 'requeueAfter' && r.ms === 2000)).toEqual([]); // never a 409
+    expect(w.cloud.loadBalancers()).toEqual([]);
+    expect(w.cloud.floatingIps()).toEqual([]);
+    expect(w.service('web')).toBeUndefined();
+  });
+
+  it('recreated under the same name (new uid): the old incarnation goes first, then the new one is created on the same VIP', async () => {
+    const w = await setUp();
+    await createService(w, 'web', twoPorts('LoadBalancer'));
+    await w.converge('default/web');
+    const [old] = w.cloud.loadBalancers();
+    const [fip] = w.cloud.floatingIps();
+    // Forced removal (finalizer stripped by hand), then a new Service of the same name.
+    w.server.store.patch(
+      { plural: 'services', namespace: 'default', name: 'web' },
+      { metadata: { finalizers: null } },
+    );
+    w.server.store.delete({ plural: 'services', namespace: 'default', name: 'web' });
+    await createService(w, 'web', twoPorts('LoadBalancer'));
+    expect(w.klb('web')).toBeUndefined(); // the old record went with its owner
+
+    expect((await w.converge('default/web')).at(-1)).toEqual({ kind: 'done' });
+    const [lb, ...others] = w.cloud.loadBalancers();
+    expect(others).toEqual([]);
+    expect(lb?.id).not.toBe(old?.id);
+    expect(lb?.vipAddress).toBe(old?.vipAddress);
+    expect(lb?.tags).toContain(`ks-uid=${w.service('web')?.metadata.uid ?? ''}`);
+    expect(w.cloud.floatingIps().map((f) => [f.id, f.portId])).toEqual([[fip?.id, lb?.vipPortId]]);
+    expect(w.klb('web')?.status?.loadbalancer?.id).toBe(lb?.id);
   });
 });

@@ -140,6 +140,15 @@ describe('Service reconciler: skip and invalid input', () => {
     expect(world.cloud.loadBalancers()).toEqual(before);
     expect(world.cloud.history).toHaveLength(writes);
     expect(world.service('web')?.metadata.finalizers).toContain(SERVICE_FINALIZER);
+
+    // Fixed: valid again, and the load balancer picks up the timeout.
+    await patchService('web', {
+      metadata: { annotations: { 'openstack.org/kuryr-timeout-client-data': '5000' } },
+    });
+    expect((await world.converge('default/web')).at(-1)).toEqual({ kind: 'done' });
+    expect(condition('web', 'InputValid')?.status).toBe('True');
+    expect(world.cloud.loadBalancers()[0]?.listeners[0]?.timeoutClientData).toBe(5000);
+    expect(world.cloud.loadBalancers()[0]?.id).toBe(before[0]?.id);
   });
 
   it('an invalid Service without a record gets one carrying InputValid False', async () => {
