@@ -4,6 +4,7 @@
  * collected with it). `spec` records the desired state, `status` the Octavia/Neutron ids.
  * It is a record and a hint; Octavia itself is always observed.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { PatchStrategy, setHeaderOptions, type V1Service } from '@kubernetes/client-node';
 import type { KubeClients } from './clients.js';
 import { KubeApiError, kubeCall } from './errors.js';
@@ -141,7 +142,8 @@ export async function ensureKlbSpec(
       clients.custom.createNamespacedCustomObject({ ...ref(namespace, name), body }),
     )) as KuryrLoadBalancer;
   }
-  if (JSON.stringify(existing.spec) === JSON.stringify(spec)) return existing;
+  // Key order is not compared: the API server returns custom resources with sorted keys.
+  if (isDeepStrictEqual(existing.spec, spec)) return existing;
   // A JSON-patch `replace` of the whole spec: a merge patch could not remove keys we no longer set.
   const body = [{ op: 'replace', path: '/spec', value: spec }];
   return (await kubeCall(`patch KuryrLoadBalancer ${namespace}/${name} spec`, () =>
@@ -158,7 +160,7 @@ export async function writeKlbStatus(
   current: KuryrLoadBalancer,
   status: KlbStatus,
 ): Promise<void> {
-  if (JSON.stringify(current.status ?? {}) === JSON.stringify(status)) return;
+  if (isDeepStrictEqual(current.status ?? {}, status)) return;
   const namespace = current.metadata.namespace ?? '';
   const name = current.metadata.name ?? '';
   const body = [{ op: current.status === undefined ? 'add' : 'replace', path: '/status', value: status }];

@@ -120,3 +120,46 @@ describe('KuryrLoadBalancer record', () => {
     await expect(deleteKlb(clients, 'default', 'web')).resolves.toBeUndefined();
   });
 });
+
+/** A real API server returns custom resources with their keys sorted (Go maps): order must not matter. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => [k, sortedKeys(v)]),
+  );
+}
+
+describe('KuryrLoadBalancer record read back with another key order', () => {
+  it('an equal spec or status is not written again', async () => {
+    const status: KlbStatus = {
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'x',
+          message: 'y',
+          lastTransitionTime: '2026-01-01T00:00:00Z',
+        },
+      ],
+      service_pub_ip_info: { ip_id: 'f', ip_addr: '203.0.113.1', alloc_method: 'pool' },
+    };
+    const ref = { apiVersion: 'openstack.org/v1', plural: 'kuryrloadbalancers', namespace: 'default' };
+    server.store.create(ref, {
+      apiVersion: 'openstack.org/v1',
+      kind: 'KuryrLoadBalancer',
+      metadata: { name: 'web' },
+      spec: sortedKeys(spec),
+    });
+    const named = { ...ref, name: 'web' };
+    server.store.update(named, { ...server.store.get(named), status: sortedKeys(status) }, 'status');
+    expect(Object.keys(stored()?.spec as object).slice(0, 2)).toEqual(['ip', 'lb_ip']);
+
+    // Any write now fails: an equal record must not be written.
+    server.failNext({ method: 'PATCH', pathRegex: /kuryrloadbalancers/, status: 500, times: 2 });
+    const read = await ensureKlbSpec(clients, svc, spec);
+    await writeKlbStatus(clients, read, status);
+  });
+});
