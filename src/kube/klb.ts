@@ -145,7 +145,7 @@ export async function ensureKlbSpec(
   // Key order is not compared: the API server returns custom resources with sorted keys.
   if (isDeepStrictEqual(existing.spec, spec)) return existing;
   // A JSON-patch `replace` of the whole spec: a merge patch could not remove keys we no longer set.
-  const body = [{ op: 'replace', path: '/spec', value: spec }];
+  const body = [{ op: existing.spec === undefined ? 'add' : 'replace', path: '/spec', value: spec }];
   return (await kubeCall(`patch KuryrLoadBalancer ${namespace}/${name} spec`, () =>
     clients.custom.patchNamespacedCustomObject(
       { ...ref(namespace, name), body },

@@ -163,3 +163,15 @@ describe('KuryrLoadBalancer record read back with another key order', () => {
     await writeKlbStatus(clients, read, status);
   });
 });
+
+describe('KuryrLoadBalancer record created by someone else', () => {
+  it('a record without spec gets ours', async () => {
+    server.store.create(
+      { apiVersion: 'openstack.org/v1', plural: 'kuryrloadbalancers', namespace: 'default' },
+      { apiVersion: 'openstack.org/v1', kind: 'KuryrLoadBalancer', metadata: { name: 'web' } },
+    );
+    const klb = await ensureKlbSpec(clients, svc, spec);
+    expect(klb.spec).toEqual(spec);
+    expect(stored()?.spec).toEqual(spec);
+  });
+});
