@@ -290,3 +290,31 @@ describe('Service reconciler: changes over a Service lifetime', () => {
     expect(w.klb('web')?.status?.loadbalancer?.id).toBe(lb?.id);
   });
 });
+
+describe('Service reconciler: several Services', () => {
+  it('reconciles different keys concurrently without touching each other', async () => {
+    const w = await setUp();
+    const names = ['a', 'b', 'c'];
+    for (const n of names) await createService(w, n, twoPorts('LoadBalancer'));
+    const results = await Promise.all(names.map((n) => w.converge(`default/${n}`)));
+    expect(results.map((r) => r.at(-1))).toEqual(names.map(() => ({ kind: 'done' })));
+    const lbs = w.cloud.loadBalancers();
+    expect(lbs.map((lb) => lb.name).sort()).toEqual(['default/a', 'default/b', 'default/c']);
+    const fips = w.cloud.floatingIps();
+    expect(fips.map((f) => f.portId).sort()).toEqual(lbs.map((lb) => lb.vipPortId).sort());
+    for (const n of names) {
+      const lb = lbs.find((l) => l.name === `default/${n}`);
+      expect(w.klb(n)?.status?.loadbalancer?.id).toBe(lb?.id);
+      expect(ingressOf(w, n)).toEqual([{ ip: fips.find((f) => f.portId === lb?.vipPortId)?.address }]);
+    }
+    await w.kube.core.deleteNamespacedService({ name: 'b', namespace: 'default' });
+    await w.converge('default/b');
+    expect(
+      w.cloud
+        .loadBalancers()
+        .map((lb) => lb.name)
+        .sort(),
+    ).toEqual(['default/a', 'default/c']);
+    expect(w.cloud.floatingIps()).toHaveLength(2);
+  });
+});
