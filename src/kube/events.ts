@@ -80,6 +80,11 @@ export function makeEventRecorder(options: EventRecorderOptions): EventRecorder 
     );
   }
 
+  /** Forgets events older than the window, so memory stays bounded by recent activity. */
+  function prune(now: number): void {
+    for (const [id, entry] of seen) if (now - entry.first > windowMs) seen.delete(id);
+  }
+
   return {
     async record(svc, type, reason, message) {
       const id = `${svc.metadata?.uid ?? ''}|${type}|${reason}|${message}`;
@@ -87,6 +92,7 @@ export function makeEventRecorder(options: EventRecorderOptions): EventRecorder 
       try {
         const entry = seen.get(id);
         if (entry === undefined || now - entry.first > windowMs) {
+          prune(now);
           seen.set(id, await create(svc, type, reason, message));
           return;
         }

@@ -7,6 +7,7 @@
 import type { V1Service } from '@kubernetes/client-node';
 import { translate } from '../core/translate.js';
 import type { ServiceRef } from '../core/model.js';
+import { loadBalancerName } from '../core/naming.js';
 import { done, terminal, type Result } from '../engine/result.js';
 import { ensureKlbSpec, getKlb, writeKlbStatus } from '../kube/klb.js';
 import { hasFinalizer } from '../kube/service-writes.js';
@@ -40,6 +41,7 @@ export function makeServiceReconciler(deps: ReconcilerDeps): Reconcile {
     const svc = deps.caches.getService(id.namespace, id.name);
     if (svc === undefined) {
       skipsReported.delete(key);
+      stuck.forget(loadBalancerName(id));
       return releaseOrphan(deps, { ...id, uid: '' }, signal);
     }
     const ref = refOf(svc, id);
@@ -56,6 +58,7 @@ export function makeServiceReconciler(deps: ReconcilerDeps): Reconcile {
     });
     switch (t.kind) {
       case 'desired':
+        skipsReported.delete(key);
         return ensureService(deps, { svc, desired: t.loadBalancer, warnings: t.warnings, stuck, signal });
       case 'skip':
         if (skipsReported.get(key) !== t.reason.message) {

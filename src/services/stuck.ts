@@ -64,4 +64,12 @@ export class StuckTracker {
   settle(name: string): void {
     this.stepwise.delete(name);
   }
+
+  /** Drops all memory of the load balancer named `name` (its Service is gone). */
+  forget(name: string): void {
+    this.stepwise.delete(name);
+    // firstSeen is keyed by LB id; entries of vanished LBs are dropped on the next check of a
+    // live LB with the same id, which never comes: bound the map instead.
+    if (this.firstSeen.size > 10_000) this.firstSeen.clear();
+  }
 }
