@@ -15,10 +15,10 @@ import { serviceManifest, waitFor, type Harness } from '../support/e2e-harness.j
  * 20-60 s alone, and the two worker conductors run one job each, so creates queue behind
  * other testers' work.
  */
-export const SETTLE_MS = 300_000;
+export const SETTLE_MS = 600_000;
 
 /** Timeout of one scenario or hook (several settles in a row). */
-export const STEP_MS = 900_000;
+export const STEP_MS = 1_800_000;
 
 /** The value of counter `name` with exactly `labels` on the running controller's registry (0 when absent). */
 export async function counterValue(
