@@ -9,9 +9,9 @@
  * Usage: node dist/scripts/bench.js [--workers N]
  */
 import { randomInt } from 'node:crypto';
-import { startHarness, type Harness } from '../test/support/e2e-harness.js';
+import { startHarness, waitFor, type Harness } from '../test/support/e2e-harness.js';
 import { ownedLoadBalancers } from './sandbox-parts/cloud.js';
-import { delta, snapshot, type Snapshot } from './bench-parts/metrics.js';
+import { delta, snapshot } from './bench-parts/metrics.js';
 import { track, type Milestones, type ProgressSources, type Tracked } from './bench-parts/progress.js';
 import { percentiles, phaseLines } from './bench-parts/report.js';
 import { buildWorkload, scaledSlice, type BenchService } from './bench-parts/workload.js';
@@ -59,6 +59,20 @@ async function scalePhase(h: Harness, services: readonly BenchService[]): Promis
   return track(sourcesOf(h), tracked, 900_000);
 }
 
+async function deletePhase(h: Harness, services: readonly BenchService[]): Promise<number> {
+  const t0 = Date.now();
+  for (const s of services) await h.core.deleteNamespacedService({ name: s.name, namespace: NAMESPACE });
+  say(`deleted ${services.length} Services; waiting until the controller released them`);
+  await waitFor('every load balancer and floating IP released', 1_200_000, async () => {
+    const [lbs, fips] = await Promise.all([
+      ownedLoadBalancers(h.cloud.session, h.clusterId),
+      h.ownedFloatingIps(),
+    ]);
+    return lbs.length === 0 && fips.length === 0;
+  });
+  return Date.now() - t0;
+}
+
 function timings(
   title: string,
   ms: Map<string, Milestones>,
@@ -68,52 +82,31 @@ function timings(
   return `  ${title.padEnd(34)} ${percentiles(values)}`;
 }
 
-async function run(h: Harness, services: readonly BenchService[]): Promise<string[]> {
+/** Runs the three phases, printing each one's numbers as soon as it is over. */
+async function run(h: Harness, services: readonly BenchService[]): Promise<void> {
+  const n = services.length;
   const base = await snapshot(h.registry());
   const created = await createPhase(h, services);
   const afterCreate = await snapshot(h.registry());
+  const ingressOnly = new Map([...created].filter(([, m]) => m.ingress !== undefined));
+  for (const line of [
+    ...phaseLines(`create (${n} Services)`, delta(afterCreate, base), n),
+    timings('Service → LB ACTIVE (Octavia):', created, (m) => m.lbActive),
+    timings('Service → Ready (tree converged):', created, (m) => m.ready),
+    timings('Service → ingress (LoadBalancer):', ingressOnly, (m) => m.ingress),
+  ])
+    say(line);
   const scaled = await scalePhase(h, services);
   const afterScale = await snapshot(h.registry());
-  say('deleting every Service; waiting until the controller released them');
-  const t0 = Date.now();
-  await h.dispose();
-  const released = Date.now() - t0;
-  const afterDelete = await snapshot(h.registry());
-  return report({
-    n: services.length,
-    base,
-    afterCreate,
-    afterScale,
-    afterDelete,
-    created,
-    scaled,
-    released,
-  });
-}
-
-interface Results {
-  readonly n: number;
-  readonly base: Snapshot;
-  readonly afterCreate: Snapshot;
-  readonly afterScale: Snapshot;
-  readonly afterDelete: Snapshot;
-  readonly created: Map<string, Milestones>;
-  readonly scaled: Map<string, Milestones>;
-  readonly released: number;
-}
-
-function report(r: Results): string[] {
-  const ingressOnly = new Map([...r.created].filter(([, m]) => m.ingress !== undefined));
-  return [
-    ...phaseLines(`create (${r.n} Services)`, delta(r.afterCreate, r.base), r.n),
-    timings('Service → LB ACTIVE (Octavia):', r.created, (m) => m.lbActive),
-    timings('Service → Ready (tree converged):', r.created, (m) => m.ready),
-    timings('Service → ingress (LoadBalancer):', ingressOnly, (m) => m.ingress),
-    ...phaseLines(`scale (+1 endpoint in each of ${r.n} slices)`, delta(r.afterScale, r.afterCreate), r.n),
-    timings('scale → members converged:', r.scaled, (m) => m.ready),
-    ...phaseLines(`delete (${r.n} Services)`, delta(r.afterDelete, r.afterScale), r.n),
-    `  all released, nothing tagged left:  ${(r.released / 1000).toFixed(1)} s`,
-  ];
+  for (const line of [
+    ...phaseLines(`scale (+1 endpoint in each of ${n} slices)`, delta(afterScale, afterCreate), n),
+    timings('scale → members converged:', scaled, (m) => m.ready),
+  ])
+    say(line);
+  const releasedMs = await deletePhase(h, services);
+  for (const line of phaseLines(`delete (${n} Services)`, delta(await snapshot(h.registry()), afterScale), n))
+    say(line);
+  say(`  all released, nothing tagged left:  ${(releasedMs / 1000).toFixed(1)} s`);
 }
 
 async function main(): Promise<void> {
@@ -125,7 +118,9 @@ async function main(): Promise<void> {
   say(`bench: cluster id ${h.clusterId}, ${workers} workers, ClusterIPs 10.2.${octet}.10-29, 20 Services`);
   await h.startController();
   try {
-    for (const line of await run(h, services)) say(line);
+    await run(h, services);
+    await h.dispose();
+    say(`verified: no Service, load balancer or floating IP tagged ${h.clusterId} remains`);
   } catch (err) {
     say(`bench FAILED: ${err instanceof Error ? err.message : String(err)}; cleaning up`);
     await h.dispose().catch((e: unknown) => {

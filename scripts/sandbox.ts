@@ -53,8 +53,6 @@ interface Running {
   readonly view: LiveView;
   readonly core: CoreV1Api;
   readonly discovery: DiscoveryV1Api;
-  /** Floating IPs the sandbox allocated as "the user" (freed at the end). */
-  readonly userFips: boolean;
 }
 
 const say = (line: string): void => {
@@ -93,9 +91,7 @@ async function allocateUserFloatingIps(user: OpenStackSession, examples: Example
   return allocated;
 }
 
-async function startAll(examples: ExampleObjects): Promise<Running> {
-  const workDir = await mkdtemp(path.join(tmpdir(), 'kuryr-sandbox-'));
-  const cloud = await testcloudSession();
+async function removeEarlierLeftovers(cloud: OpenedSession): Promise<void> {
   const left = await removeLeftovers(cloud.session, CLUSTER_ID);
   if (left.remaining > 0)
     throw new Error(
@@ -105,7 +101,9 @@ async function startAll(examples: ExampleObjects): Promise<Running> {
     say(
       `removed leftovers of an earlier run: ${left.loadBalancers} load balancer(s), ${left.floatingIps} floating IP(s)`,
     );
-  const api = await startKubeApiServer({ serviceCidr: '10.2.0.0/17' });
+}
+
+async function spawnController(workDir: string, api: KubeApiServer): Promise<ControllerProcess> {
   const kubeconfig = path.join(workDir, 'kubeconfig');
   await writeFile(kubeconfig, api.kubeConfig().exportConfig());
   const logFile = path.join(workDir, 'controller.log');
@@ -121,7 +119,16 @@ async function startAll(examples: ExampleObjects): Promise<Running> {
   say(
     `controller running (pid ${controller.pid}, cluster id "${CLUSTER_ID}", metrics ${controller.metricsUrl}/metrics)`,
   );
-  const userFips = await allocateUserFloatingIps(cloud.session, examples);
+  return controller;
+}
+
+async function startAll(examples: ExampleObjects): Promise<Running> {
+  const workDir = await mkdtemp(path.join(tmpdir(), 'kuryr-sandbox-'));
+  const cloud = await testcloudSession();
+  await removeEarlierLeftovers(cloud);
+  const api = await startKubeApiServer({ serviceCidr: '10.2.0.0/17' });
+  const controller = await spawnController(workDir, api);
+  await allocateUserFloatingIps(cloud.session, examples);
   const kc = api.kubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
   const view = new LiveView(
@@ -133,16 +140,7 @@ async function startAll(examples: ExampleObjects): Promise<Running> {
     },
     process.stdout,
   );
-  return {
-    workDir,
-    cloud,
-    api,
-    controller,
-    view,
-    core,
-    discovery: kc.makeApiClient(DiscoveryV1Api),
-    userFips,
-  };
+  return { workDir, cloud, api, controller, view, core, discovery: kc.makeApiClient(DiscoveryV1Api) };
 }
 
 async function runDemo(r: Running, examples: ExampleObjects, signal: AbortSignal): Promise<void> {
