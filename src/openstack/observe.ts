@@ -103,7 +103,9 @@ async function findFloatingIps(
   const adopted = byDescription.map((fip) =>
     adoptUntagged(fip, ownershipTags(input.clusterId, input.service)),
   );
-  return uniqueById([...byTags, ...adopted, ...byPort.flat()]);
+  // Later entries win in uniqueById: the adopted copy (with our tags) must not be replaced by the raw
+  // untagged record listed again by port, or the plan takes it for a user's FIP and detaches it.
+  return uniqueById([...byPort.flat(), ...byTags, ...adopted]);
 }
 
 async function findUserFloatingIp(
