@@ -57,6 +57,8 @@ export interface HarnessOptions {
   /** Extra kuryr.conf lines appended to [kuryr_services]. */
   readonly extraConf?: string;
   readonly workers?: number;
+  /** How long `dispose()` waits for the controller to release everything (default 600 s). */
+  readonly disposeTimeoutMs?: number;
 }
 
 async function loadConfig(clusterId: string, options: HarnessOptions): Promise<AppConfig> {
@@ -141,16 +143,23 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return floatingips.listAll(cloud.session, { tags });
     },
     async dispose() {
-      await disposeHarness(harness, () => running !== null);
-      await harness.stopController(1000);
-      await api.stop();
-      cloud.close();
+      try {
+        await disposeHarness(harness, () => running !== null, options.disposeTimeoutMs ?? 600_000);
+      } finally {
+        await harness.stopController(1000);
+        await api.stop();
+        cloud.close();
+      }
     },
   };
   return harness;
 }
 
-async function disposeHarness(h: Harness, controllerRunning: () => boolean): Promise<void> {
+async function disposeHarness(
+  h: Harness,
+  controllerRunning: () => boolean,
+  timeoutMs: number,
+): Promise<void> {
   if (!controllerRunning()) await h.startController();
   const services = await h.core.listServiceForAllNamespaces();
   for (const svc of services.items) {
@@ -159,7 +168,7 @@ async function disposeHarness(h: Harness, controllerRunning: () => boolean): Pro
       continue;
     await h.core.deleteNamespacedService({ name, namespace });
   }
-  await waitFor('every Service released', 180_000, async () => {
+  await waitFor('every Service released', timeoutMs, async () => {
     const left = await h.core.listServiceForAllNamespaces();
     const lbs = await h.ownedLoadBalancers();
     const fips = await h.ownedFloatingIps();
