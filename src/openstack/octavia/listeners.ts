@@ -107,12 +107,18 @@ export function buildListenerBody(listener: DesiredListener): ListenerBody {
   return { ...buildListenerFields(listener), default_pool: buildPoolBody(listener.pool) };
 }
 
-/** The body of POST /listeners: a listener (pool and members nested) on an existing LB. Pure. */
+/**
+ * The body of POST /listeners: the listener alone on an existing LB. Pure. Its pool is not
+ * nested: Octavia 11 answers a standalone listener POST with a nested `default_pool` with
+ * HTTP 500 (`'dict' object has no attribute '_sa_instance_state'`, api/v2/controllers/
+ * listener.py `_validate_create_listener`), so the pool and its members follow in later
+ * passes (createPool, replaceMembers). Nesting works inside a load balancer create.
+ */
 export function buildCreateBody(
   loadBalancerId: string,
   listener: DesiredListener,
-): { listener: ListenerBody & { loadbalancer_id: string } } {
-  return { listener: { ...buildListenerBody(listener), loadbalancer_id: loadBalancerId } };
+): { listener: Omit<ListenerBody, 'default_pool'> & { loadbalancer_id: string } } {
+  return { listener: { ...buildListenerFields(listener), loadbalancer_id: loadBalancerId } };
 }
 
 /** The body of PUT /listeners/{id}: only the fields present in `changes` (empty CIDRs → null). Pure. */
