@@ -76,7 +76,9 @@ export type Action =
   /** PUT /floatingips/{id} {port_id: null} (User method release). */
   | { readonly kind: 'disassociateFloatingIp'; readonly floatingIpId: string }
   /** DELETE /floatingips/{id} (Pool method release). */
-  | { readonly kind: 'deleteFloatingIp'; readonly floatingIpId: string };
+  | { readonly kind: 'deleteFloatingIp'; readonly floatingIpId: string }
+  /** PUT /floatingips/{id}/tags: completes a create whose tagging was interrupted. */
+  | { readonly kind: 'tagFloatingIp'; readonly floatingIpId: string; readonly tags: readonly string[] };
 
 export type ActionKind = Action['kind'];
 
@@ -86,7 +88,8 @@ export function isOctaviaWrite(action: Action): boolean {
     action.kind === 'createFloatingIp' ||
     action.kind === 'associateFloatingIp' ||
     action.kind === 'disassociateFloatingIp' ||
-    action.kind === 'deleteFloatingIp'
+    action.kind === 'deleteFloatingIp' ||
+    action.kind === 'tagFloatingIp'
   );
 }
 

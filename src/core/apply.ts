@@ -320,6 +320,22 @@ function step(state: State, action: Action): State {
       return setFipPort(state, action.floatingIpId, null, action.kind);
     case 'deleteFloatingIp':
       return deleteFloatingIp(state, action.floatingIpId);
+    case 'tagFloatingIp':
+      return {
+        ...state,
+        observed: mapFips(state.observed, (f) =>
+          f.id === action.floatingIpId
+            ? {
+                id: f.id,
+                address: f.address,
+                networkId: f.networkId,
+                portId: f.portId,
+                tags: action.tags,
+                description: f.description,
+              }
+            : f,
+        ),
+      };
     default:
       return updateLoadBalancer(state, { id: action.loadBalancerId, operation: action.kind }, (lb, taken) =>
         applyListenerAction(lb, action, taken),

@@ -169,6 +169,11 @@ export interface ObservedFloatingIp {
   readonly portId: string | null;
   readonly tags: readonly string[];
   readonly description: string;
+  /**
+   * Ours by its description marker, but its tags were never written (a crash between the
+   * create and the tags PUT); `tags` already holds the ownership tags it should carry.
+   */
+  readonly tagsMissing?: boolean;
 }
 
 /**

@@ -72,9 +72,11 @@ function poolAttach(input: FloatingIpInput, kept: ObservedFloatingIp | null): Ac
   const intent = desired?.floatingIp ?? null;
   if (desired === null || intent?.method !== 'pool' || input.target === null) return [];
   if (kept !== null) {
+    const tag: Action[] =
+      kept.tagsMissing === true ? [{ kind: 'tagFloatingIp', floatingIpId: kept.id, tags: desired.tags }] : [];
     return pointsAt(kept, input.target)
-      ? []
-      : [{ kind: 'associateFloatingIp', floatingIpId: kept.id, port: input.target }];
+      ? tag
+      : [...tag, { kind: 'associateFloatingIp', floatingIpId: kept.id, port: input.target }];
   }
   return [
     {

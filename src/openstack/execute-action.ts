@@ -6,6 +6,7 @@
 import { type Action, isOctaviaWrite, type PortRef } from '../core/actions.js';
 import { NotFoundError } from './errors.js';
 import * as floatingips from './neutron/floatingips.js';
+import * as tags from './neutron/tags.js';
 import * as listeners from './octavia/listeners.js';
 import * as loadbalancers from './octavia/loadbalancers.js';
 import * as members from './octavia/members.js';
@@ -40,6 +41,7 @@ export function octaviaTarget(action: Action): string | null {
     case 'associateFloatingIp':
     case 'disassociateFloatingIp':
     case 'deleteFloatingIp':
+    case 'tagFloatingIp':
       return null;
     default:
       return action.loadBalancerId;
@@ -124,6 +126,9 @@ async function runNeutron(
       return;
     case 'deleteFloatingIp':
       return deleting(floatingips.delete(session, action.floatingIpId, signal));
+    case 'tagFloatingIp':
+      await tags.replace(session, { resource: 'floatingips', id: action.floatingIpId }, action.tags, signal);
+      return;
   }
 }
 

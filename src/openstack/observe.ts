@@ -80,13 +80,21 @@ async function findLoadBalancers(input: ObserveServiceInput): Promise<LoadBalanc
  * carry, so the plan keeps or releases it instead of leaking it as a user's.
  */
 export function adoptUntagged(fip: FloatingIpRecord, tags: readonly string[]): FloatingIpRecord {
-  return fip.tags.length === 0 ? { ...fip, tags: [...tags] } : fip;
+  return fip.tags.length === 0 ? { ...fip, tags: [...tags], tagsMissing: true } : fip;
 }
 
 /** The model's view of a floating IP record (drops Neutron-only fields). */
 export function toObservedFloatingIp(fip: FloatingIpRecord): ObservedFloatingIp {
   const { id, address, networkId, portId, tags, description } = fip;
-  return { id, address, networkId, portId, tags, description };
+  return {
+    id,
+    address,
+    networkId,
+    portId,
+    tags,
+    description,
+    ...(fip.tagsMissing === true ? { tagsMissing: true } : {}),
+  };
 }
 
 async function findFloatingIps(

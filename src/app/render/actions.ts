@@ -52,6 +52,8 @@ function describeNeutron(action: Action): string {
     case 'disassociateFloatingIp':
     case 'deleteFloatingIp':
       return action.floatingIpId;
+    case 'tagFloatingIp':
+      return `${action.floatingIpId}: ${action.tags.join(', ')}`;
     default:
       return describeOctavia(action);
   }

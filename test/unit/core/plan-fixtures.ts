@@ -128,6 +128,7 @@ export function summary(actions: readonly Action[]): string[] {
         return `associateFloatingIp ${a.floatingIpId} ${a.port.kind === 'port' ? a.port.portId : a.port.kind}`;
       case 'disassociateFloatingIp':
       case 'deleteFloatingIp':
+      case 'tagFloatingIp':
         return `${a.kind} ${a.floatingIpId}`;
     }
   });

@@ -57,6 +57,19 @@ describe('plan: floating IPs, Pool method', () => {
     expect(summary(planFor(withPool, free).actions)).toEqual([`associateFloatingIp fip-1 ${PORT}`]);
   });
 
+  it('completes the tagging of an adopted floating IP (crash between create and tags), then is quiet', () => {
+    const adopted = observe([fip({ id: 'fip-1', portId: PORT, tagsMissing: true })]);
+    const result = planFor(withPool, adopted);
+    expect(summary(result.actions)).toEqual(['tagFloatingIp fip-1']);
+    expect(result.actions[0]).toMatchObject({ kind: 'tagFloatingIp', tags: OWNED });
+    expect(planFor(withPool, apply(adopted, result.actions)).actions).toEqual([]);
+    const free = observe([fip({ id: 'fip-1', tagsMissing: true })]);
+    expect(summary(planFor(withPool, free).actions)).toEqual([
+      'tagFloatingIp fip-1',
+      `associateFloatingIp fip-1 ${PORT}`,
+    ]);
+  });
+
   it('plans nothing when the owned floating IP is on the VIP port', () => {
     expect(planFor(withPool, built(withPool))).toEqual({ actions: [], wait: null });
   });

@@ -53,6 +53,8 @@ function trespass(action: Action, { desired, observed }: Scenario): string | nul
       return null;
     case 'deleteFloatingIp':
       return owned(fipOf(action.floatingIpId)?.tags ?? []) ? null : 'deletes a floating IP not ours';
+    case 'tagFloatingIp':
+      return owned(fipOf(action.floatingIpId)?.tags ?? []) ? null : 'tags a floating IP not ours';
     case 'disassociateFloatingIp': {
       const fip = fipOf(action.floatingIpId);
       return fip && (owned(fip.tags) || ourPorts.has(fip.portId))
@@ -118,6 +120,7 @@ const RANK: Readonly<Record<Action['kind'], number>> = {
   updatePool: 5,
   replaceMembers: 6,
   createFloatingIp: 7,
+  tagFloatingIp: 7,
   associateFloatingIp: 7,
 };
 
