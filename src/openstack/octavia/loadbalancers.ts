@@ -60,8 +60,10 @@ export const loadBalancerSchema = z
     id: z.string(),
     name: textSchema,
     description: textSchema,
-    vip_address: z.string(),
-    vip_subnet_id: z.string(),
+    // Octavia omits the VIP fields of a load balancer whose VIP row is already gone (seen
+    // while it is PENDING_DELETE); such an LB is reported with an empty VIP.
+    vip_address: z.string().nullish(),
+    vip_subnet_id: z.string().nullish(),
     vip_port_id: z.string().nullish(),
     vip_network_id: z.string().nullish(),
     provider: z.string(),
@@ -76,8 +78,8 @@ export const loadBalancerSchema = z
     id: lb.id,
     name: lb.name,
     description: lb.description,
-    vipAddress: lb.vip_address,
-    vipSubnetId: lb.vip_subnet_id,
+    vipAddress: lb.vip_address ?? '',
+    vipSubnetId: lb.vip_subnet_id ?? '',
     vipPortId: lb.vip_port_id ?? null,
     vipNetworkId: lb.vip_network_id ?? null,
     provider: lb.provider,

@@ -136,6 +136,13 @@ describe('octavia results', () => {
     expect(tree.provisioningStatus).toBe('ACTIVE');
   });
 
+  it('maps a load balancer whose VIP fields are gone (PENDING_DELETE) to an empty VIP', () => {
+    const json = { ...LB_JSON, vip_address: undefined, vip_subnet_id: null };
+    const lb = parseResponse(loadBalancerSchema, json, label);
+    expect(lb.vipAddress).toBe('');
+    expect(lb.vipSubnetId).toBe('');
+  });
+
   it.each([
     ['unknown provisioning status', loadBalancerSchema, { ...LB_JSON, provisioning_status: 'PENDING_MAGIC' }],
     ['HTTP listener', listenerSchema, { ...LISTENER_JSON, protocol: 'HTTP' }],
