@@ -10,53 +10,28 @@
  * clears its listener's default pool; a member batch replaces the pool's member list,
  * keeping the ids of members whose (address, port) stays.
  */
-import type { Action, BatchMember, PortRef } from './actions.js';
+import type { Action, BatchMember } from './actions.js';
+import { allIds, ApplyError, mapFips, uniqueId, type State } from './apply-state.js';
+import {
+  createFloatingIp,
+  deleteFloatingIp,
+  resolvePort,
+  setFipPort,
+  tagFloatingIp,
+} from './apply-floating-ip.js';
+
+export { ApplyError } from './apply-state.js';
 import type {
   DesiredListener,
   DesiredLoadBalancer,
   DesiredMember,
   DesiredPool,
   Observed,
-  ObservedFloatingIp,
   ObservedListener,
   ObservedLoadBalancer,
   ObservedMember,
   ObservedPool,
 } from './model.js';
-
-/** An action that cannot apply to the modelled state (unknown id, no created load balancer). */
-export class ApplyError extends Error {
-  override readonly name = 'ApplyError';
-}
-
-interface State {
-  readonly observed: Observed;
-  /** The load balancer created by this action list, which `createdLoadBalancer` refers to. */
-  readonly createdId: string | null;
-}
-
-function allIds(observed: Observed): Set<string> {
-  const ids = new Set<string>();
-  for (const lb of observed.loadBalancers) {
-    ids.add(lb.id);
-    for (const listener of lb.listeners) ids.add(listener.id);
-    for (const pool of lb.pools) {
-      ids.add(pool.id);
-      for (const member of pool.members) ids.add(member.id);
-    }
-  }
-  for (const fip of observed.floatingIps) ids.add(fip.id);
-  if (observed.userFloatingIp) ids.add(observed.userFloatingIp.id);
-  return ids;
-}
-
-/** `base`, or `base-2`, `base-3`… whichever is free; the chosen id is reserved in `taken`. */
-function uniqueId(base: string, taken: Set<string>): string {
-  let id = base;
-  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-  taken.add(id);
-  return id;
-}
 
 function memberOf(member: DesiredMember | BatchMember, id: string): ObservedMember {
   return {
@@ -130,15 +105,6 @@ function createLoadBalancer(state: State, desired: DesiredLoadBalancer): State {
   return {
     observed: { ...state.observed, loadBalancers: [...state.observed.loadBalancers, lb] },
     createdId: id,
-  };
-}
-
-function mapFips(observed: Observed, fn: (fip: ObservedFloatingIp) => ObservedFloatingIp): Observed {
-  const user = observed.userFloatingIp;
-  return {
-    ...observed,
-    floatingIps: observed.floatingIps.map(fn),
-    ...(user === undefined ? {} : { userFloatingIp: user === null ? null : fn(user) }),
   };
 }
 
@@ -256,51 +222,6 @@ function replaceMembers(pool: ObservedPool, batch: readonly BatchMember[], taken
   return { ...pool, members };
 }
 
-function resolvePort(state: State, port: PortRef, operation: string): string {
-  if (port.kind === 'port') return port.portId;
-  if (state.createdId === null) throw new ApplyError(`${operation}: no load balancer was created before`);
-  return `port-${state.createdId}`;
-}
-
-function setFipPort(state: State, floatingIpId: string, portId: string | null, operation: string): State {
-  const known = allFloatingIps(state.observed).some((fip) => fip.id === floatingIpId);
-  if (!known) throw new ApplyError(`${operation}: floating IP ${floatingIpId} not found`);
-  return {
-    ...state,
-    observed: mapFips(state.observed, (f) => (f.id === floatingIpId ? { ...f, portId } : f)),
-  };
-}
-
-function allFloatingIps(observed: Observed): ObservedFloatingIp[] {
-  return observed.userFloatingIp
-    ? [...observed.floatingIps, observed.userFloatingIp]
-    : [...observed.floatingIps];
-}
-
-function createFloatingIp(state: State, action: Extract<Action, { kind: 'createFloatingIp' }>): State {
-  const taken = allIds(state.observed);
-  const fip: ObservedFloatingIp = {
-    id: uniqueId(`fip-${action.networkId}`, taken),
-    address: `198.51.100.${(taken.size % 250) + 1}`,
-    networkId: action.networkId,
-    portId: resolvePort(state, action.port, action.kind),
-    tags: action.tags,
-    description: action.description,
-  };
-  return { ...state, observed: { ...state.observed, floatingIps: [...state.observed.floatingIps, fip] } };
-}
-
-function deleteFloatingIp(state: State, floatingIpId: string): State {
-  setFipPort(state, floatingIpId, null, 'deleteFloatingIp');
-  const user = state.observed.userFloatingIp;
-  const observed: Observed = {
-    ...state.observed,
-    floatingIps: state.observed.floatingIps.filter((fip) => fip.id !== floatingIpId),
-    ...(user === undefined ? {} : { userFloatingIp: user?.id === floatingIpId ? null : user }),
-  };
-  return { ...state, observed };
-}
-
 function step(state: State, action: Action): State {
   switch (action.kind) {
     case 'createLoadBalancer':
@@ -321,21 +242,7 @@ function step(state: State, action: Action): State {
     case 'deleteFloatingIp':
       return deleteFloatingIp(state, action.floatingIpId);
     case 'tagFloatingIp':
-      return {
-        ...state,
-        observed: mapFips(state.observed, (f) =>
-          f.id === action.floatingIpId
-            ? {
-                id: f.id,
-                address: f.address,
-                networkId: f.networkId,
-                portId: f.portId,
-                tags: action.tags,
-                description: f.description,
-              }
-            : f,
-        ),
-      };
+      return tagFloatingIp(state, action.floatingIpId, action.tags);
     default:
       return updateLoadBalancer(state, { id: action.loadBalancerId, operation: action.kind }, (lb, taken) =>
         applyListenerAction(lb, action, taken),
