@@ -2,7 +2,8 @@
  * Deterministic names for the Octavia objects of a Service (kuryr-kubernetes' scheme):
  * load balancer `ns/name`, listener and pool `ns/name:PROTOCOL:port`, member
  * `podNamespace/podName:port`. Octavia limits names and descriptions to 255 characters;
- * longer names are cut and end with a digest of the full name, so they stay unique.
+ * longer names are cut and end with a digest of the full name, so they stay unique. The
+ * description marker (cluster, Service, uid) is written and parsed back here too.
  */
 import { digestHex } from './digest.js';
 import type { Protocol, ServiceRef } from './model.js';
@@ -62,7 +63,53 @@ export function memberName(
   return fitName(`${owner.namespace}/${owner.name}:${targetPort}`);
 }
 
-/** The load balancer's description: says who made it and for which Service incarnation. */
-export function loadBalancerDescription(service: ServiceRef): string {
-  return fitName(`kuryr-services: Service ${serviceKey(service)} (uid ${service.uid})`);
+/**
+ * The description marker of everything we create for `service` in `clusterId` (load
+ * balancer and floating IP): who made it, for which cluster and Service incarnation. A
+ * floating IP is created untagged (this Neutron refuses tags in the POST), so until its tags
+ * are written this marker is the only proof it is ours: see `markedService`. Always fits
+ * (Kubernetes names, uid and a validated cluster id stay well under 255 characters).
+ */
+export function loadBalancerDescription(clusterId: string, service: ServiceRef): string {
+  return fitName(`kuryr-services: Service ${serviceKey(service)} (uid ${service.uid}, cluster ${clusterId})`);
+}
+
+/** The owner a description marker names. */
+export interface DescriptionMarker {
+  readonly clusterId: string;
+  readonly service: ServiceRef;
+}
+
+// Kubernetes DNS labels for namespace and name, a uid of [A-Za-z0-9-], and a cluster id as
+// the configuration validates it: a human's free text around or inside it never matches.
+const MARKER_PATTERN =
+  /^kuryr-services: Service ([a-z0-9-]{1,63})\/([a-z0-9-]{1,63}) \(uid ([A-Za-z0-9-]{1,64}), cluster ([A-Za-z0-9._-]{1,40})\)$/;
+
+/**
+ * The owner named by `description` when it is exactly a marker `loadBalancerDescription`
+ * writes (same format, nothing before or after, not cut by `fitName`), else null. Pure.
+ */
+export function parseDescriptionMarker(description: string): DescriptionMarker | null {
+  const match = MARKER_PATTERN.exec(description);
+  if (match === null) return null;
+  const [, namespace = '', name = '', uid = '', clusterId = ''] = match;
+  const marker = { clusterId, service: { namespace, name, uid } };
+  return loadBalancerDescription(clusterId, marker.service) === description ? marker : null;
+}
+
+/**
+ * The Service incarnation named by `description` when it is our marker for `service` in
+ * `clusterId`, else null. `service.uid` empty (the orphan release: the Service, hence its
+ * uid, is gone) matches any incarnation; otherwise the uid must match too. Pure.
+ */
+export function markedService(
+  description: string,
+  clusterId: string,
+  service: ServiceRef,
+): ServiceRef | null {
+  const marker = parseDescriptionMarker(description);
+  if (marker?.clusterId !== clusterId) return null;
+  const named = marker.service;
+  if (named.namespace !== service.namespace || named.name !== service.name) return null;
+  return service.uid === '' || named.uid === service.uid ? named : null;
 }

@@ -69,7 +69,7 @@ export function translate(input: TranslateInput): Translation {
   const loadBalancer: DesiredLoadBalancer = {
     service: ref,
     name: loadBalancerName(ref),
-    description: loadBalancerDescription(ref),
+    description: loadBalancerDescription(input.config.clusterId, ref),
     vipAddress: vip.ip.address,
     vipSubnetId: vip.subnetId,
     provider: input.capabilities.provider,

@@ -4,13 +4,14 @@
  *   LBs by ownership tags + LBs by name (catches objects not provably ours: the planner
  *   decides), then per LB: listeners (`?loadbalancer_id=`), pools (`?loadbalancer_id=`),
  *   members of each non-empty pool, floating IPs on its VIP port; and floating IPs by
- *   ownership tags + by description marker, and the user's floating IP by address.
+ *   ownership tags + untagged ones by description marker (every incarnation's when the uid is
+ *   unknown, see `findMarkedFloatingIps`), and the user's floating IP by address.
  * The status tree is not used: it lacks tags, CIDRs, timeouts and member subnets, so the
  * per-resource lists are needed anyway. Only reads; throws the session's typed errors, or
  * UnexpectedResponseError for a status/protocol the model does not know.
  */
 import type { Observed, ObservedFloatingIp, ObservedLoadBalancer, ServiceRef } from '../core/model.js';
-import { loadBalancerDescription } from '../core/naming.js';
+import { loadBalancerDescription, markedService } from '../core/naming.js';
 import { clusterTag, isOwnedForService, OWNER_TAG, ownershipTags, serviceTag } from '../core/ownership.js';
 import { NotFoundError } from './errors.js';
 import * as floatingips from './neutron/floatingips.js';
@@ -83,6 +84,22 @@ export function adoptUntagged(fip: FloatingIpRecord, tags: readonly string[]): F
   return fip.tags.length === 0 ? { ...fip, tags: [...tags], tagsMissing: true } : fip;
 }
 
+/**
+ * The untagged floating IPs whose description is exactly our marker for the Service, adopted
+ * with the tags of the incarnation the marker names. A known uid is one exact `description`
+ * query; an unknown uid (orphan release: the Service is gone) cannot be, as Neutron filters
+ * descriptions only by equality, so the project's floating IPs are listed and parsed.
+ */
+export async function findMarkedFloatingIps(input: ObserveServiceInput): Promise<FloatingIpRecord[]> {
+  const { session, signal, clusterId, service } = input;
+  const filters = service.uid === '' ? {} : { description: loadBalancerDescription(clusterId, service) };
+  const candidates = await floatingips.listAll(session, filters, signal);
+  return candidates.flatMap((fip) => {
+    const owner = fip.tags.length === 0 ? markedService(fip.description, clusterId, service) : null;
+    return owner === null ? [] : [adoptUntagged(fip, ownershipTags(clusterId, owner))];
+  });
+}
+
 /** The model's view of a floating IP record (drops Neutron-only fields). */
 export function toObservedFloatingIp(fip: FloatingIpRecord): ObservedFloatingIp {
   const { id, address, networkId, portId, tags, description } = fip;
@@ -102,15 +119,11 @@ async function findFloatingIps(
   vipPortIds: readonly string[],
 ): Promise<FloatingIpRecord[]> {
   const { session, signal } = input;
-  const description = loadBalancerDescription(input.service);
-  const [byTags, byDescription, ...byPort] = await Promise.all([
+  const [byTags, adopted, ...byPort] = await Promise.all([
     floatingips.listAll(session, { tags: serviceTags(input.clusterId, input.service) }, signal),
-    floatingips.listAll(session, { description }, signal),
+    findMarkedFloatingIps(input),
     ...vipPortIds.map((portId) => floatingips.listAll(session, { portId }, signal)),
   ]);
-  const adopted = byDescription.map((fip) =>
-    adoptUntagged(fip, ownershipTags(input.clusterId, input.service)),
-  );
   // Later entries win in uniqueById: the adopted copy (with our tags) must not be replaced by the raw
   // untagged record listed again by port, or the plan takes it for a user's FIP and detaches it.
   return uniqueById([...byPort.flat(), ...byTags, ...adopted]);

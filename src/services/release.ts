@@ -9,6 +9,7 @@ import type { V1Service } from '@kubernetes/client-node';
 import { done, requeueAfter, type Result } from '../engine/result.js';
 import { plan } from '../core/plan.js';
 import { isOwnedForService } from '../core/ownership.js';
+import type { Action } from '../core/actions.js';
 import type { Observed, ServiceRef } from '../core/model.js';
 import { loadBalancerName } from '../core/naming.js';
 import { deleteKlb } from '../kube/klb.js';
@@ -16,7 +17,16 @@ import { removeFinalizer, setIngress } from '../kube/service-writes.js';
 import type { ReconcilerDeps } from './deps.js';
 import { reportActions } from './report.js';
 
-function remaining(observed: Observed, deps: ReconcilerDeps, ref: ServiceRef): number {
+/** What a release pass needs: the cloud, whose objects count as ours, and the requeue timing. */
+export type ReleaseDeps = Pick<ReconcilerDeps, 'cloud' | 'clusterId' | 'timing'>;
+
+/** One release pass: whether OpenStack holds nothing of ours any more, and what it did. */
+export interface ReleasePass {
+  readonly clean: boolean;
+  readonly done: readonly Action[];
+}
+
+function remaining(observed: Observed, deps: ReleaseDeps, ref: ServiceRef): number {
   const owned = (tags: readonly string[]): boolean => isOwnedForService(tags, deps.clusterId, ref);
   return (
     observed.loadBalancers.filter((lb) => owned(lb.tags)).length +
@@ -25,15 +35,16 @@ function remaining(observed: Observed, deps: ReconcilerDeps, ref: ServiceRef): n
 }
 
 /**
- * Removes everything we own for `ref`. Returns true once nothing is left; false while
- * deletes are under way (the caller requeues).
+ * Removes everything we own for `ref`: load balancers and floating IPs found by ownership
+ * tags (any incarnation), and untagged floating IPs found by our description marker (of
+ * `ref.uid`, or of any incarnation when the uid is empty). Clean once nothing is left;
+ * otherwise deletes are under way (the caller requeues).
  */
 export async function releaseCloud(
-  deps: ReconcilerDeps,
+  deps: ReleaseDeps,
   ref: ServiceRef,
-  svc: V1Service | null,
   signal: AbortSignal,
-): Promise<boolean> {
+): Promise<ReleasePass> {
   const observed = await deps.cloud.observe(
     { service: ref, loadBalancerName: loadBalancerName(ref) },
     signal,
@@ -41,10 +52,9 @@ export async function releaseCloud(
   const result = plan({ service: ref, clusterId: deps.clusterId, desired: null, observed });
   if (result.actions.length > 0) {
     const outcome = await deps.cloud.execute(result.actions, signal);
-    if (svc !== null) await reportActions(deps, svc, outcome.done);
-    return false;
+    return { clean: false, done: outcome.done };
   }
-  return remaining(observed, deps, ref) === 0;
+  return { clean: remaining(observed, deps, ref) === 0, done: [] };
 }
 
 /** Release for a Service that still exists (deleting, or no longer implemented). */
@@ -54,8 +64,9 @@ export async function releaseService(
   ref: ServiceRef,
   signal: AbortSignal,
 ): Promise<Result> {
-  const clean = await releaseCloud(deps, ref, svc, signal);
-  if (!clean) return requeueAfter(deps.timing.pendingRequeueMs, 'waiting for load balancer deletion');
+  const pass = await releaseCloud(deps, ref, signal);
+  await reportActions(deps, svc, pass.done);
+  if (!pass.clean) return requeueAfter(deps.timing.pendingRequeueMs, 'waiting for load balancer deletion');
   // The status write bumps the resourceVersion the finalizer patch is conditioned on.
   const current = svc.metadata?.deletionTimestamp === undefined ? await setIngress(deps.kube, svc, []) : svc;
   await deleteKlb(deps.kube, ref.namespace, ref.name);
@@ -64,12 +75,16 @@ export async function releaseService(
   return done();
 }
 
-/** Release for a key whose Service no longer exists: clean up anything we still own. */
+/**
+ * Release for a key whose Service no longer exists (`ref.uid` empty: the incarnation is
+ * unknown): clean up anything we still own for the namespace/name in this cluster,
+ * including floating IPs left untagged by a crash (found by their description marker).
+ */
 export async function releaseOrphan(
-  deps: ReconcilerDeps,
+  deps: ReleaseDeps,
   ref: ServiceRef,
   signal: AbortSignal,
 ): Promise<Result> {
-  const clean = await releaseCloud(deps, ref, null, signal);
+  const { clean } = await releaseCloud(deps, ref, signal);
   return clean ? done() : requeueAfter(deps.timing.pendingRequeueMs, 'waiting for orphan deletion');
 }

@@ -6,7 +6,9 @@ import {
   listenerName,
   loadBalancerDescription,
   loadBalancerName,
+  markedService,
   memberName,
+  parseDescriptionMarker,
   poolName,
 } from '../../../src/core/naming.js';
 
@@ -18,8 +20,8 @@ describe('names (kuryr-kubernetes scheme)', () => {
     expect(listenerName(ref, 'UDP', 53)).toBe('default/web:UDP:53');
     expect(poolName(ref, 'TCP', 80)).toBe('default/web:TCP:80');
     expect(memberName({ namespace: 'prod', name: 'web-7d9-x2' }, 8080)).toBe('prod/web-7d9-x2:8080');
-    expect(loadBalancerDescription(ref)).toBe(
-      'kuryr-services: Service default/web (uid 6f1f2b7e-0000-4000-8000-000000000001)',
+    expect(loadBalancerDescription('c1', ref)).toBe(
+      'kuryr-services: Service default/web (uid 6f1f2b7e-0000-4000-8000-000000000001, cluster c1)',
     );
   });
 
@@ -60,5 +62,67 @@ describe('fitName', () => {
 
   it('honours a smaller limit', () => {
     expect(fitName('x'.repeat(100), 40)).toHaveLength(40);
+  });
+});
+
+const dnsLabel = (max: number) =>
+  fc.stringMatching(new RegExp(`^[a-z0-9]([-a-z0-9]{0,${max - 2}}[a-z0-9])?$`));
+const clusterIds = fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/);
+
+describe('description marker', () => {
+  it('round-trips: parse(loadBalancerDescription(c, s)) names c and s, within 255 characters', () => {
+    fc.assert(
+      fc.property(dnsLabel(63), dnsLabel(63), fc.uuid(), clusterIds, (namespace, name, uid, clusterId) => {
+        const service = { namespace, name, uid };
+        const marker = loadBalancerDescription(clusterId, service);
+        expect(marker.length).toBeLessThanOrEqual(MAX_NAME_LENGTH);
+        expect(parseDescriptionMarker(marker)).toEqual({ clusterId, service });
+        expect(markedService(marker, clusterId, service)).toEqual(service);
+        expect(markedService(marker, clusterId, { ...service, uid: '' })).toEqual(service);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('fits the longest Kubernetes names, a UUID and a 40-character cluster id uncut', () => {
+    const service = { namespace: 'n'.repeat(63), name: 'x'.repeat(63), uid: ref.uid };
+    const marker = loadBalancerDescription('k'.repeat(40), service);
+    expect(marker).not.toMatch(/~[0-9a-f]{16}$/);
+    expect(parseDescriptionMarker(marker)?.service).toEqual(service);
+  });
+
+  it('rejects anything but the exact format: a human-written look-alike is not ours', () => {
+    const exact = loadBalancerDescription('c1', ref);
+    const nearMisses = [
+      '',
+      'kuryr-services: Service default/web',
+      `kuryr-services: Service default/web (uid ${ref.uid})`, // the previous format (no cluster)
+      `${exact} `,
+      ` ${exact}`,
+      `${exact} - do not delete`,
+      `note: ${exact}`,
+      exact.replace('kuryr-services', 'Kuryr-services'),
+      exact.replace('Service ', 'Service  '),
+      exact.replace('default/web', 'Default/web'),
+      exact.replace(', cluster c1', ',cluster c1'),
+      exact.replace('cluster c1', 'cluster c1 (copy)'),
+      exact.replace('cluster c1', 'cluster '),
+      exact.replace(ref.uid, ''),
+      `${exact}\n`,
+    ];
+    for (const description of nearMisses) expect(parseDescriptionMarker(description), description).toBeNull();
+  });
+
+  it('matches only the same cluster, namespace/name and, when known, uid', () => {
+    const marker = loadBalancerDescription('c1', ref);
+    const orphan = { ...ref, uid: '' };
+    expect(markedService(marker, 'c1', ref)).toEqual(ref);
+    expect(markedService(marker, 'c1', orphan)).toEqual(ref);
+    expect(markedService(marker, 'c2', ref)).toBeNull();
+    expect(markedService(marker, 'c2', orphan)).toBeNull();
+    expect(markedService(marker, 'c1', { ...ref, uid: 'another-uid' })).toBeNull();
+    expect(markedService(marker, 'c1', { ...orphan, name: 'web2' })).toBeNull();
+    expect(markedService(marker, 'c1', { ...orphan, namespace: 'prod' })).toBeNull();
+    expect(markedService(`${marker} `, 'c1', orphan)).toBeNull();
   });
 });

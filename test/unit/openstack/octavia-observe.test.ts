@@ -36,7 +36,7 @@ function cloud(overrides: { listener?: Record<string, unknown> } = {}) {
   const pool = { ...POOL_JSON, id: 'p-1', listeners: [{ id: 'l-1' }], members: [{ id: 'm-1' }] };
   const fips: Record<string, unknown>[] = [
     fip('tagged', { tags }),
-    fip('marker-untagged', { description: loadBalancerDescription(service) }),
+    fip('marker-untagged', { description: loadBalancerDescription('c1', service) }),
     fip('user-on-vip', { port_id: 'vip-1' }),
     fip('users-own', { floating_ip_address: '172.24.4.200' }),
   ];

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { ServiceRef } from '../../../src/core/model.js';
+import { loadBalancerDescription } from '../../../src/core/naming.js';
+import { ownershipTags } from '../../../src/core/ownership.js';
+import { plan } from '../../../src/core/plan.js';
+import { executeActions } from '../../../src/openstack/execute.js';
+import { observeService } from '../../../src/openstack/observe.js';
+import { CLUSTER, desiredLb, OWNED, SERVICE } from '../core/plan-fixtures.js';
+import { FakeCloud } from './observe-fake-cloud.js';
+import { LB_JSON } from './octavia-fixtures.js';
+
+const ORPHAN: ServiceRef = { ...SERVICE, uid: '' };
+const marker = (clusterId: string, service: ServiceRef) => loadBalancerDescription(clusterId, service);
+
+/** A project holding untagged floating IPs with every kind of description that matters. */
+function project(): FakeCloud {
+  const cloud = new FakeCloud();
+  cloud.addFip({ id: 'ours-now', description: marker(CLUSTER, SERVICE) });
+  cloud.addFip({ id: 'ours-earlier', description: marker(CLUSTER, { ...SERVICE, uid: 'uid-0' }) });
+  cloud.addFip({ id: 'other-cluster', description: marker('c2', SERVICE) });
+  cloud.addFip({ id: 'other-service', description: marker(CLUSTER, { ...SERVICE, name: 'web2' }) });
+  cloud.addFip({ id: 'human', description: `${marker(CLUSTER, SERVICE)} - keep, mine` });
+  cloud.addFip({ id: 'user-tagged', description: marker(CLUSTER, SERVICE), tags: ['mine'] });
+  cloud.addFip({ id: 'plain-user' });
+  return cloud;
+}
+
+async function observe(cloud: FakeCloud, service: ServiceRef) {
+  return observeService({
+    session: cloud.session,
+    clusterId: CLUSTER,
+    service,
+    loadBalancerName: 'default/web',
+  });
+}
+
+describe('observeService: untagged floating IPs found by the description marker', () => {
+  it('with a known uid, adopts only the marker of that cluster, Service and uid', async () => {
+    const observed = await observe(project(), SERVICE);
+    expect(observed.floatingIps.map((f) => [f.id, f.tagsMissing])).toEqual([['ours-now', true]]);
+    expect(observed.floatingIps[0]?.tags).toEqual(OWNED);
+  });
+
+  it('with the uid unknown (orphan), adopts every incarnation of this cluster and namespace/name only', async () => {
+    const observed = await observe(project(), ORPHAN);
+    expect(observed.floatingIps.map((f) => f.id)).toEqual(['ours-earlier', 'ours-now']);
+    // Each is adopted with the tags of the incarnation its marker names.
+    expect(observed.floatingIps.map((f) => f.tags)).toEqual([
+      ownershipTags(CLUSTER, { ...SERVICE, uid: 'uid-0' }),
+      OWNED,
+    ]);
+  });
+
+  it('still completes the tagging of an adopted floating IP (crash between the POST and the tags PUT)', async () => {
+    const cloud = new FakeCloud();
+    const lb = cloud.addLb('lb-1', 'default/web', OWNED);
+    cloud.addFip({ id: 'crashed', description: marker(CLUSTER, SERVICE), port_id: lb.vip_port_id });
+    const desired = desiredLb({
+      vipAddress: LB_JSON.vip_address,
+      vipSubnetId: LB_JSON.vip_subnet_id,
+      listeners: [],
+      floatingIp: { method: 'pool', networkId: 'public' },
+    });
+    const input = { service: SERVICE, clusterId: CLUSTER, desired };
+    const first = plan({ ...input, observed: await observe(cloud, SERVICE) });
+    await executeActions({ session: cloud.session, actions: first.actions });
+
+    expect(cloud.fips).toMatchObject([{ id: 'crashed', port_id: lb.vip_port_id, tags: [...OWNED] }]);
+    const after = await observe(cloud, SERVICE);
+    expect(after.floatingIps).toEqual([expect.not.objectContaining({ tagsMissing: true })]);
+    expect(plan({ ...input, observed: after }).actions).toEqual([]);
+  });
+});
