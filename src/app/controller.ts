@@ -78,9 +78,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
     clusterId: config.service.clusterId,
     timing: {
       pendingRequeueMs: config.service.pendingRequeueMs,
+      pendingRequeueMaxMs: config.service.pendingRequeueMaxMs,
       verifyRequeueMs: Math.min(1000, config.service.pendingRequeueMs),
       stuckChildrenMs: options.stuckChildrenMs ?? 60_000,
     },
+    createMode: config.service.createMode,
     now: () => clock.now(),
     logger,
     metrics: metrics.reconciler,

@@ -1,8 +1,10 @@
 /** The reconciler's CloudPort over our real OpenStack clients. */
+import { NotFoundError } from '../openstack/errors.js';
 import { executeActions } from '../openstack/execute.js';
+import * as loadbalancers from '../openstack/octavia/loadbalancers.js';
 import { observeService } from '../openstack/observe.js';
 import type { OpenStackSession } from '../openstack/session.js';
-import type { CloudPort } from './ports.js';
+import type { CloudPort, LoadBalancerHead } from './ports.js';
 
 export interface CloudPortOptions {
   readonly session: OpenStackSession;
@@ -13,7 +15,7 @@ export interface CloudPortOptions {
   readonly conflictRequeueMs: number;
 }
 
-/** Observe and execute through `session` (no I/O until called). */
+/** Observe, read one load balancer and execute through `session` (no I/O until called). */
 export function makeCloudPort(options: CloudPortOptions): CloudPort {
   const { session, clusterId } = options;
   return {
@@ -27,6 +29,7 @@ export function makeCloudPort(options: CloudPortOptions): CloudPort {
         ...(q.hintLoadBalancerId === undefined ? {} : { hints: { loadBalancerId: q.hintLoadBalancerId } }),
         signal,
       }),
+    getLoadBalancer: (id, signal) => getLoadBalancerHead(session, id, signal),
     execute: (actions, signal) =>
       executeActions({
         session,
@@ -36,4 +39,18 @@ export function makeCloudPort(options: CloudPortOptions): CloudPort {
         conflictRequeueMs: options.conflictRequeueMs,
       }),
   };
+}
+
+async function getLoadBalancerHead(
+  session: OpenStackSession,
+  id: string,
+  signal: AbortSignal,
+): Promise<LoadBalancerHead | null> {
+  try {
+    const lb = await loadbalancers.get(session, id, signal);
+    return { id: lb.id, name: lb.name, tags: lb.tags, provisioningStatus: lb.provisioningStatus };
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
 }

@@ -2,10 +2,12 @@
  * Ensure: a Service that wants a load balancer. Finalizer first (so nothing we create can
  * outlive the Service unnoticed), then the KuryrLoadBalancer record, then observe → plan →
  * execute. Writes are followed by a requeue that verifies them; a busy load balancer is a
- * requeue, never a wait; the Service's ingress and the record's status are written only
+ * requeue, never a wait, with a delay that grows while it stays busy, and while the plan
+ * could not act anyway one GET of it replaces the full observation (light-poll.ts); the Service's ingress and the record's status are written only
  * from what Octavia and Neutron were observed to hold.
  */
 import type { V1Service } from '@kubernetes/client-node';
+import type { Plan } from '../core/actions.js';
 import type { DesiredLoadBalancer, Observed, ObservedLoadBalancer } from '../core/model.js';
 import { plan } from '../core/plan.js';
 import type { Reason } from '../core/translation.js';
@@ -15,6 +17,7 @@ import { addFinalizer, setIngress } from '../kube/service-writes.js';
 import type { ReconcilerDeps } from './deps.js';
 import { ServiceInputError } from './errors.js';
 import { conditionFor, klbSpecFor, klbStatusFor } from './klb-record.js';
+import { desiredFingerprint, licensedAfterWait, licensedAfterWrite, lightPoll } from './light-poll.js';
 import {
   keptLoadBalancer,
   servingFloatingIp,
@@ -22,7 +25,7 @@ import {
   userFloatingIpProblem,
 } from './observed-view.js';
 import { reportActions } from './report.js';
-import type { StuckTracker } from './stuck.js';
+import type { StuckTracker, StuckVerdict } from './stuck.js';
 
 interface EnsureInput {
   readonly svc: V1Service;
@@ -38,51 +41,89 @@ export async function ensureService(deps: ReconcilerDeps, input: EnsureInput): P
   for (const w of input.warnings) await deps.events.record(input.svc, 'Warning', w.code, w.message);
   const svc = await addFinalizer(deps.kube, input.svc);
   const klb = await ensureKlbSpec(deps.kube, svc, klbSpecFor(svc, desired));
+  const hintId = klb.status?.loadbalancer?.id;
+  const fingerprint = desiredFingerprint(desired);
+  const light = await lightPoll(deps, {
+    service: desired.service,
+    name: desired.name,
+    hintId,
+    fingerprint,
+    memory: input.stuck.pending,
+    signal,
+  });
+  if (light !== null) return light;
   const observed = await deps.cloud.observe(
     {
       service: desired.service,
       loadBalancerName: desired.name,
       ...(desired.floatingIp?.method === 'user' ? { userFloatingIpAddress: desired.floatingIp.address } : {}),
-      ...(klb.status?.loadbalancer?.id === undefined
-        ? {}
-        : { hintLoadBalancerId: klb.status.loadbalancer.id }),
+      ...(hintId === undefined ? {} : { hintLoadBalancerId: hintId }),
     },
     signal,
   );
+  return converge(deps, { svc, klb, observed, desired, fingerprint, stuck: input.stuck, signal });
+}
+
+interface Observation {
+  readonly svc: V1Service;
+  readonly klb: KuryrLoadBalancer;
+  readonly observed: Observed;
+  readonly desired: DesiredLoadBalancer;
+  readonly fingerprint: string;
+  readonly stuck: StuckTracker;
+  readonly signal: AbortSignal;
+}
+
+/** Plans from a full observation; writes, waits (with the growing delay) or finishes. */
+async function converge(deps: ReconcilerDeps, o: Observation): Promise<Result> {
+  const { desired, observed } = o;
   const kept = keptLoadBalancer(observed, desired, deps.clusterId);
-  const stuck = kept === null ? 'ok' : input.stuck.check(kept, deps.now());
-  const recovering = stuck === 'recover' && kept !== null;
-  const result = plan({
+  const verdict = kept === null ? 'ok' : o.stuck.check(kept, deps.now(), deps.createMode);
+  const recovering = verdict === 'recover' && kept !== null;
+  const planned = plan({
     service: desired.service,
     clusterId: deps.clusterId,
-    desired: input.stuck.adjustDesired(desired, recovering ? null : kept),
-    observed: recovering ? input.stuck.recoveryPlanInput(observed, kept) : observed,
+    desired: o.stuck.adjustDesired(desired, recovering ? null : kept, deps.createMode),
+    observed: recovering ? o.stuck.recoveryPlanInput(observed, kept) : observed,
   });
-  if (result.actions.length > 0) {
-    const outcome = await deps.cloud.execute(result.actions, signal);
-    await reportActions(deps, svc, outcome.done);
-    for (const a of outcome.done) {
-      if (a.kind === 'createLoadBalancer')
-        deps.metrics.createPath(
-          a.loadBalancer.listeners.length === desired.listeners.length ? 'fully-populated' : 'step-by-step',
-        );
+  const path = o.stuck.createPath(desired.name, deps.createMode);
+  const view = { observed, kept, recovering, clusterId: deps.clusterId, service: desired.service };
+  const status = { klb: o.klb, observed, desired, kept };
+  if (planned.actions.length > 0) {
+    const outcome = await deps.cloud.execute(planned.actions, o.signal);
+    await reportActions(deps, o.svc, outcome.done);
+    for (const a of outcome.done) if (a.kind === 'createLoadBalancer') deps.metrics.createPath(path);
+    if (kept !== null) {
+      const licence = licensedAfterWrite(view, outcome) ? o.fingerprint : null;
+      o.stuck.pending.written(desired.name, { loadBalancerId: kept.id, licence }, deps.now());
     }
-    await writeStatus(
-      deps,
-      { klb, observed, desired, kept },
-      pendingCondition('Reconciling', `${outcome.done.length} change(s) sent to OpenStack`),
-    );
+    const note = `${outcome.done.length} change(s) sent to OpenStack`;
+    await writeStatus(deps, status, pendingCondition('Reconciling', note));
     return requeueAfter(outcome.requeueAfterMs ?? deps.timing.verifyRequeueMs, 'verifying changes');
   }
-  if (result.wait !== null || kept === null || stuck === 'waiting') {
-    const why =
-      result.wait?.reason ??
-      (stuck === 'waiting' && kept !== null ? unsettledChildren(kept).join(', ') : 'load balancer not ready');
-    await writeStatus(deps, { klb, observed, desired, kept }, pendingCondition('Pending', why));
-    return requeueAfter(deps.timing.pendingRequeueMs, why);
+  if (planned.wait !== null || kept === null || verdict === 'waiting' || verdict === 'stuck') {
+    const why = waitReason(planned, kept, verdict, deps.timing.stuckChildrenMs);
+    await writeStatus(deps, status, pendingCondition('Pending', why));
+    const licence = licensedAfterWait(view, planned) ? o.fingerprint : null;
+    const loadBalancerId = planned.wait?.loadBalancerId ?? kept?.id ?? '';
+    const ms = o.stuck.pending.waiting(desired.name, { loadBalancerId, licence }, deps.now(), deps.timing);
+    return requeueAfter(ms, why);
   }
-  input.stuck.settle(desired.name);
-  return finish(deps, { svc, klb, observed, desired, kept });
+  o.stuck.settle(desired.name);
+  return finish(deps, { svc: o.svc, klb: o.klb, observed, desired, kept });
+}
+
+function waitReason(
+  planned: Plan,
+  kept: ObservedLoadBalancer | null,
+  verdict: StuckVerdict,
+  stuckChildrenMs: number,
+): string {
+  if (planned.wait !== null) return planned.wait.reason;
+  if (kept === null) return 'load balancer not ready';
+  const children = unsettledChildren(kept).join(', ');
+  if (verdict !== 'stuck') return children;
+  return `${children} for over ${Math.round(stuckChildrenMs / 1000)} s; create_mode = fully-populated: not recreating it`;
 }
 
 interface Converged {

@@ -1,6 +1,6 @@
 /**
  * What the Service reconciler needs from the outside, as narrow interfaces: the cloud
- * (observe a Service's objects, execute the plan's actions) and the translation context.
+ * (observe a Service's objects, read one load balancer, execute the plan's actions) and the translation context.
  * The controller wires them to the real OpenStack clients; nothing here does I/O itself.
  */
 import type { Action } from '../core/actions.js';
@@ -8,6 +8,7 @@ import type {
   CapabilityProfile,
   NetworkContext,
   Observed,
+  ObservedLoadBalancer,
   ServiceRef,
   TranslateConfig,
 } from '../core/model.js';
@@ -21,6 +22,9 @@ export interface ObserveQuery {
   readonly hintLoadBalancerId?: string;
 }
 
+/** A load balancer's own fields as one GET returns them (no children). */
+export type LoadBalancerHead = Pick<ObservedLoadBalancer, 'id' | 'name' | 'tags' | 'provisioningStatus'>;
+
 export interface ExecuteOutcome {
   /** Actions that were carried out, in order. */
   readonly done: readonly Action[];
@@ -33,6 +37,11 @@ export interface ExecuteOutcome {
 export interface CloudPort {
   /** Reads everything OpenStack holds for the Service (see `Observed`). */
   observe(query: ObserveQuery, signal: AbortSignal): Promise<Observed>;
+  /**
+   * One read of load balancer `id` (GET /v2/lbaas/loadbalancers/{id}); null when Octavia
+   * answers 404. Other failures throw typed OpenStack errors.
+   */
+  getLoadBalancer(id: string, signal: AbortSignal): Promise<LoadBalancerHead | null>;
   /** Runs `actions` in order, one API call each; throws typed OpenStack errors. */
   execute(actions: readonly Action[], signal: AbortSignal): Promise<ExecuteOutcome>;
 }

@@ -5,9 +5,10 @@
  *
  * - A write makes the load balancer busy: a create starts PENDING_CREATE (children too),
  *   a child write PENDING_UPDATE (new children PENDING_CREATE), a delete PENDING_DELETE.
- *   A busy load balancer settles after it was returned by `settleAfterObserves` observe
- *   calls (null: only when the test calls `settle()`); a deleted one then disappears and
- *   the floating IPs on its VIP port lose their port (Neutron).
+ *   A busy load balancer settles after it was returned by `settleAfterReads` reads (an
+ *   observe that answers it, or a `getLoadBalancer` of it; null: only when the test calls
+ *   `settle()`); a deleted one then disappears and the floating IPs on its VIP port lose
+ *   their port (Neutron).
  * - Like the real executor (src/openstack/execute.ts): one Octavia write per load balancer
  *   per `execute`, later ones deferred with `requeueAfterMs`; a write on a PENDING_* load
  *   balancer, a create on a VIP address still in use, or an injected conflict answers 409:
@@ -15,12 +16,12 @@
  * - `stuckChildrenOnFullCreate`: children of a fully-populated create stay PENDING_CREATE
  *   under an ACTIVE load balancer (the Octavia 11 bug, docs/adr/0002).
  * - Ids are fresh and never reused (`lb-1`, `listener-2`, `port-lb-1`, `fip-3`…).
+ * - `reads` counts the GET requests the real clients would have sent (see
+ *   memory-cloud-model.ts `observeAnswer`; `getLoadBalancer` is one).
  *
- * `observe` answers like src/openstack/observe.ts: load balancers by this Service's ownership
- * tags or by name; floating IPs by tags, by description marker (adopted when untagged) or on
- * one of those VIP ports; the user's floating IP by address when asked.
+ * `observe` answers like src/openstack/observe.ts (memory-cloud-model.ts `observeAnswer`).
  */
-import type { Action, PortRef } from '../../src/core/actions.js';
+import type { Action } from '../../src/core/actions.js';
 import { isOctaviaWrite } from '../../src/core/actions.js';
 import { apply } from '../../src/core/apply.js';
 import type {
@@ -29,9 +30,18 @@ import type {
   ObservedLoadBalancer,
   ProvisioningStatus,
 } from '../../src/core/model.js';
-import { loadBalancerDescription } from '../../src/core/naming.js';
-import { clusterTag, OWNER_TAG, ownershipTags, serviceTag } from '../../src/core/ownership.js';
-import type { CloudPort, ExecuteOutcome, ObserveQuery } from '../../src/services/ports.js';
+import type { CloudPort, ExecuteOutcome, LoadBalancerHead, ObserveQuery } from '../../src/services/ports.js';
+import {
+  idsOf,
+  isPending,
+  loadBalancerIdOf,
+  observeAnswer,
+  octaviaTarget,
+  portRefOf,
+  renameNew,
+  withCreatedPort,
+  yieldOnce,
+} from './memory-cloud-model.js';
 
 /** An Octavia write aimed at a load balancer the memory cloud does not hold (Octavia: 404). */
 export class MemoryCloudNotFoundError extends Error {
@@ -40,8 +50,8 @@ export class MemoryCloudNotFoundError extends Error {
 
 export interface MemoryCloudOptions {
   readonly clusterId: string;
-  /** Observe calls returning a busy load balancer before it settles (default 1; null = only `settle()`). */
-  readonly settleAfterObserves?: number | null;
+  /** Reads returning a busy load balancer before it settles (default 1; null = only `settle()`). */
+  readonly settleAfterReads?: number | null;
   /** Children of a fully-populated create never leave PENDING_CREATE (default false). */
   readonly stuckChildrenOnFullCreate?: boolean;
   readonly busyRequeueMs?: number;
@@ -56,44 +66,11 @@ interface Run {
   conflict: boolean;
 }
 
-const isPending = (s: ProvisioningStatus): boolean => s.startsWith('PENDING_');
-
-/** The existing load balancer an Octavia write aims at, or null. */
-function loadBalancerIdOf(action: Action): string | null {
-  return 'loadBalancerId' in action ? action.loadBalancerId : null;
-}
-
-function octaviaTarget(action: Action): string | null {
-  return action.kind === 'createLoadBalancer' ? `new:${action.loadBalancer.name}` : loadBalancerIdOf(action);
-}
-
-function portRefOf(action: Action): PortRef | null {
-  return action.kind === 'createFloatingIp' || action.kind === 'associateFloatingIp' ? action.port : null;
-}
-
-function byId(a: { readonly id: string }, b: { readonly id: string }): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-/** Every id held in `lbs` and `fips`. */
-function idsOf(lbs: readonly ObservedLoadBalancer[], fips: readonly ObservedFloatingIp[]): Set<string> {
-  const ids = new Set<string>(fips.map((f) => f.id));
-  for (const lb of lbs) {
-    ids.add(lb.id);
-    for (const l of lb.listeners) ids.add(l.id);
-    for (const p of lb.pools) {
-      ids.add(p.id);
-      for (const m of p.members) ids.add(m.id);
-    }
-  }
-  return ids;
-}
-
 /** The project's cloud; see the module comment. */
 export class MemoryCloud implements CloudPort {
   private lbs: ObservedLoadBalancer[] = [];
   private fips: ObservedFloatingIp[] = [];
-  /** Busy load balancer id → observations left before it settles. */
+  /** Busy load balancer id → reads left before it settles. */
   private readonly countdown = new Map<string, number>();
   /** Child ids that never settle (stuck children). */
   private readonly stuck = new Set<string>();
@@ -103,6 +80,8 @@ export class MemoryCloud implements CloudPort {
   readonly history: Action[] = [];
   /** Number of observe calls so far. */
   observeCalls = 0;
+  /** GET requests the real clients would have sent so far (observe's lists and gets, getLoadBalancer). */
+  reads = 0;
   /** See `MemoryCloudOptions.stuckChildrenOnFullCreate`; tests may switch it (Octavia upgraded). */
   stuckChildrenOnFullCreate: boolean;
 
@@ -159,28 +138,26 @@ export class MemoryCloud implements CloudPort {
     await yieldOnce();
     signal.throwIfAborted();
     this.observeCalls++;
-    const { clusterId } = this.options;
-    const wanted = [OWNER_TAG, clusterTag(clusterId), serviceTag(query.service)];
-    const tagged = (tags: readonly string[]): boolean => wanted.every((t) => tags.includes(t));
-    const lbs = this.lbs.filter((lb) => tagged(lb.tags) || lb.name === query.loadBalancerName);
-    const ports = new Set(lbs.flatMap((lb) => (lb.vipPortId === null ? [] : [lb.vipPortId])));
-    const marker = loadBalancerDescription(query.service);
-    const fips = this.fips
-      .filter((f) => tagged(f.tags) || f.description === marker || (f.portId !== null && ports.has(f.portId)))
-      .map((f) =>
-        f.tags.length === 0 && f.description === marker
-          ? { ...f, tags: ownershipTags(clusterId, query.service) }
-          : f,
-      );
-    const address = query.userFloatingIpAddress;
-    const user = address === undefined ? undefined : (this.fips.find((f) => f.address === address) ?? null);
-    const observed: Observed = structuredClone({
-      loadBalancers: lbs.map(sortChildren).sort(byId),
-      floatingIps: fips.sort(byId),
-      ...(user === undefined ? {} : { userFloatingIp: user }),
+    const answer = observeAnswer({ lbs: this.lbs, fips: this.fips }, query, this.options.clusterId);
+    this.reads += answer.reads;
+    this.tick(answer.loadBalancerIds);
+    return answer.observed;
+  }
+
+  async getLoadBalancer(id: string, signal: AbortSignal): Promise<LoadBalancerHead | null> {
+    await yieldOnce();
+    signal.throwIfAborted();
+    this.reads++;
+    const lb = this.lbs.find((l) => l.id === id);
+    if (lb === undefined) return null;
+    const head: LoadBalancerHead = structuredClone({
+      id: lb.id,
+      name: lb.name,
+      tags: lb.tags,
+      provisioningStatus: lb.provisioningStatus,
     });
-    this.tick(lbs.map((lb) => lb.id));
-    return observed;
+    this.tick([id]);
+    return head;
   }
 
   async execute(actions: readonly Action[], signal: AbortSignal): Promise<ExecuteOutcome> {
@@ -244,43 +221,14 @@ export class MemoryCloud implements CloudPort {
     }
     const before = idsOf(this.lbs, this.fips);
     const after = apply({ loadBalancers: this.lbs, floatingIps: this.fips }, [action]);
-    this.lbs = [...after.loadBalancers];
-    this.fips = [...after.floatingIps];
-    const fresh = this.renameNew(before);
-    return this.markBusy(action, fresh);
-  }
-
-  /** Gives every object `apply` just made a fresh id (and fresh FIP address); returns old → new. */
-  private renameNew(before: ReadonlySet<string>): Map<string, string> {
-    const map = new Map<string, string>();
-    for (const id of idsOf(this.lbs, this.fips)) {
-      if (!before.has(id)) map.set(id, this.freshId(id.slice(0, id.indexOf('-'))));
-    }
-    const re = (id: string): string => map.get(id) ?? id;
-    const port = (p: string | null): string | null =>
-      p !== null && p.startsWith('port-') && map.has(p.slice(5)) ? `port-${re(p.slice(5))}` : p;
-    this.lbs = this.lbs.map((lb) => ({
-      ...lb,
-      id: re(lb.id),
-      vipPortId: port(lb.vipPortId),
-      listeners: lb.listeners.map((l) => ({
-        ...l,
-        id: re(l.id),
-        defaultPoolId: l.defaultPoolId === null ? null : re(l.defaultPoolId),
-      })),
-      pools: lb.pools.map((p) => ({
-        ...p,
-        id: re(p.id),
-        listenerId: p.listenerId === null ? null : re(p.listenerId),
-        members: p.members.map((m) => ({ ...m, id: re(m.id) })),
-      })),
-    }));
-    this.fips = this.fips.map((f) =>
-      map.has(f.id)
-        ? { ...f, id: re(f.id), address: `203.0.113.${re(f.id).slice(4)}`, portId: port(f.portId) }
-        : f,
+    const { state, renamed } = renameNew(
+      { lbs: after.loadBalancers, fips: after.floatingIps },
+      before,
+      (prefix) => this.freshId(prefix),
     );
-    return map;
+    this.lbs = [...state.lbs];
+    this.fips = [...state.fips];
+    return this.markBusy(action, renamed);
   }
 
   /** Octavia's state after a write: busy load balancer, new children PENDING_CREATE. */
@@ -314,12 +262,12 @@ export class MemoryCloud implements CloudPort {
   }
 
   private countdownFor(id: string): void {
-    const n = this.options.settleAfterObserves === undefined ? 1 : this.options.settleAfterObserves;
+    const n = this.options.settleAfterReads === undefined ? 1 : this.options.settleAfterReads;
     if (n !== null) this.countdown.set(id, n);
   }
 
-  private tick(observedIds: readonly string[]): void {
-    for (const id of observedIds) {
+  private tick(readIds: readonly string[]): void {
+    for (const id of readIds) {
       const left = this.countdown.get(id);
       if (left === undefined) continue;
       if (left <= 1) this.settleOne(id);
@@ -363,36 +311,4 @@ export class MemoryCloud implements CloudPort {
     this.serial++;
     return `${prefix}-${this.serial}`;
   }
-}
-
-/** A real call yields to the event loop before answering; so does the double (callers may interleave). */
-function yieldOnce(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** `action` with a `createdLoadBalancer` port resolved to the VIP port of `created`. */
-function withCreatedPort(action: Action, created: string | null): Action {
-  if (
-    (action.kind !== 'createFloatingIp' && action.kind !== 'associateFloatingIp') ||
-    action.port.kind === 'port'
-  )
-    return action;
-  return created === null ? action : { ...action, port: { kind: 'port', portId: `port-${created}` } };
-}
-
-/** Listeners by (protocol, port), members by (address, port), as the real observer orders them. */
-function sortChildren(lb: ObservedLoadBalancer): ObservedLoadBalancer {
-  const key = (p: string, n: number): string => `${p}:${String(n).padStart(5, '0')}`;
-  return {
-    ...lb,
-    listeners: [...lb.listeners].sort((a, b) =>
-      key(a.protocol, a.protocolPort).localeCompare(key(b.protocol, b.protocolPort)),
-    ),
-    pools: [...lb.pools].sort(byId).map((p) => ({
-      ...p,
-      members: [...p.members].sort((a, b) =>
-        key(a.address, a.protocolPort).localeCompare(key(b.address, b.protocolPort)),
-      ),
-    })),
-  };
 }

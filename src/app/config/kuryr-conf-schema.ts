@@ -61,6 +61,9 @@ const apiVersion = text
   .optional()
   .transform((value) => value ?? null);
 
+/** `[kuryr_services] create_mode` values. */
+export const CREATE_MODES = ['auto', 'fully-populated', 'step-by-step'] as const;
+
 export const LB_ALGORITHMS = ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP', 'SOURCE_IP_PORT'] as const;
 
 /** [neutron_defaults] */
@@ -107,6 +110,10 @@ export const kuryrServicesSchema = z.object({
   resync_period: integer(1, 86_400).default(600),
   octavia_api_version: apiVersion,
   pending_requeue_ms: integer(100, 600_000).default(2000),
+  /** The cap of the requeue delay, which grows while a load balancer stays PENDING_* (docs/adr/0006). */
+  pending_requeue_max_ms: integer(100, 600_000).default(10_000),
+  /** How load balancers are created (docs/adr/0006). */
+  create_mode: z.enum(CREATE_MODES, { error: `must be one of ${CREATE_MODES.join(', ')}` }).default('auto'),
 });
 
 /** Every section we read, by name. */

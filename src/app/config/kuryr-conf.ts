@@ -6,7 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseIni } from 'ini';
 import type { ApiVersion, LbAlgorithm, MemberMode, OctaviaProvider } from '../../core/model.js';
-import { SECTION_SCHEMAS, type SectionName, type SectionValues } from './kuryr-conf-schema.js';
+import { CREATE_MODES, SECTION_SCHEMAS, type SectionName, type SectionValues } from './kuryr-conf-schema.js';
+
+/** `[kuryr_services] create_mode`. */
+export type CreateMode = (typeof CREATE_MODES)[number];
 
 /** The validated configuration of kuryr-services. */
 export interface AppConfig {
@@ -40,6 +43,10 @@ export interface AppConfig {
     /** Use this Octavia API version instead of the discovered one. */
     readonly octaviaApiVersion: ApiVersion | null;
     readonly pendingRequeueMs: number;
+    /** Cap of the growing PENDING_* requeue delay (never below pendingRequeueMs). */
+    readonly pendingRequeueMaxMs: number;
+    /** How load balancers are created: auto, fully-populated or step-by-step (docs/adr/0006). */
+    readonly createMode: CreateMode;
   };
 }
 
@@ -88,6 +95,12 @@ export function parseKuryrConf(text: string, file: string): LoadedConfig {
   ) {
     warnings.push(
       `${file}: [octavia_defaults] lb_algorithm = "${lbAlgorithm}" ignored: the ovn provider only has SOURCE_IP_PORT`,
+    );
+  }
+  const { pending_requeue_ms: base, pending_requeue_max_ms: cap } = values.kuryr_services;
+  if (cap < base && sections.kuryr_services?.pending_requeue_max_ms !== undefined) {
+    warnings.push(
+      `${file}: [kuryr_services] pending_requeue_max_ms = "${cap}" is below pending_requeue_ms = "${base}": using ${base} (no backoff)`,
     );
   }
   return { config: toAppConfig(values, file), warnings };
@@ -205,6 +218,8 @@ function toAppConfig(values: SectionValues, file: string): AppConfig {
       resyncPeriodSeconds: s.resync_period,
       octaviaApiVersion: s.octavia_api_version,
       pendingRequeueMs: s.pending_requeue_ms,
+      pendingRequeueMaxMs: Math.max(s.pending_requeue_ms, s.pending_requeue_max_ms),
+      createMode: s.create_mode,
     },
   };
 }

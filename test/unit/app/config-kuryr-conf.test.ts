@@ -41,6 +41,8 @@ workers = 8
 resync_period = 300
 octavia_api_version = 2.13
 pending_requeue_ms = 500
+pending_requeue_max_ms = 8000
+create_mode = step-by-step
 
 [cni_daemon]
 daemon_enabled = true
@@ -85,6 +87,8 @@ describe('kuryr.conf', () => {
         resyncPeriodSeconds: 600,
         octaviaApiVersion: null,
         pendingRequeueMs: 2000,
+        pendingRequeueMaxMs: 10_000,
+        createMode: 'auto',
       },
     });
   });
@@ -116,6 +120,8 @@ describe('kuryr.conf', () => {
       resyncPeriodSeconds: 300,
       octaviaApiVersion: { major: 2, minor: 13 },
       pendingRequeueMs: 500,
+      pendingRequeueMaxMs: 8000,
+      createMode: 'step-by-step',
     });
     expect(warnings).toEqual([
       'kuryr.conf: section [DEFAULT] ignored (not used by kuryr-services)',
@@ -197,6 +203,14 @@ describe('kuryr.conf', () => {
       '[kuryr_services] pending_requeue_ms = "-5": must be at least 100',
     ],
     [
+      '[kuryr_services]\npending_requeue_max_ms = 99',
+      '[kuryr_services] pending_requeue_max_ms = "99": must be at least 100',
+    ],
+    [
+      '[kuryr_services]\ncreate_mode = stepwise',
+      '[kuryr_services] create_mode = "stepwise": must be one of auto, fully-populated, step-by-step',
+    ],
+    [
       '[octavia_defaults]\nlb_algorithm = SOURCE_IP_PORT',
       '[octavia_defaults] lb_algorithm = "SOURCE_IP_PORT": the amphora provider refuses SOURCE_IP_PORT',
     ],
@@ -215,6 +229,21 @@ describe('kuryr.conf', () => {
     expect(() => parseKuryrConf('[kuryr_services]\nworkers = many', 'x.conf')).toThrow(
       /^reading x\.conf: x\.conf: \[kuryr_services\] workers/,
     );
+  });
+
+  it('a pending_requeue_max_ms below pending_requeue_ms means no backoff, with a warning', () => {
+    const set = parseKuryrConf(
+      '[kuryr_services]\npending_requeue_ms = 3000\npending_requeue_max_ms = 1000\n',
+      'kuryr.conf',
+    );
+    expect(set.config.service).toMatchObject({ pendingRequeueMs: 3000, pendingRequeueMaxMs: 3000 });
+    expect(set.warnings).toEqual([
+      'kuryr.conf: [kuryr_services] pending_requeue_max_ms = "1000" is below pending_requeue_ms = "3000": using 3000 (no backoff)',
+    ]);
+    // Only the base set (above the default cap): the cap follows it, silently.
+    const base = parseKuryrConf('[kuryr_services]\npending_requeue_ms = 20000\n', 'kuryr.conf');
+    expect(base.config.service).toMatchObject({ pendingRequeueMs: 20_000, pendingRequeueMaxMs: 20_000 });
+    expect(base.warnings).toEqual([]);
   });
 
   it('warns that OVN ignores a configured algorithm', () => {

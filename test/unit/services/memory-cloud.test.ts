@@ -37,7 +37,7 @@ const statuses = (o: Observed) => o.loadBalancers.map((lb) => lb.provisioningSta
 
 describe('MemoryCloud', () => {
   it('a create starts PENDING_CREATE with its children and settles after N observations', async () => {
-    const cloud = new MemoryCloud({ clusterId: 'c1', settleAfterObserves: 2 });
+    const cloud = new MemoryCloud({ clusterId: 'c1', settleAfterReads: 2 });
     const out = await cloud.execute(create(web), signal);
     expect(out.done.map((a) => a.kind)).toEqual(['createLoadBalancer', 'createFloatingIp']);
     expect(out.requeueAfterMs).toBe(1000);
@@ -54,7 +54,7 @@ describe('MemoryCloud', () => {
   });
 
   it("observe returns only the Service's objects: by tags or by name, floating IPs on its VIP ports, the user's by address", async () => {
-    const cloud = new MemoryCloud({ clusterId: 'c1', settleAfterObserves: null });
+    const cloud = new MemoryCloud({ clusterId: 'c1', settleAfterReads: null });
     await cloud.execute(create(web), signal);
     await cloud.execute(create(api), signal);
     const lbOf = (o: Observed) => o.loadBalancers.map((lb) => lb.name);
@@ -80,7 +80,7 @@ describe('MemoryCloud', () => {
   });
 
   it('one Octavia write per load balancer per call; a write on a busy one is a 409 that defers the rest', async () => {
-    const cloud = new MemoryCloud({ clusterId: 'c1', settleAfterObserves: null, conflictRequeueMs: 2222 });
+    const cloud = new MemoryCloud({ clusterId: 'c1', settleAfterReads: null, conflictRequeueMs: 2222 });
     await cloud.execute(create(web), signal);
     cloud.settle();
     const [lb] = cloud.loadBalancers();
@@ -103,7 +103,7 @@ describe('MemoryCloud', () => {
   });
 
   it('a create on a VIP still held (even by a load balancer being deleted) is a 409', async () => {
-    const cloud = new MemoryCloud({ clusterId: 'c1', settleAfterObserves: null });
+    const cloud = new MemoryCloud({ clusterId: 'c1', settleAfterReads: null });
     await cloud.execute(create(web), signal);
     cloud.settle();
     const id = cloud.loadBalancers()[0]?.id ?? '';

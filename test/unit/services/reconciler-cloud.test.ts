@@ -51,15 +51,16 @@ describe('Service reconciler: children stuck PENDING under an ACTIVE load balanc
     expect(stuckLb?.listeners.map((l) => l.provisioningStatus)).toEqual(['PENDING_CREATE', 'PENDING_CREATE']);
     const fipId = w.cloud.floatingIps()[0]?.id;
 
-    // Within stuckChildrenMs: a plain wait, nothing written.
+    // Within stuckChildrenMs: a plain wait (with the growing delay), nothing written.
     const writes = w.cloud.history.length;
+    const delays: number[] = [];
     for (let i = 0; i < 3; i++) {
-      expect(await w.reconcile('default/web')).toMatchObject({
-        kind: 'requeueAfter',
-        ms: TIMING.pendingRequeueMs,
-      });
-      await w.clock.advance(TIMING.pendingRequeueMs);
+      const r = await w.reconcile('default/web');
+      expect(r.kind).toBe('requeueAfter');
+      delays.push(r.kind === 'requeueAfter' ? r.ms : 0);
+      await w.clock.advance(delays.at(-1) ?? 0);
     }
+    expect(delays).toEqual([TIMING.pendingRequeueMs, 750, 1125]);
     expect(w.cloud.history).toHaveLength(writes);
     expect(ready(w, 'web')).toMatchObject({ status: 'False', reason: 'Pending' });
 
@@ -252,7 +253,7 @@ describe('Service reconciler: changes over a Service lifetime', () => {
   });
 
   it('deleted while its load balancer is still PENDING_CREATE: waits (no 409), then releases everything', async () => {
-    const w = await setUp({ settleAfterObserves: 3 });
+    const w = await setUp({ settleAfterReads: 3 });
     await createService(w, 'web', twoPorts('LoadBalancer'));
     await w.reconcile('default/web');
     expect(w.cloud.loadBalancers().map((l) => l.provisioningStatus)).toEqual(['PENDING_CREATE']);

@@ -11,7 +11,7 @@ import type { ServiceCaches } from '../../../src/kube/informers.js';
 import type { KuryrLoadBalancer } from '../../../src/kube/klb.js';
 import { silentLogger } from '../../../src/engine/observability.js';
 import type { Result } from '../../../src/engine/result.js';
-import type { ReconcilerMetrics, ReconcilerTiming } from '../../../src/services/deps.js';
+import type { CreateMode, ReconcilerMetrics, ReconcilerTiming } from '../../../src/services/deps.js';
 import { makeServiceReconciler } from '../../../src/services/reconciler.js';
 import { aNetworkContext, aProfile, aTranslateConfig } from '../../support/builders.js';
 import { FakeClock } from '../../support/fake-clock.js';
@@ -25,6 +25,7 @@ import { MemoryCloud, type MemoryCloudOptions } from '../../support/memory-cloud
 export const CLUSTER_ID = 'c1';
 export const TIMING: ReconcilerTiming = {
   pendingRequeueMs: 500,
+  pendingRequeueMaxMs: 2000,
   verifyRequeueMs: 1000,
   stuckChildrenMs: 60_000,
 };
@@ -92,8 +93,16 @@ function recordingMetrics(): { state: MetricsState; metrics: ReconcilerMetrics }
   };
 }
 
+/** Reconciler settings a test may change. */
+export interface WorldOptions {
+  readonly createMode?: CreateMode;
+}
+
 /** Starts a world; `cloud` options override the memory cloud's defaults. */
-export async function startWorld(cloud: Partial<MemoryCloudOptions> = {}): Promise<World> {
+export async function startWorld(
+  cloud: Partial<MemoryCloudOptions> = {},
+  options: WorldOptions = {},
+): Promise<World> {
   const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
   const server = await startKubeApiServer({ clock });
   const kube = makeKubeClients(server.kubeConfig());
@@ -150,6 +159,7 @@ export async function startWorld(cloud: Partial<MemoryCloudOptions> = {}): Promi
     context: () => world.context,
     clusterId: CLUSTER_ID,
     timing: TIMING,
+    createMode: options.createMode ?? 'auto',
     now: () => clock.now(),
     logger,
     metrics,
