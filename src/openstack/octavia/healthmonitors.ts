@@ -1,19 +1,13 @@
 /**
- * Octavia v2 health monitors (`/v2/lbaas/healthmonitors`): body builders, thin calls and
- * typed results. The model has no health monitor yet; these serve tools and future use.
+ * Octavia v2 health monitors (`/v2/lbaas/healthmonitors`): body builders and typed results
+ * (the shared verbs come from ../resource.ts). The model has no health monitor yet; these
+ * serve tools and future use.
  */
 import { z } from 'zod';
 import type { ProvisioningStatus } from '../../core/model.js';
-import type { OpenStackSession } from '../session.js';
-import {
-  type CommonFilters,
-  commonQuery,
-  listAll as listAllPages,
-  type ListRequest,
-  listPage,
-  type Page,
-} from '../pagination.js';
-import { idRefSchema, send, sendNoContent, tagsSchema, textSchema } from '../response.js';
+import { type CommonFilters, commonQuery } from '../pagination.js';
+import { defineResource } from '../resource.js';
+import { idRefSchema, tagsSchema, textSchema } from '../response.js';
 import { LBAAS, operatingStatusSchema, provisioningStatusSchema } from './enums.js';
 
 /** Monitor types Octavia knows. */
@@ -115,80 +109,32 @@ export function healthMonitorQuery(filters: HealthMonitorFilters): Record<string
   return query;
 }
 
-function hmPath(id?: string): string {
-  return id === undefined ? `${LBAAS}/healthmonitors` : `${LBAAS}/healthmonitors/${encodeURIComponent(id)}`;
-}
-
-function listRequest(filters: HealthMonitorFilters, signal?: AbortSignal): ListRequest {
-  const query = healthMonitorQuery(filters);
-  const operation = 'octavia.healthmonitor.list';
-  return { service: 'load-balancer', path: hmPath(), collection: 'healthmonitors', query, operation, signal };
-}
-
-const single = z.object({ healthmonitor: healthMonitorSchema }).transform((body) => body.healthmonitor);
+const healthMonitors = defineResource({
+  service: 'load-balancer',
+  path: `${LBAAS}/healthmonitors`,
+  singular: 'healthmonitor',
+  plural: 'healthmonitors',
+  schema: healthMonitorSchema,
+  query: healthMonitorQuery,
+  createBody: buildCreateBody,
+  updateBody: buildUpdateBody,
+});
 
 /** One page of health monitors. */
-export async function list(
-  session: OpenStackSession,
-  filters: HealthMonitorFilters = {},
-  signal?: AbortSignal,
-): Promise<Page<HealthMonitorRecord>> {
-  return listPage(session, listRequest(filters, signal), healthMonitorSchema);
-}
+export const list = healthMonitors.list;
 
 /** Every health monitor matching `filters` (follows pages). */
-export async function listAll(
-  session: OpenStackSession,
-  filters: HealthMonitorFilters = {},
-  signal?: AbortSignal,
-): Promise<HealthMonitorRecord[]> {
-  return listAllPages(session, listRequest(filters, signal), healthMonitorSchema);
-}
+export const listAll = healthMonitors.listAll;
 
 /** GET one health monitor. Throws NotFoundError when absent. */
-export async function get(
-  session: OpenStackSession,
-  id: string,
-  signal?: AbortSignal,
-): Promise<HealthMonitorRecord> {
-  const call = { service: 'load-balancer', method: 'GET', path: hmPath(id) } as const;
-  return send(session, { ...call, operation: 'octavia.healthmonitor.get', signal }, single);
-}
+export const get = healthMonitors.get;
 
 /** POST a health monitor on a pool. Throws ConflictError while the LB is busy (or the pool has one). */
-export async function create(
-  session: OpenStackSession,
-  spec: HealthMonitorSpec,
-  signal?: AbortSignal,
-): Promise<HealthMonitorRecord> {
-  const call = {
-    service: 'load-balancer',
-    method: 'POST',
-    path: hmPath(),
-    body: buildCreateBody(spec),
-  } as const;
-  return send(session, { ...call, operation: 'octavia.healthmonitor.create', signal }, single);
-}
+export const create = healthMonitors.create;
 
 /** PUT changes to a health monitor. Throws ConflictError while the LB is busy. */
-export async function update(
-  session: OpenStackSession,
-  id: string,
-  changes: HealthMonitorChanges,
-  signal?: AbortSignal,
-): Promise<HealthMonitorRecord> {
-  const call = {
-    service: 'load-balancer',
-    method: 'PUT',
-    path: hmPath(id),
-    body: buildUpdateBody(changes),
-  } as const;
-  return send(session, { ...call, operation: 'octavia.healthmonitor.update', signal }, single);
-}
+export const update = healthMonitors.update;
 
 /** DELETE a health monitor. Throws NotFoundError when gone, ConflictError while busy. */
-async function remove(session: OpenStackSession, id: string, signal?: AbortSignal): Promise<void> {
-  const call = { service: 'load-balancer', method: 'DELETE', path: hmPath(id) } as const;
-  await sendNoContent(session, { ...call, operation: 'octavia.healthmonitor.delete', signal });
-}
+const remove = healthMonitors.remove;
 export { remove as delete };

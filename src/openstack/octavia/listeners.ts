@@ -1,19 +1,12 @@
 /**
  * Octavia v2 listeners (`/v2/lbaas/listeners`): body builders (a listener with its default
- * pool and members nested), thin calls and typed results.
+ * pool and members nested) and typed results; the shared verbs come from ../resource.ts.
  */
 import { z } from 'zod';
 import type { DesiredListener, ObservedListener } from '../../core/model.js';
-import type { OpenStackSession } from '../session.js';
-import {
-  type CommonFilters,
-  commonQuery,
-  listAll as listAllPages,
-  type ListRequest,
-  listPage,
-  type Page,
-} from '../pagination.js';
-import { idRefSchema, send, sendNoContent, tagsSchema, textSchema } from '../response.js';
+import { type CommonFilters, commonQuery } from '../pagination.js';
+import { defineResource } from '../resource.js';
+import { idRefSchema, tagsSchema, textSchema } from '../response.js';
 import { LBAAS, operatingStatusSchema, protocolSchema, provisioningStatusSchema } from './enums.js';
 import { buildPoolBody, type PoolBody } from './pools.js';
 
@@ -144,83 +137,32 @@ export function listenerQuery(filters: ListenerFilters): Record<string, string |
   return query;
 }
 
-function listenerPath(listenerId?: string): string {
-  return listenerId === undefined
-    ? `${LBAAS}/listeners`
-    : `${LBAAS}/listeners/${encodeURIComponent(listenerId)}`;
-}
-
-function listRequest(filters: ListenerFilters, signal?: AbortSignal): ListRequest {
-  const query = listenerQuery(filters);
-  return {
-    service: 'load-balancer',
-    path: listenerPath(),
-    collection: 'listeners',
-    query,
-    operation: 'octavia.listener.list',
-    signal,
-  };
-}
-
-const single = z.object({ listener: listenerSchema }).transform((body) => body.listener);
+const listeners = defineResource({
+  service: 'load-balancer',
+  path: `${LBAAS}/listeners`,
+  singular: 'listener',
+  plural: 'listeners',
+  schema: listenerSchema,
+  query: listenerQuery,
+  createBody: (body: ReturnType<typeof buildCreateBody>) => body,
+  updateBody: buildUpdateBody,
+});
 
 /** One page of listeners. */
-export async function list(
-  session: OpenStackSession,
-  filters: ListenerFilters = {},
-  signal?: AbortSignal,
-): Promise<Page<ListenerRecord>> {
-  return listPage(session, listRequest(filters, signal), listenerSchema);
-}
+export const list = listeners.list;
 
 /** Every listener matching `filters` (follows pages). */
-export async function listAll(
-  session: OpenStackSession,
-  filters: ListenerFilters = {},
-  signal?: AbortSignal,
-): Promise<ListenerRecord[]> {
-  return listAllPages(session, listRequest(filters, signal), listenerSchema);
-}
+export const listAll = listeners.listAll;
 
 /** GET one listener. Throws NotFoundError when absent. */
-export async function get(
-  session: OpenStackSession,
-  listenerId: string,
-  signal?: AbortSignal,
-): Promise<ListenerRecord> {
-  const call = { service: 'load-balancer', method: 'GET', path: listenerPath(listenerId) } as const;
-  return send(session, { ...call, operation: 'octavia.listener.get', signal }, single);
-}
+export const get = listeners.get;
 
-/** POST a listener (default pool and members nested). Throws ConflictError while the LB is busy. */
-export async function create(
-  session: OpenStackSession,
-  body: ReturnType<typeof buildCreateBody>,
-  signal?: AbortSignal,
-): Promise<ListenerRecord> {
-  const call = { service: 'load-balancer', method: 'POST', path: listenerPath(), body } as const;
-  return send(session, { ...call, operation: 'octavia.listener.create', signal }, single);
-}
+/** POST a listener on an existing LB (see buildCreateBody). Throws ConflictError while the LB is busy. */
+export const create = listeners.create;
 
 /** PUT changes to a listener. Throws ConflictError while the LB is busy. */
-export async function update(
-  session: OpenStackSession,
-  listenerId: string,
-  changes: ListenerChanges,
-  signal?: AbortSignal,
-): Promise<ListenerRecord> {
-  const call = {
-    service: 'load-balancer',
-    method: 'PUT',
-    path: listenerPath(listenerId),
-    body: buildUpdateBody(changes),
-  } as const;
-  return send(session, { ...call, operation: 'octavia.listener.update', signal }, single);
-}
+export const update = listeners.update;
 
 /** DELETE a listener (its default pool stays). Throws NotFoundError when gone, ConflictError while busy. */
-async function remove(session: OpenStackSession, listenerId: string, signal?: AbortSignal): Promise<void> {
-  const call = { service: 'load-balancer', method: 'DELETE', path: listenerPath(listenerId) } as const;
-  await sendNoContent(session, { ...call, operation: 'octavia.listener.delete', signal });
-}
+const remove = listeners.remove;
 export { remove as delete };

@@ -1,20 +1,14 @@
 /**
  * Octavia v2 load balancers (`/v2/lbaas/loadbalancers`): the fully-populated create body
  * (listeners → default_pool → members, tags and names at every level), cascade delete, the
- * status tree, thin calls and typed results.
+ * status tree, and typed results; the shared verbs come from ../resource.ts.
  */
 import { z } from 'zod';
 import type { DesiredLoadBalancer, ObservedLoadBalancer } from '../../core/model.js';
 import type { OpenStackSession } from '../session.js';
-import {
-  type CommonFilters,
-  commonQuery,
-  listAll as listAllPages,
-  type ListRequest,
-  listPage,
-  type Page,
-} from '../pagination.js';
-import { idRefSchema, send, sendNoContent, tagsSchema, textSchema } from '../response.js';
+import { type CommonFilters, commonQuery } from '../pagination.js';
+import { defineResource } from '../resource.js';
+import { idRefSchema, tagsSchema, textSchema } from '../response.js';
 import { LBAAS, operatingStatusSchema, provisioningStatusSchema } from './enums.js';
 import { buildListenerBody, type ListenerBody } from './listeners.js';
 
@@ -125,76 +119,34 @@ export function loadBalancerQuery(filters: LoadBalancerFilters): Record<string, 
   return query;
 }
 
-function lbPath(id?: string, suffix = ''): string {
-  return id === undefined
-    ? `${LBAAS}/loadbalancers`
-    : `${LBAAS}/loadbalancers/${encodeURIComponent(id)}${suffix}`;
-}
-
-function listRequest(filters: LoadBalancerFilters, signal?: AbortSignal): ListRequest {
-  const query = loadBalancerQuery(filters);
-  const operation = 'octavia.loadbalancer.list';
-  return { service: 'load-balancer', path: lbPath(), collection: 'loadbalancers', query, operation, signal };
-}
-
-const single = z.object({ loadbalancer: loadBalancerSchema }).transform((body) => body.loadbalancer);
+const loadBalancers = defineResource({
+  service: 'load-balancer',
+  path: `${LBAAS}/loadbalancers`,
+  singular: 'loadbalancer',
+  plural: 'loadbalancers',
+  schema: loadBalancerSchema,
+  query: loadBalancerQuery,
+  createBody: (body: { loadbalancer: LoadBalancerBody }) => body,
+  updateBody: buildUpdateBody,
+});
 
 /** One page of load balancers. */
-export async function list(
-  session: OpenStackSession,
-  filters: LoadBalancerFilters = {},
-  signal?: AbortSignal,
-): Promise<Page<LoadBalancerRecord>> {
-  return listPage(session, listRequest(filters, signal), loadBalancerSchema);
-}
+export const list = loadBalancers.list;
 
 /** Every load balancer matching `filters` (follows pages). */
-export async function listAll(
-  session: OpenStackSession,
-  filters: LoadBalancerFilters = {},
-  signal?: AbortSignal,
-): Promise<LoadBalancerRecord[]> {
-  return listAllPages(session, listRequest(filters, signal), loadBalancerSchema);
-}
+export const listAll = loadBalancers.listAll;
 
 /** GET one load balancer. Throws NotFoundError when absent. */
-export async function get(
-  session: OpenStackSession,
-  id: string,
-  signal?: AbortSignal,
-): Promise<LoadBalancerRecord> {
-  const call = { service: 'load-balancer', method: 'GET', path: lbPath(id) } as const;
-  return send(session, { ...call, operation: 'octavia.loadbalancer.get', signal }, single);
-}
+export const get = loadBalancers.get;
 
 /**
  * POST a load balancer (fully populated when the body nests listeners). Resolves with the new
  * LB (PENDING_CREATE, `vipPortId` already set). Throws BadRequestError for invalid input.
  */
-export async function create(
-  session: OpenStackSession,
-  body: { loadbalancer: LoadBalancerBody },
-  signal?: AbortSignal,
-): Promise<LoadBalancerRecord> {
-  const call = { service: 'load-balancer', method: 'POST', path: lbPath(), body } as const;
-  return send(session, { ...call, operation: 'octavia.loadbalancer.create', signal }, single);
-}
+export const create = loadBalancers.create;
 
 /** PUT changes to a load balancer. Throws ConflictError while it is busy. */
-export async function update(
-  session: OpenStackSession,
-  id: string,
-  changes: LoadBalancerChanges,
-  signal?: AbortSignal,
-): Promise<LoadBalancerRecord> {
-  const call = {
-    service: 'load-balancer',
-    method: 'PUT',
-    path: lbPath(id),
-    body: buildUpdateBody(changes),
-  } as const;
-  return send(session, { ...call, operation: 'octavia.loadbalancer.update', signal }, single);
-}
+export const update = loadBalancers.update;
 
 /**
  * DELETE a load balancer; with `cascade` its listeners, pools, members and monitors go too.
@@ -205,17 +157,8 @@ async function remove(
   id: string,
   opts: { readonly cascade?: boolean; readonly signal?: AbortSignal } = {},
 ): Promise<void> {
-  const call = {
-    service: 'load-balancer',
-    method: 'DELETE',
-    path: lbPath(id),
-    operation: 'octavia.loadbalancer.delete',
-  } as const;
-  await sendNoContent(session, {
-    ...call,
-    ...(opts.cascade === true ? { query: { cascade: true } } : {}),
-    signal: opts.signal,
-  });
+  const query = opts.cascade === true ? { cascade: true } : undefined;
+  await loadBalancers.remove(session, id, opts.signal, query);
 }
 export { remove as delete };
 

@@ -1,20 +1,15 @@
 /**
  * Octavia v2 members (`/v2/lbaas/pools/{pool_id}/members`): body builders, the batch
- * update that replaces a pool's whole member list, and typed results.
+ * update that replaces a pool's whole member list, and typed results (the shared verbs
+ * come from ../resource.ts).
  */
 import { z } from 'zod';
 import type { BatchMember } from '../../core/actions.js';
 import type { DesiredMember, ObservedMember } from '../../core/model.js';
 import type { OpenStackSession } from '../session.js';
-import {
-  type CommonFilters,
-  commonQuery,
-  listAll as listAllPages,
-  type ListRequest,
-  listPage,
-  type Page,
-} from '../pagination.js';
-import { send, sendNoContent, tagsSchema, textSchema } from '../response.js';
+import { type CommonFilters, commonQuery, type Page } from '../pagination.js';
+import { defineResourceKind, type Resource } from '../resource.js';
+import { sendNoContent, tagsSchema, textSchema } from '../response.js';
 import { LBAAS, operatingStatusSchema, provisioningStatusSchema } from './enums.js';
 
 /** A member as Octavia reports it, camelCased: the model's ObservedMember plus extras. */
@@ -108,11 +103,6 @@ export function keepMember(member: ObservedMember): BatchMember {
   };
 }
 
-function membersPath(poolId: string, memberId?: string): string {
-  const base = `${LBAAS}/pools/${encodeURIComponent(poolId)}/members`;
-  return memberId === undefined ? base : `${base}/${encodeURIComponent(memberId)}`;
-}
-
 /** Query parameters for MemberFilters. Pure. */
 export function memberQuery(filters: MemberFilters): Record<string, string | number> {
   const query = commonQuery(filters);
@@ -122,20 +112,20 @@ export function memberQuery(filters: MemberFilters): Record<string, string | num
   return query;
 }
 
-function listRequest(poolId: string, filters: MemberFilters, signal?: AbortSignal): ListRequest {
-  const path = membersPath(poolId);
-  const query = memberQuery(filters);
-  return {
-    service: 'load-balancer',
-    path,
-    collection: 'members',
-    query,
-    operation: 'octavia.member.list',
-    signal,
-  };
-}
+const memberKind = defineResourceKind({
+  service: 'load-balancer',
+  singular: 'member',
+  plural: 'members',
+  schema: memberSchema,
+  query: memberQuery,
+  createBody: (member: MemberBody) => ({ member }),
+  updateBody: (member: MemberUpdate) => ({ member }),
+});
 
-const single = z.object({ member: memberSchema }).transform((body) => body.member);
+/** The members collection of one pool. */
+function membersOf(poolId: string): Resource<MemberRecord, MemberFilters, MemberBody, MemberUpdate> {
+  return memberKind.at(`${LBAAS}/pools/${encodeURIComponent(poolId)}/members`);
+}
 
 /** Pool and member ids of one member. */
 export interface MemberIds {
@@ -150,7 +140,7 @@ export async function list(
   filters: MemberFilters = {},
   signal?: AbortSignal,
 ): Promise<Page<MemberRecord>> {
-  return listPage(session, listRequest(poolId, filters, signal), memberSchema);
+  return membersOf(poolId).list(session, filters, signal);
 }
 
 /** Every member of a pool (follows pages). */
@@ -160,7 +150,7 @@ export async function listAll(
   filters: MemberFilters = {},
   signal?: AbortSignal,
 ): Promise<MemberRecord[]> {
-  return listAllPages(session, listRequest(poolId, filters, signal), memberSchema);
+  return membersOf(poolId).listAll(session, filters, signal);
 }
 
 /** GET one member. Throws NotFoundError when absent. */
@@ -169,12 +159,7 @@ export async function get(
   ids: MemberIds,
   signal?: AbortSignal,
 ): Promise<MemberRecord> {
-  const path = membersPath(ids.poolId, ids.memberId);
-  return send(
-    session,
-    { service: 'load-balancer', method: 'GET', path, operation: 'octavia.member.get', signal },
-    single,
-  );
+  return membersOf(ids.poolId).get(session, ids.memberId, signal);
 }
 
 /** POST one member into a pool (the LB goes PENDING_UPDATE). Throws ConflictError while busy. */
@@ -184,13 +169,7 @@ export async function create(
   body: MemberBody,
   signal?: AbortSignal,
 ): Promise<MemberRecord> {
-  const call = {
-    service: 'load-balancer',
-    method: 'POST',
-    path: membersPath(poolId),
-    body: { member: body },
-  } as const;
-  return send(session, { ...call, operation: 'octavia.member.create', signal }, single);
+  return membersOf(poolId).create(session, body, signal);
 }
 
 /** PUT changes to one member. Throws ConflictError while the LB is busy. */
@@ -200,9 +179,7 @@ export async function update(
   changes: MemberUpdate,
   signal?: AbortSignal,
 ): Promise<MemberRecord> {
-  const path = membersPath(ids.poolId, ids.memberId);
-  const call = { service: 'load-balancer', method: 'PUT', path, body: { member: changes } } as const;
-  return send(session, { ...call, operation: 'octavia.member.update', signal }, single);
+  return membersOf(ids.poolId).update(session, ids.memberId, changes, signal);
 }
 
 /**
@@ -216,24 +193,14 @@ export async function replaceAll(
   members: readonly BatchMember[],
   signal?: AbortSignal,
 ): Promise<void> {
-  const call = {
-    service: 'load-balancer',
-    method: 'PUT',
-    path: membersPath(poolId),
-    body: buildBatchBody(members),
-  } as const;
-  await sendNoContent(session, { ...call, operation: 'octavia.member.batch_update', signal });
+  const { path, operation } = membersOf(poolId);
+  const body = buildBatchBody(members);
+  const call = { service: 'load-balancer', method: 'PUT', path, body } as const;
+  await sendNoContent(session, { ...call, operation: operation('batch_update'), signal });
 }
 
 /** DELETE one member. Throws NotFoundError when already gone, ConflictError while busy. */
 async function remove(session: OpenStackSession, ids: MemberIds, signal?: AbortSignal): Promise<void> {
-  const path = membersPath(ids.poolId, ids.memberId);
-  await sendNoContent(session, {
-    service: 'load-balancer',
-    method: 'DELETE',
-    path,
-    operation: 'octavia.member.delete',
-    signal,
-  });
+  await membersOf(ids.poolId).remove(session, ids.memberId, signal);
 }
 export { remove as delete };

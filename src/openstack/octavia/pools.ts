@@ -1,19 +1,12 @@
 /**
- * Octavia v2 pools (`/v2/lbaas/pools`): body builders (a pool with its members nested),
- * thin calls and typed results.
+ * Octavia v2 pools (`/v2/lbaas/pools`): body builders (a pool with its members nested)
+ * and typed results; the shared verbs come from ../resource.ts.
  */
 import { z } from 'zod';
 import type { DesiredPool, LbAlgorithm, ObservedPool, SessionPersistence } from '../../core/model.js';
-import type { OpenStackSession } from '../session.js';
-import {
-  type CommonFilters,
-  commonQuery,
-  listAll as listAllPages,
-  type ListRequest,
-  listPage,
-  type Page,
-} from '../pagination.js';
-import { idRefSchema, send, sendNoContent, tagsSchema, textSchema } from '../response.js';
+import { type CommonFilters, commonQuery } from '../pagination.js';
+import { defineResource } from '../resource.js';
+import { idRefSchema, tagsSchema, textSchema } from '../response.js';
 import {
   LBAAS,
   lbAlgorithmSchema,
@@ -147,105 +140,32 @@ export function poolQuery(filters: PoolFilters): Record<string, string | number>
   return query;
 }
 
-function poolPath(poolId?: string): string {
-  return poolId === undefined ? `${LBAAS}/pools` : `${LBAAS}/pools/${encodeURIComponent(poolId)}`;
-}
-
-function listRequest(filters: PoolFilters, signal?: AbortSignal): ListRequest {
-  const query = poolQuery(filters);
-  return {
-    service: 'load-balancer',
-    path: poolPath(),
-    collection: 'pools',
-    query,
-    operation: 'octavia.pool.list',
-    signal,
-  };
-}
-
-const single = z.object({ pool: poolSchema }).transform((body) => body.pool);
+const pools = defineResource({
+  service: 'load-balancer',
+  path: `${LBAAS}/pools`,
+  singular: 'pool',
+  plural: 'pools',
+  schema: poolSchema,
+  query: poolQuery,
+  createBody: (body: ReturnType<typeof buildCreateBody>) => body,
+  updateBody: buildUpdateBody,
+});
 
 /** One page of pools. */
-export async function list(
-  session: OpenStackSession,
-  filters: PoolFilters = {},
-  signal?: AbortSignal,
-): Promise<Page<PoolRecord>> {
-  return listPage(session, listRequest(filters, signal), poolSchema);
-}
+export const list = pools.list;
 
 /** Every pool matching `filters` (follows pages). */
-export async function listAll(
-  session: OpenStackSession,
-  filters: PoolFilters = {},
-  signal?: AbortSignal,
-): Promise<PoolRecord[]> {
-  return listAllPages(session, listRequest(filters, signal), poolSchema);
-}
+export const listAll = pools.listAll;
 
 /** GET one pool. Throws NotFoundError when absent. */
-export async function get(
-  session: OpenStackSession,
-  poolId: string,
-  signal?: AbortSignal,
-): Promise<PoolRecord> {
-  return send(
-    session,
-    {
-      service: 'load-balancer',
-      method: 'GET',
-      path: poolPath(poolId),
-      operation: 'octavia.pool.get',
-      signal,
-    },
-    single,
-  );
-}
+export const get = pools.get;
 
-/** POST a pool (with nested members) for a listener. Throws ConflictError while the LB is busy. */
-export async function create(
-  session: OpenStackSession,
-  body: ReturnType<typeof buildCreateBody>,
-  signal?: AbortSignal,
-): Promise<PoolRecord> {
-  return send(
-    session,
-    {
-      service: 'load-balancer',
-      method: 'POST',
-      path: poolPath(),
-      body,
-      operation: 'octavia.pool.create',
-      signal,
-    },
-    single,
-  );
-}
+/** POST a pool (without members, see buildCreateBody) for a listener. Throws ConflictError while the LB is busy. */
+export const create = pools.create;
 
 /** PUT changes to a pool. Throws ConflictError while the LB is busy. */
-export async function update(
-  session: OpenStackSession,
-  poolId: string,
-  changes: PoolChanges,
-  signal?: AbortSignal,
-): Promise<PoolRecord> {
-  const call = {
-    service: 'load-balancer',
-    method: 'PUT',
-    path: poolPath(poolId),
-    body: buildUpdateBody(changes),
-  } as const;
-  return send(session, { ...call, operation: 'octavia.pool.update', signal }, single);
-}
+export const update = pools.update;
 
 /** DELETE a pool (its members go with it). Throws NotFoundError when gone, ConflictError while busy. */
-async function remove(session: OpenStackSession, poolId: string, signal?: AbortSignal): Promise<void> {
-  await sendNoContent(session, {
-    service: 'load-balancer',
-    method: 'DELETE',
-    path: poolPath(poolId),
-    operation: 'octavia.pool.delete',
-    signal,
-  });
-}
+const remove = pools.remove;
 export { remove as delete };
