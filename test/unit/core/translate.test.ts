@@ -39,7 +39,7 @@ describe('translate: the happy path', () => {
       loadBalancer: {
         service: { namespace: 'default', name: 'web', uid: DEFAULT_UID },
         name: 'default/web',
-        description: `kuryr-services: Service default/web (uid ${DEFAULT_UID})`,
+        description: `kuryr-services: Service default/web (uid ${DEFAULT_UID}, cluster c1)`,
         vipAddress: '10.2.0.10',
         vipSubnetId: 'service-subnet-id',
         provider: 'amphora',
