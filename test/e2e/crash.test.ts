@@ -32,7 +32,7 @@ import {
 async function fipsOfIncarnation(h: Harness, svc: V1Service): Promise<floatingips.FloatingIpRecord[]> {
   const uid = svc.metadata?.uid ?? '';
   const all = await floatingips.listAll(h.cloud.session, {});
-  return all.filter((f) => f.description.includes(`(uid ${uid})`));
+  return all.filter((f) => f.description.includes(`(uid ${uid}, cluster ${h.clusterId})`));
 }
 
 /** Load balancers named after the Service, whatever their state (cheap: one list call). */
@@ -41,7 +41,7 @@ async function lbsNamed(h: Harness, name: string): Promise<loadbalancers.LoadBal
 }
 
 /** One settled LB on `vip`, and exactly one FIP for the incarnation: on the VIP port and in the ingress. */
-async function expectServed(h: Harness, svc: V1Service, vip: string, tagged = true): Promise<void> {
+async function expectServed(h: Harness, svc: V1Service, vip: string): Promise<void> {
   const name = svc.metadata?.name ?? '';
   const lb = await waitSettled(h, name, vip, 1);
   const fip = await waitForValue(`${name}: its one FIP on the VIP port and in the ingress`, async () => {
@@ -50,7 +50,7 @@ async function expectServed(h: Harness, svc: V1Service, vip: string, tagged = tr
     const served = fips.length === 1 && only?.portId === lb.vipPortId;
     return served && (await ingressOf(h, name))[0] === only.address ? only : null;
   });
-  if (tagged) expect(fip.tags).toContain(`ks-cluster=${h.clusterId}`);
+  expect(fip.tags).toContain(`ks-cluster=${h.clusterId}`);
   expect(await treesFor(h, name)).toHaveLength(1);
 }
 
@@ -114,14 +114,13 @@ describe('crash safety', () => {
       const orphan = await floatingips.create(h.cloud.session, {
         networkId: h.info.public_net_id,
         subnetId: h.info.public_subnet_id,
-        description: loadBalancerDescription(ref),
+        description: loadBalancerDescription(h.clusterId, ref),
       });
       untagged.push(orphan.id);
       await h.startController();
 
-      // Adoption does not re-tag the FIP (no such action exists): it stays found by its
-      // description marker only. See the report; asserted loosely here.
-      await expectServed(h, svc, '10.2.65.12', false);
+      // Adopted by its description marker, then tagged (the tagFloatingIp action).
+      await expectServed(h, svc, '10.2.65.12');
       expect((await fipsOfIncarnation(h, svc)).map((f) => f.id)).toEqual([orphan.id]);
     },
     SCENARIO_MS,

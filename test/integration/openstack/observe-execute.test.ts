@@ -158,7 +158,7 @@ describe.skipIf(!testcloudAvailable())('observeService → executeActions round 
     desired = {
       service,
       name: loadBalancerName(service),
-      description: loadBalancerDescription(service),
+      description: loadBalancerDescription(clusterId, service),
       vipAddress: vipAddress(),
       vipSubnetId: info.service_subnet_id,
       provider: 'amphora',
