@@ -17,7 +17,13 @@ import { addFinalizer, setIngress } from '../kube/service-writes.js';
 import type { ReconcilerDeps } from './deps.js';
 import { ServiceInputError } from './errors.js';
 import { conditionFor, klbSpecFor, klbStatusFor } from './klb-record.js';
-import { desiredFingerprint, licensedAfterWait, licensedAfterWrite, lightPoll } from './light-poll.js';
+import {
+  desiredFingerprint,
+  licensedAfterWait,
+  licensedAfterWrite,
+  lightPoll,
+  type LicenceView,
+} from './light-poll.js';
 import {
   keptLoadBalancer,
   servingFloatingIp,
@@ -25,7 +31,7 @@ import {
   userFloatingIpProblem,
 } from './observed-view.js';
 import { reportActions } from './report.js';
-import type { StuckTracker, StuckVerdict } from './stuck.js';
+import type { CreatePath, StuckTracker, StuckVerdict } from './stuck.js';
 
 interface EnsureInput {
   readonly svc: V1Service;
@@ -87,20 +93,15 @@ async function converge(deps: ReconcilerDeps, o: Observation): Promise<Result> {
     observed: recovering ? o.stuck.recoveryPlanInput(observed, kept) : observed,
   });
   const path = o.stuck.createPath(desired.name, deps.createMode);
-  const view = { observed, kept, recovering, clusterId: deps.clusterId, service: desired.service };
-  const status = { klb: o.klb, observed, desired, kept };
-  if (planned.actions.length > 0) {
-    const outcome = await deps.cloud.execute(planned.actions, o.signal);
-    await reportActions(deps, o.svc, outcome.done);
-    for (const a of outcome.done) if (a.kind === 'createLoadBalancer') deps.metrics.createPath(path);
-    if (kept !== null) {
-      const licence = licensedAfterWrite(view, outcome) ? o.fingerprint : null;
-      o.stuck.pending.written(desired.name, { loadBalancerId: kept.id, licence }, deps.now());
-    }
-    const note = `${outcome.done.length} change(s) sent to OpenStack`;
-    await writeStatus(deps, status, pendingCondition('Reconciling', note));
-    return requeueAfter(outcome.requeueAfterMs ?? deps.timing.verifyRequeueMs, 'verifying changes');
-  }
+  const view: LicenceView = {
+    observed,
+    kept,
+    recovering,
+    clusterId: deps.clusterId,
+    service: desired.service,
+  };
+  const status: StatusView = { klb: o.klb, observed, desired, kept };
+  if (planned.actions.length > 0) return write(deps, o, { planned, path, view, status });
   if (planned.wait !== null || kept === null || verdict === 'waiting' || verdict === 'stuck') {
     const why = waitReason(planned, kept, verdict, deps.timing.stuckChildrenMs);
     await writeStatus(deps, status, pendingCondition('Pending', why));
@@ -111,6 +112,30 @@ async function converge(deps: ReconcilerDeps, o: Observation): Promise<Result> {
   }
   o.stuck.settle(desired.name);
   return finish(deps, { svc: o.svc, klb: o.klb, observed, desired, kept });
+}
+
+interface WritePass {
+  readonly planned: Plan;
+  readonly path: CreatePath;
+  readonly view: LicenceView;
+  readonly status: StatusView;
+}
+
+/** Executes the plan; remembers whether light polls may follow (a new operation: backoff restarts). */
+async function write(deps: ReconcilerDeps, o: Observation, p: WritePass): Promise<Result> {
+  const { kept } = p.view;
+  const outcome = await deps.cloud.execute(p.planned.actions, o.signal);
+  await reportActions(deps, o.svc, outcome.done);
+  for (const a of outcome.done) if (a.kind === 'createLoadBalancer') deps.metrics.createPath(p.path);
+  if (kept === null) {
+    o.stuck.pending.settle(o.desired.name); // a new load balancer: nothing known of it yet
+  } else {
+    const licence = licensedAfterWrite(p.view, outcome) ? o.fingerprint : null;
+    o.stuck.pending.written(o.desired.name, { loadBalancerId: kept.id, licence }, deps.now());
+  }
+  const note = `${outcome.done.length} change(s) sent to OpenStack`;
+  await writeStatus(deps, p.status, pendingCondition('Reconciling', note));
+  return requeueAfter(outcome.requeueAfterMs ?? deps.timing.verifyRequeueMs, 'verifying changes');
 }
 
 function waitReason(
