@@ -3,18 +3,25 @@
  * Kubernetes access: --kubeconfig, else in-cluster config inside a pod, else the default
  * kubeconfig. OpenStack access: clouds.yaml / secure.yaml / OS_* as openstacksdk resolves
  * them (--os-cloud or OS_CLOUD names the cloud). Logs are JSON lines on stdout.
+ * With leader election (default in a pod) only the holder of a Lease runs the controller;
+ * the others wait as standbys (docs/adr/0007-leader-election.md).
  */
-import { homedir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { homedir, hostname } from 'node:os';
 import { Command } from 'commander';
 import { Registry } from 'prom-client';
 import { systemClock } from '../../engine/clock.js';
 import { loadKubeConfig } from '../../kube/clients.js';
+import { leaseClientFor, type LeaseRef } from '../../kube/leader-client.js';
+import { DEFAULT_LEADER_TIMING, LeaderElector } from '../../kube/leader.js';
 import { CloudConfigError, readFileIfExists, resolveCloudConfig } from '../../openstack/cloud-config.js';
 import { SubnetMissingError } from '../../services/context.js';
 import { openCloudSession } from '../../openstack/keystone/open.js';
 import { defaultAppConfig, KuryrConfError, readKuryrConf, type LoadedConfig } from '../config/kuryr-conf.js';
-import { startController } from '../controller.js';
-import { makeLogger } from '../logging.js';
+import { startController, type ControllerOptions } from '../controller.js';
+import { runWhileLeading, whenAborted } from '../leader-run.js';
+import { makeLogger, type AppLogger } from '../logging.js';
+import { startOpsServer } from '../ops-server.js';
 import { EXIT_FAILURE, EXIT_INPUT, type CliCommand, type CommandContext } from './context.js';
 
 interface ControllerFlags {
@@ -23,6 +30,16 @@ interface ControllerFlags {
   readonly config?: string;
   readonly metricsAddr: string;
   readonly logLevel: string;
+  /** undefined: neither --leader-elect nor --no-leader-elect (on in a pod, off elsewhere). */
+  readonly leaderElect?: boolean;
+  readonly leaderElectNamespace?: string;
+  readonly leaderElectName: string;
+}
+
+/** Who campaigns for which Lease; null when leader election is off. */
+interface Election {
+  readonly lease: LeaseRef;
+  readonly identity: string;
 }
 
 const VERSION = '0.1.0';
@@ -65,8 +82,82 @@ async function loadConfig(flags: ControllerFlags, ctx: CommandContext): Promise<
   return loaded;
 }
 
+/**
+ * Leader election settings. In a pod it is on unless --no-leader-elect: a Deployment may run
+ * several replicas and a rolling update overlaps two pods even with one. Elsewhere (developer
+ * runs, the sandbox, the benchmark) it is off unless --leader-elect.
+ */
+function electionFor(flags: ControllerFlags, env: NodeJS.ProcessEnv, inCluster: boolean): Election | null {
+  if (!(flags.leaderElect ?? inCluster)) return null;
+  const namespace = flags.leaderElectNamespace ?? nonEmpty(env.POD_NAMESPACE) ?? 'kube-system';
+  if (flags.leaderElectName === '' || namespace === '') {
+    throw new ControllerUsageError('--leader-elect-name and --leader-elect-namespace must not be empty');
+  }
+  // The random suffix keeps a restarted pod (same name) from being taken for its predecessor.
+  const identity = `${nonEmpty(env.POD_NAME) ?? hostname()}_${randomBytes(4).toString('hex')}`;
+  return { lease: { namespace, name: flags.leaderElectName }, identity };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Aborted on the first SIGTERM/SIGINT; `dispose` removes the handlers. */
+function shutdownSignal(logger: AppLogger): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (signal: string): void => {
+    logger.info({ signal }, 'stopping');
+    controller.abort();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    },
+  };
+}
+
+async function runLeaderElected(
+  options: ControllerOptions,
+  election: Election,
+  shutdown: AbortSignal,
+): Promise<void> {
+  const { logger, clock, ops } = options;
+  const elector = new LeaderElector({
+    client: leaseClientFor(options.kubeConfig, election.lease),
+    identity: election.identity,
+    clock,
+    logger,
+  });
+  const outcome = await runWhileLeading({
+    elector,
+    start: () => startController(options),
+    shutdown,
+    // A standby answers /healthz and /readyz with 200: it is alive and ready to take over
+    // (a 503 would stall every rolling update behind the standby that never leads).
+    ...(ops === null
+      ? {}
+      : { standby: () => startOpsServer({ registry: options.registry, ready: () => true, ...ops }) }),
+    clock,
+    logger,
+    lostDrainMs: (DEFAULT_LEADER_TIMING.leaseDurationMs - DEFAULT_LEADER_TIMING.renewDeadlineMs) / 2,
+  });
+  if (outcome.kind === 'lost') {
+    // Like client-go's OnStoppedLeading: exit non-zero so the pod restarts; if anything still
+    // holds the event loop shortly after, exit hard rather than keep working without the lease.
+    setTimeout(() => process.exit(EXIT_FAILURE), 2000).unref();
+    throw outcome.error;
+  }
+}
+
 async function run(flags: ControllerFlags, ctx: CommandContext): Promise<void> {
   const { config } = await loadConfig(flags, ctx);
+  const ops = parseAddr(flags.metricsAddr);
+  const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
+  const election = electionFor(flags, process.env, inCluster);
   const logger = makeLogger({ level: flags.logLevel });
   const registry = new Registry();
   const cloud = await resolveCloudConfig({
@@ -84,27 +175,31 @@ async function run(flags: ControllerFlags, ctx: CommandContext): Promise<void> {
   });
   const kubeConfig = loadKubeConfig({
     ...(flags.kubeconfig === undefined ? {} : { path: flags.kubeconfig }),
-    inCluster: process.env.KUBERNETES_SERVICE_HOST !== undefined,
+    inCluster,
   });
-  const running = await startController({
+  const options: ControllerOptions = {
     kubeConfig,
     session: opened.session,
     config,
     logger,
     registry,
     clock: systemClock(),
-    ops: parseAddr(flags.metricsAddr),
-  });
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: string): void => {
-      logger.info({ signal }, 'stopping');
-      resolve();
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  });
-  await running.stop();
-  opened.close();
+    ops,
+  };
+  const shutdown = shutdownSignal(logger);
+  try {
+    if (election !== null) {
+      logger.info({ lease: election.lease, identity: election.identity }, 'leader election on');
+      await runLeaderElected(options, election, shutdown.signal);
+      return;
+    }
+    const running = await startController(options);
+    await whenAborted(shutdown.signal);
+    await running.stop();
+  } finally {
+    shutdown.dispose();
+    opened.close();
+  }
 }
 
 /** Builds the `controller` subcommand. */
@@ -126,6 +221,13 @@ export const controllerCommand: CliCommand = (ctx) =>
       '127.0.0.1:9090',
     )
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
+    .option('--leader-elect', 'run only while holding the leader Lease (default: on in a pod, off elsewhere)')
+    .option('--no-leader-elect', 'run without leader election (a single replica only)')
+    .option(
+      '--leader-elect-namespace <namespace>',
+      'namespace of the leader Lease (default: POD_NAMESPACE, else kube-system)',
+    )
+    .option('--leader-elect-name <name>', 'name of the leader Lease', 'kuryr-services-controller')
     .action(async (flags: ControllerFlags) => {
       try {
         await run(flags, ctx);

@@ -1,0 +1,348 @@
+/**
+ * Leader election over a `coordination.k8s.io/v1` Lease, with client-go's semantics: a
+ * candidate campaigns every retryPeriod (jittered) until it holds the lease, then renews it
+ * every retryPeriod. Leadership ends (`lost`) when no renewal has succeeded within
+ * renewDeadline of the last successful one, or as soon as a read shows another holder;
+ * `release` steps down so the next candidate takes over at once. Writes are conditional on
+ * the resourceVersion read, so two candidates racing for the lease never both win.
+ * Design: docs/adr/0007-leader-election.md.
+ */
+import type { Clock } from '../engine/clock.js';
+import { KubeApiError } from './errors.js';
+import type { LeaseClient, LeaseSnapshot } from './leader-client.js';
+import { decideLease, holderSpec, releasedSpec, sameLeaseRecord, type LeaseRecord } from './leader-lease.js';
+import type { Logger } from './logger.js';
+
+/** The three durations of client-go's LeaderElectionConfig, in milliseconds. */
+export interface LeaderTiming {
+  /** How long a non-holder waits after the last observed change before taking over. */
+  readonly leaseDurationMs: number;
+  /** How long the holder keeps trying to renew before giving up leadership. */
+  readonly renewDeadlineMs: number;
+  /** Interval between attempts (acquire and renew). */
+  readonly retryPeriodMs: number;
+}
+
+/** client-go's defaults as used by kube-controller-manager: 15 s / 10 s / 2 s. */
+export const DEFAULT_LEADER_TIMING: LeaderTiming = {
+  leaseDurationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2_000,
+};
+
+/** client-go's JitterFactor: campaign retries wait retryPeriod × (1 + 1.2 × random). */
+const JITTER_FACTOR = 1.2;
+
+/** The options would allow two leaders or can never work (client-go NewLeaderElector's checks). */
+export class LeaderElectionConfigError extends Error {
+  override readonly name = 'LeaderElectionConfigError';
+}
+
+/** The campaign was stopped (its signal aborted) before this candidate acquired the lease. */
+export class LeaderElectionStoppedError extends Error {
+  override readonly name = 'LeaderElectionStoppedError';
+}
+
+/** Leadership ended without a release: renewal failed past renewDeadline or someone else holds the lease. */
+export class LeadershipLostError extends Error {
+  override readonly name = 'LeadershipLostError';
+}
+
+/** One lease call took longer than its budget. */
+export class LeaseCallTimeoutError extends Error {
+  override readonly name = 'LeaseCallTimeoutError';
+}
+
+/** How a leadership ended. */
+export type LeadershipEnd =
+  { readonly kind: 'released' } | { readonly kind: 'lost'; readonly error: LeadershipLostError };
+
+/** This candidate holds the lease; it is renewed in the background until `ended` settles. */
+export interface Leadership {
+  readonly identity: string;
+  /** Settles once and never rejects: `lost`, or `released` once `release` was called. */
+  readonly ended: Promise<LeadershipEnd>;
+  /** True from acquisition until `ended` settles. */
+  isLeading(): boolean;
+  /**
+   * Stops renewing, then hands the lease back (no holder, 1 s duration) so another candidate
+   * takes over at once. Idempotent; never rejects (a failed write is logged and the lease
+   * then expires after its duration); writes nothing once the lease is no longer ours.
+   */
+  release(): Promise<void>;
+}
+
+/** Options of {@link LeaderElector}. */
+export interface LeaderElectorOptions {
+  readonly client: LeaseClient;
+  /** Unique per process (pod name plus a random suffix): two processes never share one. */
+  readonly identity: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly timing?: Partial<LeaderTiming>;
+  /** A number in [0, 1) spreading campaign retries (default Math.random). */
+  readonly jitter?: () => number;
+}
+
+type Attempt =
+  | { readonly kind: 'holding'; readonly sentAtMs: number }
+  | { readonly kind: 'waiting'; readonly holder: string };
+
+function validTiming(t: LeaderTiming): LeaderTiming {
+  const positive = t.leaseDurationMs > 0 && t.renewDeadlineMs > 0 && t.retryPeriodMs > 0;
+  if (!positive) throw new LeaderElectionConfigError('leader election: every duration must be positive');
+  if (t.leaseDurationMs <= t.renewDeadlineMs) {
+    throw new LeaderElectionConfigError('leader election: leaseDuration must be greater than renewDeadline');
+  }
+  if (t.renewDeadlineMs <= JITTER_FACTOR * t.retryPeriodMs) {
+    throw new LeaderElectionConfigError('leader election: renewDeadline must exceed retryPeriod × 1.2');
+  }
+  return t;
+}
+
+const asError = (reason: unknown): Error => (reason instanceof Error ? reason : new Error(String(reason)));
+
+/**
+ * Runs `call` with a signal aborted by `parent` or after `ms` on `clock`; rejects as soon as
+ * either happens even if the call ignores its signal.
+ */
+async function bounded<T>(
+  clock: Clock,
+  limit: { readonly ms: number; readonly parent: AbortSignal; readonly what: string },
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const onParent = (): void => {
+    controller.abort(limit.parent.reason);
+  };
+  if (limit.parent.aborted) onParent();
+  else limit.parent.addEventListener('abort', onParent, { once: true });
+  const timer = clock.setTimer(limit.ms, () => {
+    controller.abort(new LeaseCallTimeoutError(`${limit.what}: no answer within ${limit.ms} ms`));
+  });
+  const aborted = new Promise<never>((_resolve, reject) => {
+    const fail = (): void => {
+      reject(asError(controller.signal.reason));
+    };
+    if (controller.signal.aborted) fail();
+    else controller.signal.addEventListener('abort', fail, { once: true });
+  });
+  try {
+    return await Promise.race([call(controller.signal), aborted]);
+  } finally {
+    clock.clearTimer(timer);
+    limit.parent.removeEventListener('abort', onParent);
+  }
+}
+
+/** See the file comment. The constructor only validates; `campaign` starts the work. */
+export class LeaderElector {
+  private readonly timing: LeaderTiming;
+  private readonly what: string;
+  /** The Lease as last read or written, and when its record was first seen in that form. */
+  private snapshot: LeaseSnapshot | null = null;
+  private observed: { readonly record: LeaseRecord | null; readonly atMs: number } | undefined;
+  private lastWaitedFor = '';
+
+  constructor(private readonly options: LeaderElectorOptions) {
+    if (options.identity === '') throw new LeaderElectionConfigError('leader election: identity is empty');
+    this.timing = validTiming({ ...DEFAULT_LEADER_TIMING, ...options.timing });
+    this.what = `lease ${options.client.ref.namespace}/${options.client.ref.name}`;
+  }
+
+  /**
+   * Campaigns until this candidate holds the lease and resolves with the Leadership (renewed
+   * from then on); rejects with LeaderElectionStoppedError when `signal` aborts first.
+   * Errors reading or writing the lease are logged and retried, never thrown.
+   */
+  async campaign(signal: AbortSignal): Promise<Leadership> {
+    const { clock, logger, identity } = this.options;
+    const retryMs = this.timing.retryPeriodMs;
+    logger.info({ lease: this.what, identity }, 'leader election: campaigning');
+    for (;;) {
+      try {
+        // Rejects at once when `signal` is already aborted.
+        const attempt = await this.tryAcquireOrRenew(signal, this.timing.renewDeadlineMs);
+        if (attempt.kind === 'holding') return this.lead(attempt.sentAtMs);
+        this.noteWaiting(attempt.holder);
+      } catch (err) {
+        if (signal.aborted) throw this.stopped();
+        logger.warn({ lease: this.what, err }, 'leader election: lease call failed; retrying');
+      }
+      const jitter = Math.min(Math.max((this.options.jitter ?? Math.random)(), 0), 1);
+      await clock.sleep(retryMs * (1 + JITTER_FACTOR * jitter), signal).catch(() => {
+        throw this.stopped();
+      });
+    }
+  }
+
+  private stopped(): LeaderElectionStoppedError {
+    return new LeaderElectionStoppedError(`leader election for ${this.what} stopped before acquiring it`);
+  }
+
+  private noteWaiting(holder: string): void {
+    if (holder === this.lastWaitedFor) return;
+    this.lastWaitedFor = holder;
+    this.options.logger.info(
+      { lease: this.what, holder },
+      'leader election: lease held by another candidate',
+    );
+  }
+
+  /** Records a read or write; a changed record restarts the expiry wait (client-go's observedTime). */
+  private observe(snapshot: LeaseSnapshot | null): void {
+    const record = snapshot?.record ?? null;
+    if (this.observed === undefined || !sameLeaseRecord(this.observed.record, record)) {
+      this.observed = { record, atMs: this.options.clock.now() };
+    }
+    this.snapshot = snapshot;
+  }
+
+  /**
+   * One round of client-go's tryAcquireOrRenew: read, decide, write. A 409 means another
+   * writer came first: the lease is read again once to learn who holds it now.
+   */
+  private async tryAcquireOrRenew(parent: AbortSignal, budgetMs: number): Promise<Attempt> {
+    const { client, clock, identity } = this.options;
+    const sentAtMs = clock.now();
+    return bounded(clock, { ms: budgetMs, parent, what: this.what }, async (signal) => {
+      for (let round = 0; ; round++) {
+        const current = await client.get(signal);
+        this.observe(current);
+        const decision = decideLease({
+          record: current?.record ?? null,
+          identity,
+          observedAtMs: this.observed?.atMs ?? clock.now(),
+          nowMs: clock.now(),
+          defaultLeaseDurationSeconds: this.leaseSeconds(),
+        });
+        if (decision.kind === 'wait') return { kind: 'waiting', holder: decision.holder };
+        const terms = { identity, nowMs: clock.now(), leaseDurationSeconds: this.leaseSeconds() };
+        const spec = holderSpec(current?.record ?? null, decision, terms);
+        try {
+          const written =
+            current === null
+              ? await client.create(spec, signal)
+              : await client.replace(current, spec, signal);
+          this.observe(written);
+          if (decision.kind !== 'renew') this.logAcquired(decision, written);
+          return { kind: 'holding', sentAtMs };
+        } catch (err) {
+          if (round > 0 || !(err instanceof KubeApiError && err.isConflict)) throw err;
+        }
+      }
+    });
+  }
+
+  private leaseSeconds(): number {
+    return Math.ceil(this.timing.leaseDurationMs / 1000);
+  }
+
+  private logAcquired(
+    decision: { kind: 'create' } | { kind: 'takeOver'; previousHolder: string },
+    written: LeaseSnapshot,
+  ): void {
+    const previous = decision.kind === 'takeOver' ? decision.previousHolder : null;
+    this.options.logger.info(
+      {
+        lease: this.what,
+        identity: this.options.identity,
+        previous,
+        transitions: written.record.leaseTransitions,
+      },
+      'leader election: acquired the lease',
+    );
+  }
+
+  private lead(sentAtMs: number): Leadership {
+    const stop = new AbortController();
+    let leading = true;
+    const ended = this.renewUntilEnd(sentAtMs, stop.signal).then((end) => {
+      leading = false;
+      return end;
+    });
+    let releasing: Promise<void> | undefined;
+    return {
+      identity: this.options.identity,
+      ended,
+      isLeading: () => leading,
+      release: () =>
+        (releasing ??= (async () => {
+          stop.abort(new LeaderElectionStoppedError(`releasing ${this.what}`));
+          if ((await ended).kind === 'released') await this.writeRelease();
+        })()),
+    };
+  }
+
+  /** Renews every retryPeriod; ends `lost` at lastSuccess + renewDeadline or on a foreign holder. */
+  private async renewUntilEnd(firstSentAtMs: number, stop: AbortSignal): Promise<LeadershipEnd> {
+    const { clock, logger } = this.options;
+    let lastSentAtMs = firstSentAtMs;
+    let lastError: unknown = undefined;
+    for (;;) {
+      const deadlineMs = lastSentAtMs + this.timing.renewDeadlineMs;
+      const pause = Math.min(this.timing.retryPeriodMs, Math.max(0, deadlineMs - clock.now()));
+      const slept = await clock.sleep(pause, stop).then(
+        () => true,
+        () => false,
+      );
+      if (!slept) return { kind: 'released' };
+      const budgetMs = deadlineMs - clock.now();
+      if (budgetMs <= 0)
+        return this.lost(`no successful renewal within ${this.timing.renewDeadlineMs} ms`, lastError);
+      try {
+        const attempt = await this.tryAcquireOrRenew(stop, budgetMs);
+        if (attempt.kind === 'waiting')
+          return this.lost(`the lease is now held by ${attempt.holder}`, undefined);
+        lastSentAtMs = attempt.sentAtMs;
+        lastError = undefined;
+      } catch (err) {
+        if (stop.aborted) return { kind: 'released' };
+        lastError = err;
+        logger.warn({ lease: this.what, err }, 'leader election: renewal failed; retrying');
+      }
+    }
+  }
+
+  private lost(reason: string, cause: unknown): LeadershipEnd {
+    const error = new LeadershipLostError(
+      `lost ${this.what} (identity ${this.options.identity}): ${reason}`,
+      {
+        cause,
+      },
+    );
+    this.options.logger.error({ lease: this.what, err: error }, 'leader election: leadership lost');
+    return { kind: 'lost', error };
+  }
+
+  /** Writes the released spec if the lease is still ours; one re-read after a 409. */
+  private async writeRelease(): Promise<void> {
+    const { client, clock, logger, identity } = this.options;
+    const never = new AbortController().signal;
+    try {
+      await bounded(
+        clock,
+        { ms: this.timing.renewDeadlineMs, parent: never, what: this.what },
+        async (signal) => {
+          for (let round = 0; round < 2; round++) {
+            const current = round === 0 ? this.snapshot : await client.get(signal);
+            if (round > 0) this.observe(current);
+            if (current?.record.holderIdentity !== identity) return;
+            try {
+              this.observe(await client.replace(current, releasedSpec(current.record, clock.now()), signal));
+              logger.info({ lease: this.what, identity }, 'leader election: released the lease');
+              return;
+            } catch (err) {
+              if (round > 0 || !(err instanceof KubeApiError && err.isConflict)) throw err;
+            }
+          }
+        },
+      );
+    } catch (err) {
+      logger.warn(
+        { lease: this.what, err },
+        'leader election: release failed; the lease will expire instead',
+      );
+    }
+  }
+}
