@@ -10,7 +10,12 @@ import { KubeApiError } from '../../../src/kube/errors.js';
 import { leaseClientFor, type LeaseClient, type LeaseRef } from '../../../src/kube/leader-client.js';
 import { LeaderElector, type LeaderTiming } from '../../../src/kube/leader.js';
 import { FakeClock } from '../../support/fake-clock.js';
-import { eventually, startKubeApiServer, type KubeApiServer, type KubeObject } from '../../support/kube-apiserver/index.js';
+import {
+  eventually,
+  startKubeApiServer,
+  type KubeApiServer,
+  type KubeObject,
+} from '../../support/kube-apiserver/index.js';
 
 /** The lease every test candidate competes for. */
 export const LEASE: LeaseRef = { namespace: 'kube-system', name: 'kuryr-services-controller' };
@@ -65,8 +70,9 @@ export class LeaseWorld {
   }
 
   /** The lease's spec fields the tests look at. */
-  leaseSpec(): { holderIdentity?: string; leaseTransitions?: number; leaseDurationSeconds?: number } {
-    return (this.lease()?.spec ?? {}) as ReturnType<LeaseWorld['leaseSpec']>;
+  leaseSpec(): { holderIdentity?: unknown; leaseTransitions?: unknown; leaseDurationSeconds?: unknown } {
+    const spec = this.lease()?.spec;
+    return typeof spec === 'object' && spec !== null ? spec : {};
   }
 
   /** Waits (real time) until no lease call is on the wire and its continuations ran. */
@@ -97,7 +103,8 @@ export class LeaseWorld {
           const gate = link.gate;
           await new Promise<void>((resolve) => gate.waiting.push(resolve));
         }
-        if (link.partitioned) throw new KubeApiError('lease call', 0, 'connect ECONNREFUSED (test partition)', null);
+        if (link.partitioned)
+          throw new KubeApiError('lease call', 0, 'connect ECONNREFUSED (test partition)', null);
         return await call();
       } finally {
         this.inFlight--;
