@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { listAll, type ListRequest, listPage, type Page, type Query } from './pagination.js';
 import { send, sendNoContent } from './response.js';
-import type { OpenStackSession, ServiceType } from './session.js';
+import type { HttpMethod, OpenStackSession, ServiceType } from './session.js';
 
 /** What a resource is, wherever its collection lives. */
 export interface ResourceKindSpec<S extends z.ZodType, F, C, U> {
@@ -48,12 +48,13 @@ export interface Resource<R, F, C, U> {
   readonly create: (session: OpenStackSession, input: C, signal?: AbortSignal) => Promise<R>;
   /** PUT changes to one; resolves with the updated object. */
   readonly update: (session: OpenStackSession, id: string, changes: U, signal?: AbortSignal) => Promise<R>;
-  /** DELETE one (with `query`, e.g. `cascade`). Throws NotFoundError when already gone. */
-  readonly remove: (
+  /** DELETE one. Throws NotFoundError when already gone. */
+  readonly remove: (session: OpenStackSession, id: string, signal?: AbortSignal) => Promise<void>;
+  /** DELETE one with query parameters (Octavia's `cascade`). Throws NotFoundError when already gone. */
+  readonly removeWith: (
     session: OpenStackSession,
     id: string,
-    signal?: AbortSignal,
-    query?: Query,
+    opts: { readonly query: Query; readonly signal?: AbortSignal | undefined },
   ) => Promise<void>;
 }
 
@@ -69,53 +70,76 @@ const API_OF: Readonly<Record<ServiceType, string>> = {
   identity: 'keystone',
 };
 
+/** One resource placed at one collection path: what every verb needs. */
+interface Placement<S extends z.ZodType, F, C, U> {
+  readonly spec: ResourceKindSpec<S, F, C, U>;
+  /** The `{<singular>: …}` envelope of one object. */
+  readonly single: z.ZodType<z.output<S>>;
+  readonly path: string;
+  readonly operation: (verb: string) => string;
+}
+
+type Placed<S extends z.ZodType, F, C, U, K extends keyof Resource<unknown, F, C, U>> = Pick<
+  Resource<z.output<S>, F, C, U>,
+  K
+>;
+
+/** Service, method, path (of the item when `id` is given) and label of one call. Pure. */
+function callOf<S extends z.ZodType, F, C, U>(
+  at: Placement<S, F, C, U>,
+  op: { readonly method: HttpMethod; readonly verb: string; readonly id?: string },
+): { service: ServiceType; method: HttpMethod; path: string; operation: string } {
+  const path = op.id === undefined ? at.path : `${at.path}/${encodeURIComponent(op.id)}`;
+  return { service: at.spec.service, method: op.method, path, operation: at.operation(op.verb) };
+}
+
+function readVerbs<S extends z.ZodType, F, C, U>(
+  at: Placement<S, F, C, U>,
+): Placed<S, F, C, U, 'list' | 'listAll' | 'get'> {
+  const { spec } = at;
+  const listRequest = (filters: F | undefined, signal: AbortSignal | undefined): ListRequest => {
+    const query = filters === undefined ? {} : spec.query(filters);
+    const { service, path, operation } = callOf(at, { method: 'GET', verb: 'list' });
+    return { service, path, operation, collection: spec.plural, query, signal };
+  };
+  return {
+    list: (session, filters, signal) => listPage(session, listRequest(filters, signal), spec.schema),
+    listAll: (session, filters, signal) => listAll(session, listRequest(filters, signal), spec.schema),
+    get: (session, id, signal) =>
+      send(session, { ...callOf(at, { method: 'GET', verb: 'get', id }), signal }, at.single),
+  };
+}
+
+function writeVerbs<S extends z.ZodType, F, C, U>(
+  at: Placement<S, F, C, U>,
+): Placed<S, F, C, U, 'create' | 'update' | 'remove' | 'removeWith'> {
+  const { createBody, updateBody } = at.spec;
+  const remove = (session: OpenStackSession, id: string, query: Query, signal?: AbortSignal) => {
+    const call = callOf(at, { method: 'DELETE', verb: 'delete', id });
+    return sendNoContent(session, { ...call, ...(Object.keys(query).length === 0 ? {} : { query }), signal });
+  };
+  return {
+    create: (session, input, signal) => {
+      const body = createBody === undefined ? input : createBody(input);
+      return send(session, { ...callOf(at, { method: 'POST', verb: 'create' }), body, signal }, at.single);
+    },
+    update: (session, id, changes, signal) => {
+      const body = updateBody === undefined ? changes : updateBody(changes);
+      return send(session, { ...callOf(at, { method: 'PUT', verb: 'update', id }), body, signal }, at.single);
+    },
+    remove: (session, id, signal) => remove(session, id, {}, signal),
+    removeWith: (session, id, opts) => remove(session, id, opts.query, opts.signal),
+  };
+}
+
 function place<S extends z.ZodType, F, C, U>(
   spec: ResourceKindSpec<S, F, C, U>,
   single: z.ZodType<z.output<S>>,
   path: string,
 ): Resource<z.output<S>, F, C, U> {
-  const { service, schema } = spec;
-  const operation = (verb: string): string => `${API_OF[service]}.${spec.singular}.${verb}`;
-  const itemPath = (id: string): string => `${path}/${encodeURIComponent(id)}`;
-  const listRequest = (filters: F | undefined, signal: AbortSignal | undefined): ListRequest => {
-    const query = filters === undefined ? {} : spec.query(filters);
-    return { service, path, collection: spec.plural, query, operation: operation('list'), signal };
-  };
-  return {
-    path,
-    operation,
-    list: (session, filters, signal) => listPage(session, listRequest(filters, signal), schema),
-    listAll: (session, filters, signal) => listAll(session, listRequest(filters, signal), schema),
-    get: (session, id, signal) =>
-      send(
-        session,
-        { service, method: 'GET', path: itemPath(id), operation: operation('get'), signal },
-        single,
-      ),
-    create: (session, input, signal) => {
-      const body = spec.createBody === undefined ? input : spec.createBody(input);
-      return send(
-        session,
-        { service, method: 'POST', path, body, operation: operation('create'), signal },
-        single,
-      );
-    },
-    update: (session, id, changes, signal) => {
-      const body = spec.updateBody === undefined ? changes : spec.updateBody(changes);
-      const call = {
-        service,
-        method: 'PUT',
-        path: itemPath(id),
-        body,
-        operation: operation('update'),
-      } as const;
-      return send(session, { ...call, signal }, single);
-    },
-    remove: (session, id, signal, query) => {
-      const call = { service, method: 'DELETE', path: itemPath(id), operation: operation('delete') } as const;
-      return sendNoContent(session, { ...call, ...(query === undefined ? {} : { query }), signal });
-    },
-  };
+  const operation = (verb: string): string => `${API_OF[spec.service]}.${spec.singular}.${verb}`;
+  const at: Placement<S, F, C, U> = { spec, single, path, operation };
+  return { path, operation, ...readVerbs(at), ...writeVerbs(at) };
 }
 
 /** Defines a resource whose collection path depends on a parent (members below a pool). Pure. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ProvisioningStatus } from '../../core/model.js';
 import { type CommonFilters, commonQuery } from '../pagination.js';
+import { definedFields } from '../resource-fields.js';
 import { defineResource } from '../resource.js';
 import { idRefSchema, tagsSchema, textSchema } from '../response.js';
 import { LBAAS, operatingStatusSchema, provisioningStatusSchema } from './enums.js';
@@ -81,14 +82,14 @@ export const healthMonitorSchema = z
   }));
 
 function changesJson(changes: HealthMonitorChanges): Record<string, unknown> {
-  const json: Record<string, unknown> = {};
-  if (changes.name !== undefined) json.name = changes.name;
-  if (changes.delay !== undefined) json.delay = changes.delay;
-  if (changes.timeout !== undefined) json.timeout = changes.timeout;
-  if (changes.maxRetries !== undefined) json.max_retries = changes.maxRetries;
-  if (changes.maxRetriesDown !== undefined) json.max_retries_down = changes.maxRetriesDown;
-  if (changes.tags !== undefined) json.tags = [...changes.tags];
-  return json;
+  return definedFields(changes, {
+    name: 'name',
+    delay: 'delay',
+    timeout: 'timeout',
+    maxRetries: 'max_retries',
+    maxRetriesDown: 'max_retries_down',
+    tags: 'tags',
+  });
 }
 
 /** The body of POST /healthmonitors. Pure. */
@@ -103,10 +104,7 @@ export function buildUpdateBody(changes: HealthMonitorChanges): { healthmonitor:
 
 /** Query parameters for HealthMonitorFilters. Pure. */
 export function healthMonitorQuery(filters: HealthMonitorFilters): Record<string, string | number> {
-  const query = commonQuery(filters);
-  if (filters.name !== undefined) query.name = filters.name;
-  if (filters.poolId !== undefined) query.pool_id = filters.poolId;
-  return query;
+  return { ...commonQuery(filters), ...definedFields(filters, { name: 'name', poolId: 'pool_id' }) };
 }
 
 const healthMonitors = defineResource({

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { DesiredListener, ObservedListener } from '../../core/model.js';
 import { type CommonFilters, commonQuery } from '../pagination.js';
+import { definedFields } from '../resource-fields.js';
 import { defineResource } from '../resource.js';
 import { idRefSchema, tagsSchema, textSchema } from '../response.js';
 import { LBAAS, operatingStatusSchema, protocolSchema, provisioningStatusSchema } from './enums.js';
@@ -116,25 +117,28 @@ export function buildCreateBody(
 
 /** The body of PUT /listeners/{id}: only the fields present in `changes` (empty CIDRs → null). Pure. */
 export function buildUpdateBody(changes: ListenerChanges): { listener: Record<string, unknown> } {
-  const listener: Record<string, unknown> = {};
-  if (changes.name !== undefined) listener.name = changes.name;
+  const names = {
+    name: 'name',
+    timeoutClientData: 'timeout_client_data',
+    timeoutMemberData: 'timeout_member_data',
+    tags: 'tags',
+  };
+  const listener: Record<string, unknown> = definedFields(changes, names);
   if (changes.allowedCidrs !== undefined) {
     listener.allowed_cidrs = changes.allowedCidrs.length === 0 ? null : [...changes.allowedCidrs];
   }
-  if (changes.timeoutClientData !== undefined) listener.timeout_client_data = changes.timeoutClientData;
-  if (changes.timeoutMemberData !== undefined) listener.timeout_member_data = changes.timeoutMemberData;
-  if (changes.tags !== undefined) listener.tags = [...changes.tags];
   return { listener };
 }
 
 /** Query parameters for ListenerFilters. Pure. */
 export function listenerQuery(filters: ListenerFilters): Record<string, string | number> {
-  const query = commonQuery(filters);
-  if (filters.name !== undefined) query.name = filters.name;
-  if (filters.loadBalancerId !== undefined) query.loadbalancer_id = filters.loadBalancerId;
-  if (filters.protocol !== undefined) query.protocol = filters.protocol;
-  if (filters.protocolPort !== undefined) query.protocol_port = filters.protocolPort;
-  return query;
+  const names = {
+    name: 'name',
+    loadBalancerId: 'loadbalancer_id',
+    protocol: 'protocol',
+    protocolPort: 'protocol_port',
+  };
+  return { ...commonQuery(filters), ...definedFields(filters, names) };
 }
 
 const listeners = defineResource({

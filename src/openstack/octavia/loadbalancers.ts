@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { DesiredLoadBalancer, ObservedLoadBalancer } from '../../core/model.js';
 import type { OpenStackSession } from '../session.js';
 import { type CommonFilters, commonQuery } from '../pagination.js';
+import { definedFields } from '../resource-fields.js';
 import { defineResource } from '../resource.js';
 import { idRefSchema, tagsSchema, textSchema } from '../response.js';
 import { LBAAS, operatingStatusSchema, provisioningStatusSchema } from './enums.js';
@@ -102,21 +103,18 @@ export function buildCreateBody(lb: DesiredLoadBalancer): { loadbalancer: LoadBa
 
 /** The body of PUT /loadbalancers/{id}: only the fields present in `changes`. Pure. */
 export function buildUpdateBody(changes: LoadBalancerChanges): { loadbalancer: Record<string, unknown> } {
-  const loadbalancer: Record<string, unknown> = {};
-  if (changes.name !== undefined) loadbalancer.name = changes.name;
-  if (changes.description !== undefined) loadbalancer.description = changes.description;
-  if (changes.tags !== undefined) loadbalancer.tags = [...changes.tags];
-  return { loadbalancer };
+  return { loadbalancer: definedFields(changes, { name: 'name', description: 'description', tags: 'tags' }) };
 }
 
 /** Query parameters for LoadBalancerFilters. Pure. */
 export function loadBalancerQuery(filters: LoadBalancerFilters): Record<string, string | number> {
-  const query = commonQuery(filters);
-  if (filters.name !== undefined) query.name = filters.name;
-  if (filters.vipAddress !== undefined) query.vip_address = filters.vipAddress;
-  if (filters.vipSubnetId !== undefined) query.vip_subnet_id = filters.vipSubnetId;
-  if (filters.projectId !== undefined) query.project_id = filters.projectId;
-  return query;
+  const names = {
+    name: 'name',
+    vipAddress: 'vip_address',
+    vipSubnetId: 'vip_subnet_id',
+    projectId: 'project_id',
+  };
+  return { ...commonQuery(filters), ...definedFields(filters, names) };
 }
 
 const loadBalancers = defineResource({
@@ -157,8 +155,8 @@ async function remove(
   id: string,
   opts: { readonly cascade?: boolean; readonly signal?: AbortSignal } = {},
 ): Promise<void> {
-  const query = opts.cascade === true ? { cascade: true } : undefined;
-  await loadBalancers.remove(session, id, opts.signal, query);
+  if (opts.cascade !== true) return loadBalancers.remove(session, id, opts.signal);
+  return loadBalancers.removeWith(session, id, { query: { cascade: true }, signal: opts.signal });
 }
 export { remove as delete };
 

@@ -8,6 +8,7 @@ import type { BatchMember } from '../../core/actions.js';
 import type { DesiredMember, ObservedMember } from '../../core/model.js';
 import type { OpenStackSession } from '../session.js';
 import { type CommonFilters, commonQuery, type Page } from '../pagination.js';
+import { definedFields } from '../resource-fields.js';
 import { defineResourceKind, type Resource } from '../resource.js';
 import { sendNoContent, tagsSchema, textSchema } from '../response.js';
 import { LBAAS, operatingStatusSchema, provisioningStatusSchema } from './enums.js';
@@ -105,11 +106,8 @@ export function keepMember(member: ObservedMember): BatchMember {
 
 /** Query parameters for MemberFilters. Pure. */
 export function memberQuery(filters: MemberFilters): Record<string, string | number> {
-  const query = commonQuery(filters);
-  if (filters.name !== undefined) query.name = filters.name;
-  if (filters.address !== undefined) query.address = filters.address;
-  if (filters.protocolPort !== undefined) query.protocol_port = filters.protocolPort;
-  return query;
+  const names = { name: 'name', address: 'address', protocolPort: 'protocol_port' };
+  return { ...commonQuery(filters), ...definedFields(filters, names) };
 }
 
 const memberKind = defineResourceKind({

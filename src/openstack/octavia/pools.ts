@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { DesiredPool, LbAlgorithm, ObservedPool, SessionPersistence } from '../../core/model.js';
 import { type CommonFilters, commonQuery } from '../pagination.js';
+import { definedFields } from '../resource-fields.js';
 import { defineResource } from '../resource.js';
 import { idRefSchema, tagsSchema, textSchema } from '../response.js';
 import {
@@ -121,23 +122,24 @@ export function buildCreateBody(
 
 /** The body of PUT /pools/{id}: only the fields present in `changes`. Pure. */
 export function buildUpdateBody(changes: PoolChanges): { pool: Record<string, unknown> } {
-  const pool: Record<string, unknown> = {};
-  if (changes.name !== undefined) pool.name = changes.name;
-  if (changes.lbAlgorithm !== undefined) pool.lb_algorithm = changes.lbAlgorithm;
+  const pool: Record<string, unknown> = definedFields(changes, {
+    name: 'name',
+    lbAlgorithm: 'lb_algorithm',
+    tags: 'tags',
+  });
   if (changes.sessionPersistence !== undefined) {
     pool.session_persistence =
       changes.sessionPersistence === null ? null : { type: changes.sessionPersistence.type };
   }
-  if (changes.tags !== undefined) pool.tags = [...changes.tags];
   return { pool };
 }
 
 /** Query parameters for PoolFilters. Pure. */
 export function poolQuery(filters: PoolFilters): Record<string, string | number> {
-  const query = commonQuery(filters);
-  if (filters.name !== undefined) query.name = filters.name;
-  if (filters.loadBalancerId !== undefined) query.loadbalancer_id = filters.loadBalancerId;
-  return query;
+  return {
+    ...commonQuery(filters),
+    ...definedFields(filters, { name: 'name', loadBalancerId: 'loadbalancer_id' }),
+  };
 }
 
 const pools = defineResource({

@@ -225,7 +225,7 @@ describe('defineResource: one object', () => {
       widgetService('octavia', { '/v2/lbaas/widgets': [{ id: 'p', children: 2 }] }),
     );
     await expect(octaviaWidgets.remove(session, 'p')).rejects.toThrow(ConflictError);
-    await octaviaWidgets.remove(session, 'p', undefined, { cascade: true });
+    await octaviaWidgets.removeWith(session, 'p', { query: { cascade: true } });
     expect(await octaviaWidgets.listAll(session)).toEqual([]);
   });
 });
