@@ -1,22 +1,17 @@
 /**
  * Neutron floating IPs (`/v2.0/floatingips`): create on an external network (optionally a
  * subnet, with or without a port), associate/disassociate, find by address or port, and
- * typed results. This Neutron (Zed) rejects `tags` in the POST body (no `tag-creation`
+ * typed results (the shared verbs come from ../resource.ts). This Neutron (Zed) rejects `tags` in the POST body (no `tag-creation`
  * extension), so `createTagged` writes the ownership marker into `description` at create
  * and sets the tags right after: a crash in between is still found by description.
  */
 import { z } from 'zod';
 import type { ObservedFloatingIp } from '../../core/model.js';
 import type { OpenStackSession } from '../session.js';
-import {
-  type CommonFilters,
-  commonQuery,
-  listAll as listAllPages,
-  type ListRequest,
-  listPage,
-  type Page,
-} from '../pagination.js';
-import { send, sendNoContent, tagsSchema, textSchema } from '../response.js';
+import { type CommonFilters, commonQuery } from '../pagination.js';
+import { definedFields } from '../resource-fields.js';
+import { defineResource } from '../resource.js';
+import { tagsSchema, textSchema } from '../response.js';
 import * as tags from './tags.js';
 
 /** A floating IP as Neutron reports it: the model's ObservedFloatingIp plus extras. */
@@ -93,57 +88,36 @@ export function buildCreateBody(spec: FloatingIpSpec): { floatingip: Record<stri
 
 /** The body of PUT /floatingips/{id}: only the fields present in `changes`. Pure. */
 export function buildUpdateBody(changes: FloatingIpChanges): { floatingip: Record<string, string | null> } {
-  const floatingip: Record<string, string | null> = {};
-  if (changes.portId !== undefined) floatingip.port_id = changes.portId;
-  if (changes.description !== undefined) floatingip.description = changes.description;
-  return { floatingip };
+  return { floatingip: definedFields(changes, { portId: 'port_id', description: 'description' }) };
 }
 
 /** Query parameters for FloatingIpFilters. Pure. */
 export function floatingIpQuery(filters: FloatingIpFilters): Record<string, string | number> {
-  const query = commonQuery(filters);
-  if (filters.floatingIpAddress !== undefined) query.floating_ip_address = filters.floatingIpAddress;
-  if (filters.portId !== undefined) query.port_id = filters.portId;
-  if (filters.networkId !== undefined) query.floating_network_id = filters.networkId;
-  if (filters.description !== undefined) query.description = filters.description;
-  return query;
-}
-
-function fipPath(id?: string): string {
-  return id === undefined ? '/v2.0/floatingips' : `/v2.0/floatingips/${encodeURIComponent(id)}`;
-}
-
-function listRequest(filters: FloatingIpFilters, signal?: AbortSignal): ListRequest {
-  const query = floatingIpQuery(filters);
-  return {
-    service: 'network',
-    path: fipPath(),
-    collection: 'floatingips',
-    query,
-    operation: 'neutron.floatingip.list',
-    signal,
+  const names = {
+    floatingIpAddress: 'floating_ip_address',
+    portId: 'port_id',
+    networkId: 'floating_network_id',
+    description: 'description',
   };
+  return { ...commonQuery(filters), ...definedFields(filters, names) };
 }
 
-const single = z.object({ floatingip: floatingIpSchema }).transform((body) => body.floatingip);
+const floatingIps = defineResource({
+  service: 'network',
+  path: '/v2.0/floatingips',
+  singular: 'floatingip',
+  plural: 'floatingips',
+  schema: floatingIpSchema,
+  query: floatingIpQuery,
+  createBody: buildCreateBody,
+  updateBody: buildUpdateBody,
+});
 
 /** One page of floating IPs. */
-export async function list(
-  session: OpenStackSession,
-  filters: FloatingIpFilters = {},
-  signal?: AbortSignal,
-): Promise<Page<FloatingIpRecord>> {
-  return listPage(session, listRequest(filters, signal), floatingIpSchema);
-}
+export const list = floatingIps.list;
 
 /** Every floating IP matching `filters` (follows pages). */
-export async function listAll(
-  session: OpenStackSession,
-  filters: FloatingIpFilters = {},
-  signal?: AbortSignal,
-): Promise<FloatingIpRecord[]> {
-  return listAllPages(session, listRequest(filters, signal), floatingIpSchema);
-}
+export const listAll = floatingIps.listAll;
 
 /** The floating IP holding `address`, or null when the project has none. */
 export async function findByAddress(
@@ -164,29 +138,10 @@ export async function findByPort(
 }
 
 /** GET one floating IP. Throws NotFoundError when absent. */
-export async function get(
-  session: OpenStackSession,
-  id: string,
-  signal?: AbortSignal,
-): Promise<FloatingIpRecord> {
-  const call = {
-    service: 'network',
-    method: 'GET',
-    path: fipPath(id),
-    operation: 'neutron.floatingip.get',
-  } as const;
-  return send(session, { ...call, signal }, single);
-}
+export const get = floatingIps.get;
 
 /** POST a floating IP (untagged). Throws ConflictError when the port already has one or the pool is exhausted. */
-export async function create(
-  session: OpenStackSession,
-  spec: FloatingIpSpec,
-  signal?: AbortSignal,
-): Promise<FloatingIpRecord> {
-  const call = { service: 'network', method: 'POST', path: fipPath(), body: buildCreateBody(spec) } as const;
-  return send(session, { ...call, operation: 'neutron.floatingip.create', signal }, single);
-}
+export const create = floatingIps.create;
 
 /**
  * Two calls: POST the floating IP (marker in `description`), then PUT its tags. If the
@@ -204,20 +159,7 @@ export async function createTagged(
 }
 
 /** PUT changes to a floating IP. Throws ConflictError when the port already has another FIP. */
-export async function update(
-  session: OpenStackSession,
-  id: string,
-  changes: FloatingIpChanges,
-  signal?: AbortSignal,
-): Promise<FloatingIpRecord> {
-  const call = {
-    service: 'network',
-    method: 'PUT',
-    path: fipPath(id),
-    body: buildUpdateBody(changes),
-  } as const;
-  return send(session, { ...call, operation: 'neutron.floatingip.update', signal }, single);
-}
+export const update = floatingIps.update;
 
 /** Points the floating IP at `portId` (idempotent). */
 export async function associate(
@@ -239,13 +181,5 @@ export async function disassociate(
 }
 
 /** DELETE (release) a floating IP. Throws NotFoundError when already gone. */
-async function remove(session: OpenStackSession, id: string, signal?: AbortSignal): Promise<void> {
-  const call = {
-    service: 'network',
-    method: 'DELETE',
-    path: fipPath(id),
-    operation: 'neutron.floatingip.delete',
-  } as const;
-  await sendNoContent(session, { ...call, signal });
-}
+const remove = floatingIps.remove;
 export { remove as delete };

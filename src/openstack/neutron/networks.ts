@@ -1,15 +1,12 @@
-/** Neutron networks (`/v2.0/networks`): list/get (external networks for floating IPs), create/delete. */
+/**
+ * Neutron networks (`/v2.0/networks`): list/get (external networks for floating IPs),
+ * create/delete; the shared verbs come from ../resource.ts.
+ */
 import { z } from 'zod';
-import type { OpenStackSession } from '../session.js';
-import {
-  type CommonFilters,
-  commonQuery,
-  listAll as listAllPages,
-  type ListRequest,
-  listPage,
-  type Page,
-} from '../pagination.js';
-import { send, sendNoContent, tagsSchema, textSchema } from '../response.js';
+import { type CommonFilters, commonQuery } from '../pagination.js';
+import { definedFields } from '../resource-fields.js';
+import { defineResource } from '../resource.js';
+import { tagsSchema, textSchema } from '../response.js';
 
 /** A network as Neutron reports it. */
 export interface NetworkRecord {
@@ -67,87 +64,44 @@ export const networkSchema = z
 
 /** Query parameters for NetworkFilters. Pure. */
 export function networkQuery(filters: NetworkFilters): Record<string, string | number | boolean> {
-  const query: Record<string, string | number | boolean> = commonQuery(filters);
-  if (filters.name !== undefined) query.name = filters.name;
-  if (filters.external !== undefined) query['router:external'] = filters.external;
-  return query;
-}
-
-function networkPath(id?: string): string {
-  return id === undefined ? '/v2.0/networks' : `/v2.0/networks/${encodeURIComponent(id)}`;
-}
-
-function listRequest(filters: NetworkFilters, signal?: AbortSignal): ListRequest {
-  const query = networkQuery(filters);
   return {
-    service: 'network',
-    path: networkPath(),
-    collection: 'networks',
-    query,
-    operation: 'neutron.network.list',
-    signal,
+    ...commonQuery(filters),
+    ...definedFields(filters, { name: 'name', external: 'router:external' }),
   };
 }
 
-const single = z.object({ network: networkSchema }).transform((body) => body.network);
-
-/** One page of networks. */
-export async function list(
-  session: OpenStackSession,
-  filters: NetworkFilters = {},
-  signal?: AbortSignal,
-): Promise<Page<NetworkRecord>> {
-  return listPage(session, listRequest(filters, signal), networkSchema);
-}
-
-/** Every network matching `filters` (follows pages). */
-export async function listAll(
-  session: OpenStackSession,
-  filters: NetworkFilters = {},
-  signal?: AbortSignal,
-): Promise<NetworkRecord[]> {
-  return listAllPages(session, listRequest(filters, signal), networkSchema);
-}
-
-/** GET one network. Throws NotFoundError when absent (or not visible). */
-export async function get(
-  session: OpenStackSession,
-  id: string,
-  signal?: AbortSignal,
-): Promise<NetworkRecord> {
-  const call = {
-    service: 'network',
-    method: 'GET',
-    path: networkPath(id),
-    operation: 'neutron.network.get',
-  } as const;
-  return send(session, { ...call, signal }, single);
-}
-
-/** POST a network. */
-export async function create(
-  session: OpenStackSession,
-  spec: NetworkSpec,
-  signal?: AbortSignal,
-): Promise<NetworkRecord> {
-  const body = {
+/** The body of POST /networks. Pure. */
+export function buildCreateBody(spec: NetworkSpec): { network: { name: string; description?: string } } {
+  return {
     network: {
       name: spec.name,
       ...(spec.description === undefined ? {} : { description: spec.description }),
     },
   };
-  const call = { service: 'network', method: 'POST', path: networkPath(), body } as const;
-  return send(session, { ...call, operation: 'neutron.network.create', signal }, single);
 }
 
+const networks = defineResource({
+  service: 'network',
+  path: '/v2.0/networks',
+  singular: 'network',
+  plural: 'networks',
+  schema: networkSchema,
+  query: networkQuery,
+  createBody: buildCreateBody,
+});
+
+/** One page of networks. */
+export const list = networks.list;
+
+/** Every network matching `filters` (follows pages). */
+export const listAll = networks.listAll;
+
+/** GET one network. Throws NotFoundError when absent (or not visible). */
+export const get = networks.get;
+
+/** POST a network. */
+export const create = networks.create;
+
 /** DELETE a network. Throws NotFoundError when gone, ConflictError while ports use it. */
-async function remove(session: OpenStackSession, id: string, signal?: AbortSignal): Promise<void> {
-  const call = {
-    service: 'network',
-    method: 'DELETE',
-    path: networkPath(id),
-    operation: 'neutron.network.delete',
-  } as const;
-  await sendNoContent(session, { ...call, signal });
-}
+const remove = networks.remove;
 export { remove as delete };

@@ -1,19 +1,13 @@
 /**
  * Neutron ports (`/v2.0/ports`): fixed IPs, tags, list by device or fixed-IP filters
- * (a load balancer's VIP port, the port holding an address), create/update/delete.
+ * (a load balancer's VIP port, the port holding an address), create/update/delete; the
+ * shared verbs come from ../resource.ts.
  */
 import { z } from 'zod';
-import type { OpenStackSession } from '../session.js';
-import {
-  type CommonFilters,
-  commonQuery,
-  listAll as listAllPages,
-  type ListRequest,
-  listPage,
-  type Page,
-  type Query,
-} from '../pagination.js';
-import { send, sendNoContent, tagsSchema, textSchema } from '../response.js';
+import { type CommonFilters, commonQuery, type Query } from '../pagination.js';
+import { definedFields } from '../resource-fields.js';
+import { defineResource } from '../resource.js';
+import { tagsSchema, textSchema } from '../response.js';
 
 /** One fixed IP of a port. */
 export interface FixedIp {
@@ -96,12 +90,13 @@ export const portSchema = z
   }));
 
 function changesJson(changes: PortChanges): Record<string, unknown> {
-  const json: Record<string, unknown> = {};
-  if (changes.name !== undefined) json.name = changes.name;
-  if (changes.description !== undefined) json.description = changes.description;
-  if (changes.deviceId !== undefined) json.device_id = changes.deviceId;
-  if (changes.deviceOwner !== undefined) json.device_owner = changes.deviceOwner;
-  return json;
+  const names = {
+    name: 'name',
+    description: 'description',
+    deviceId: 'device_id',
+    deviceOwner: 'device_owner',
+  };
+  return definedFields(changes, names);
 }
 
 /** The body of POST /ports. Pure. */
@@ -126,11 +121,11 @@ export function buildUpdateBody(changes: PortChanges): { port: Record<string, un
 
 /** Query parameters for PortFilters (fixed-IP filters repeat the `fixed_ips` key). Pure. */
 export function portQuery(filters: PortFilters): Query {
-  const query: Record<string, string | number | readonly string[]> = commonQuery(filters);
-  if (filters.name !== undefined) query.name = filters.name;
-  if (filters.networkId !== undefined) query.network_id = filters.networkId;
-  if (filters.deviceId !== undefined) query.device_id = filters.deviceId;
-  if (filters.deviceOwner !== undefined) query.device_owner = filters.deviceOwner;
+  const names = { name: 'name', networkId: 'network_id', deviceId: 'device_id', deviceOwner: 'device_owner' };
+  const query: Record<string, string | number | readonly string[]> = {
+    ...commonQuery(filters),
+    ...definedFields(filters, names),
+  };
   const fixed = (filters.fixedIps ?? []).flatMap((ip) => [
     ...(ip.subnetId === undefined ? [] : [`subnet_id=${ip.subnetId}`]),
     ...(ip.ipAddress === undefined ? [] : [`ip_address=${ip.ipAddress}`]),
@@ -139,87 +134,32 @@ export function portQuery(filters: PortFilters): Query {
   return query;
 }
 
-function portPath(id?: string): string {
-  return id === undefined ? '/v2.0/ports' : `/v2.0/ports/${encodeURIComponent(id)}`;
-}
-
-function listRequest(filters: PortFilters, signal?: AbortSignal): ListRequest {
-  const query = portQuery(filters);
-  return {
-    service: 'network',
-    path: portPath(),
-    collection: 'ports',
-    query,
-    operation: 'neutron.port.list',
-    signal,
-  };
-}
-
-const single = z.object({ port: portSchema }).transform((body) => body.port);
+const ports = defineResource({
+  service: 'network',
+  path: '/v2.0/ports',
+  singular: 'port',
+  plural: 'ports',
+  schema: portSchema,
+  query: portQuery,
+  createBody: buildCreateBody,
+  updateBody: buildUpdateBody,
+});
 
 /** One page of ports. */
-export async function list(
-  session: OpenStackSession,
-  filters: PortFilters = {},
-  signal?: AbortSignal,
-): Promise<Page<PortRecord>> {
-  return listPage(session, listRequest(filters, signal), portSchema);
-}
+export const list = ports.list;
 
 /** Every port matching `filters` (follows pages). */
-export async function listAll(
-  session: OpenStackSession,
-  filters: PortFilters = {},
-  signal?: AbortSignal,
-): Promise<PortRecord[]> {
-  return listAllPages(session, listRequest(filters, signal), portSchema);
-}
+export const listAll = ports.listAll;
 
 /** GET one port. Throws NotFoundError when absent. */
-export async function get(session: OpenStackSession, id: string, signal?: AbortSignal): Promise<PortRecord> {
-  const call = {
-    service: 'network',
-    method: 'GET',
-    path: portPath(id),
-    operation: 'neutron.port.get',
-  } as const;
-  return send(session, { ...call, signal }, single);
-}
+export const get = ports.get;
 
 /** POST a port. Throws ConflictError when a requested address is in use. */
-export async function create(
-  session: OpenStackSession,
-  spec: PortSpec,
-  signal?: AbortSignal,
-): Promise<PortRecord> {
-  const call = { service: 'network', method: 'POST', path: portPath(), body: buildCreateBody(spec) } as const;
-  return send(session, { ...call, operation: 'neutron.port.create', signal }, single);
-}
+export const create = ports.create;
 
 /** PUT changes to a port. */
-export async function update(
-  session: OpenStackSession,
-  id: string,
-  changes: PortChanges,
-  signal?: AbortSignal,
-): Promise<PortRecord> {
-  const call = {
-    service: 'network',
-    method: 'PUT',
-    path: portPath(id),
-    body: buildUpdateBody(changes),
-  } as const;
-  return send(session, { ...call, operation: 'neutron.port.update', signal }, single);
-}
+export const update = ports.update;
 
 /** DELETE a port. Throws NotFoundError when gone. */
-async function remove(session: OpenStackSession, id: string, signal?: AbortSignal): Promise<void> {
-  const call = {
-    service: 'network',
-    method: 'DELETE',
-    path: portPath(id),
-    operation: 'neutron.port.delete',
-  } as const;
-  await sendNoContent(session, { ...call, signal });
-}
+const remove = ports.remove;
 export { remove as delete };

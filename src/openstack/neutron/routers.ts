@@ -1,15 +1,12 @@
-/** Neutron routers (`/v2.0/routers`): list/get, for diagnostics (is the VIP subnet routed to the external network?). */
+/**
+ * Neutron routers (`/v2.0/routers`): list/get (shared verbs from ../resource.ts), for
+ * diagnostics (is the VIP subnet routed to the external network?).
+ */
 import { z } from 'zod';
-import type { OpenStackSession } from '../session.js';
-import {
-  type CommonFilters,
-  commonQuery,
-  listAll as listAllPages,
-  type ListRequest,
-  listPage,
-  type Page,
-} from '../pagination.js';
-import { send, tagsSchema, textSchema } from '../response.js';
+import { type CommonFilters, commonQuery } from '../pagination.js';
+import { definedFields } from '../resource-fields.js';
+import { defineResource } from '../resource.js';
+import { tagsSchema, textSchema } from '../response.js';
 
 /** A router's external gateway. */
 export interface ExternalGateway {
@@ -77,52 +74,23 @@ export const routerSchema = z
 
 /** Query parameters for RouterFilters. Pure. */
 export function routerQuery(filters: RouterFilters): Record<string, string | number> {
-  const query = commonQuery(filters);
-  if (filters.name !== undefined) query.name = filters.name;
-  return query;
+  return { ...commonQuery(filters), ...definedFields(filters, { name: 'name' }) };
 }
 
-function listRequest(filters: RouterFilters, signal?: AbortSignal): ListRequest {
-  const query = routerQuery(filters);
-  return {
-    service: 'network',
-    path: '/v2.0/routers',
-    collection: 'routers',
-    query,
-    operation: 'neutron.router.list',
-    signal,
-  };
-}
+const routers = defineResource({
+  service: 'network',
+  path: '/v2.0/routers',
+  singular: 'router',
+  plural: 'routers',
+  schema: routerSchema,
+  query: routerQuery,
+});
 
 /** One page of routers. */
-export async function list(
-  session: OpenStackSession,
-  filters: RouterFilters = {},
-  signal?: AbortSignal,
-): Promise<Page<RouterRecord>> {
-  return listPage(session, listRequest(filters, signal), routerSchema);
-}
+export const list = routers.list;
 
 /** Every router matching `filters` (follows pages). */
-export async function listAll(
-  session: OpenStackSession,
-  filters: RouterFilters = {},
-  signal?: AbortSignal,
-): Promise<RouterRecord[]> {
-  return listAllPages(session, listRequest(filters, signal), routerSchema);
-}
+export const listAll = routers.listAll;
 
 /** GET one router. Throws NotFoundError when absent. */
-export async function get(
-  session: OpenStackSession,
-  id: string,
-  signal?: AbortSignal,
-): Promise<RouterRecord> {
-  const path = `/v2.0/routers/${encodeURIComponent(id)}`;
-  const call = { service: 'network', method: 'GET', path, operation: 'neutron.router.get' } as const;
-  return send(
-    session,
-    { ...call, signal },
-    z.object({ router: routerSchema }).transform((b) => b.router),
-  );
-}
+export const get = routers.get;

@@ -1,19 +1,14 @@
 /**
  * Neutron subnets (`/v2.0/subnets`): the model's SubnetInfo (CIDR, gateway, allocation
- * pools) for the translation's network context, plus create/delete for tools and tests.
+ * pools) for the translation's network context, plus create/delete for tools and tests
+ * (the shared verbs come from ../resource.ts).
  */
 import { z } from 'zod';
 import type { SubnetInfo } from '../../core/model.js';
-import type { OpenStackSession } from '../session.js';
-import {
-  type CommonFilters,
-  commonQuery,
-  listAll as listAllPages,
-  type ListRequest,
-  listPage,
-  type Page,
-} from '../pagination.js';
-import { send, sendNoContent, tagsSchema, textSchema } from '../response.js';
+import { type CommonFilters, commonQuery } from '../pagination.js';
+import { definedFields } from '../resource-fields.js';
+import { defineResource } from '../resource.js';
+import { tagsSchema, textSchema } from '../response.js';
 
 /** A subnet as Neutron reports it: the model's SubnetInfo plus extras. */
 export interface SubnetRecord extends SubnetInfo {
@@ -95,88 +90,32 @@ export function buildCreateBody(spec: SubnetSpec): { subnet: Record<string, unkn
 
 /** Query parameters for SubnetFilters. Pure. */
 export function subnetQuery(filters: SubnetFilters): Record<string, string | number> {
-  const query = commonQuery(filters);
-  if (filters.name !== undefined) query.name = filters.name;
-  if (filters.networkId !== undefined) query.network_id = filters.networkId;
-  if (filters.cidr !== undefined) query.cidr = filters.cidr;
-  if (filters.ipVersion !== undefined) query.ip_version = filters.ipVersion;
-  return query;
+  const names = { name: 'name', networkId: 'network_id', cidr: 'cidr', ipVersion: 'ip_version' };
+  return { ...commonQuery(filters), ...definedFields(filters, names) };
 }
 
-function subnetPath(id?: string): string {
-  return id === undefined ? '/v2.0/subnets' : `/v2.0/subnets/${encodeURIComponent(id)}`;
-}
-
-function listRequest(filters: SubnetFilters, signal?: AbortSignal): ListRequest {
-  const query = subnetQuery(filters);
-  return {
-    service: 'network',
-    path: subnetPath(),
-    collection: 'subnets',
-    query,
-    operation: 'neutron.subnet.list',
-    signal,
-  };
-}
-
-const single = z.object({ subnet: subnetSchema }).transform((body) => body.subnet);
+const subnets = defineResource({
+  service: 'network',
+  path: '/v2.0/subnets',
+  singular: 'subnet',
+  plural: 'subnets',
+  schema: subnetSchema,
+  query: subnetQuery,
+  createBody: buildCreateBody,
+});
 
 /** One page of subnets. */
-export async function list(
-  session: OpenStackSession,
-  filters: SubnetFilters = {},
-  signal?: AbortSignal,
-): Promise<Page<SubnetRecord>> {
-  return listPage(session, listRequest(filters, signal), subnetSchema);
-}
+export const list = subnets.list;
 
 /** Every subnet matching `filters` (follows pages). */
-export async function listAll(
-  session: OpenStackSession,
-  filters: SubnetFilters = {},
-  signal?: AbortSignal,
-): Promise<SubnetRecord[]> {
-  return listAllPages(session, listRequest(filters, signal), subnetSchema);
-}
+export const listAll = subnets.listAll;
 
 /** GET one subnet. Throws NotFoundError when absent (or not visible to the project). */
-export async function get(
-  session: OpenStackSession,
-  id: string,
-  signal?: AbortSignal,
-): Promise<SubnetRecord> {
-  const call = {
-    service: 'network',
-    method: 'GET',
-    path: subnetPath(id),
-    operation: 'neutron.subnet.get',
-  } as const;
-  return send(session, { ...call, signal }, single);
-}
+export const get = subnets.get;
 
 /** POST a subnet. Throws BadRequestError for an invalid CIDR/pool, ConflictError on overlap. */
-export async function create(
-  session: OpenStackSession,
-  spec: SubnetSpec,
-  signal?: AbortSignal,
-): Promise<SubnetRecord> {
-  const call = {
-    service: 'network',
-    method: 'POST',
-    path: subnetPath(),
-    body: buildCreateBody(spec),
-  } as const;
-  return send(session, { ...call, operation: 'neutron.subnet.create', signal }, single);
-}
+export const create = subnets.create;
 
 /** DELETE a subnet. Throws NotFoundError when gone, ConflictError while ports use it. */
-async function remove(session: OpenStackSession, id: string, signal?: AbortSignal): Promise<void> {
-  const call = {
-    service: 'network',
-    method: 'DELETE',
-    path: subnetPath(id),
-    operation: 'neutron.subnet.delete',
-  } as const;
-  await sendNoContent(session, { ...call, signal });
-}
+const remove = subnets.remove;
 export { remove as delete };

@@ -4,7 +4,7 @@
  * resource's list (src/openstack/pagination.ts `commonQuery`).
  */
 import { z } from 'zod';
-import type { OpenStackSession } from '../session.js';
+import type { HttpMethod, OpenStackSession } from '../session.js';
 import { send, sendNoContent } from '../response.js';
 
 /** Neutron collections that carry standard-attribute tags. */
@@ -27,19 +27,19 @@ function label(target: TagTarget, verb: string): string {
   return `neutron.${target.resource.replace(/s$/, '').replace('-', '_')}.tags.${verb}`;
 }
 
+/** One tags call on `target` (one tag of it when `tag` is given). */
+function tagsCall(target: TagTarget, op: { verb: string; method: HttpMethod; tag?: string }) {
+  const path = tagsPath(target, op.tag);
+  return { service: 'network', method: op.method, path, operation: label(target, op.verb) } as const;
+}
+
 /** GET the tags of one object. Throws NotFoundError when the object is gone. */
 export async function list(
   session: OpenStackSession,
   target: TagTarget,
   signal?: AbortSignal,
 ): Promise<string[]> {
-  const call = {
-    service: 'network',
-    method: 'GET',
-    path: tagsPath(target),
-    operation: label(target, 'list'),
-  } as const;
-  return send(session, { ...call, signal }, tagsBody);
+  return send(session, { ...tagsCall(target, { verb: 'list', method: 'GET' }), signal }, tagsBody);
 }
 
 /** PUT the complete tag set of one object (idempotent); resolves with the tags Neutron holds. */
@@ -49,13 +49,8 @@ export async function replace(
   tags: readonly string[],
   signal?: AbortSignal,
 ): Promise<string[]> {
-  const call = {
-    service: 'network',
-    method: 'PUT',
-    path: tagsPath(target),
-    body: { tags: [...tags] },
-  } as const;
-  return send(session, { ...call, operation: label(target, 'replace'), signal }, tagsBody);
+  const call = { ...tagsCall(target, { verb: 'replace', method: 'PUT' }), body: { tags: [...tags] } };
+  return send(session, { ...call, signal }, tagsBody);
 }
 
 /** PUT one tag onto an object (idempotent). */
@@ -65,13 +60,7 @@ export async function add(
   tag: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  const call = {
-    service: 'network',
-    method: 'PUT',
-    path: tagsPath(target, tag),
-    operation: label(target, 'add'),
-  } as const;
-  await sendNoContent(session, { ...call, signal });
+  await sendNoContent(session, { ...tagsCall(target, { verb: 'add', method: 'PUT', tag }), signal });
 }
 
 /** DELETE one tag from an object. Throws NotFoundError when the tag (or object) is absent. */
@@ -81,13 +70,7 @@ export async function remove(
   tag: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  const call = {
-    service: 'network',
-    method: 'DELETE',
-    path: tagsPath(target, tag),
-    operation: label(target, 'remove'),
-  } as const;
-  await sendNoContent(session, { ...call, signal });
+  await sendNoContent(session, { ...tagsCall(target, { verb: 'remove', method: 'DELETE', tag }), signal });
 }
 
 /** DELETE every tag of an object. */
@@ -96,11 +79,5 @@ export async function removeAll(
   target: TagTarget,
   signal?: AbortSignal,
 ): Promise<void> {
-  const call = {
-    service: 'network',
-    method: 'DELETE',
-    path: tagsPath(target),
-    operation: label(target, 'remove_all'),
-  } as const;
-  await sendNoContent(session, { ...call, signal });
+  await sendNoContent(session, { ...tagsCall(target, { verb: 'remove_all', method: 'DELETE' }), signal });
 }
