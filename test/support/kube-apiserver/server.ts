@@ -17,6 +17,7 @@ import { storeAccess, type StoreAccess } from './access.js';
 import { namespaceAdmission, serviceAdmission } from './admission.js';
 import { clusterIpAllocator, nodePortAllocator } from './clusterip.js';
 import { coreEventAdmission, eventsV1Admission } from './events.js';
+import { leaseAdmission } from './leases.js';
 import { Registry, type Admission, type TimeSource } from './registry.js';
 import { DEFAULT_RESOURCES, resourceKey, type ResourceDef } from './resources.js';
 import { route } from './router.js';
@@ -99,6 +100,8 @@ function admissions(
     if (def.group === '') map.set(resourceKey(def), coreEventAdmission(def));
     if (def.group === 'events.k8s.io') map.set(resourceKey(def), eventsV1Admission(def));
   }
+  const leases = resources.find((r) => r.group === 'coordination.k8s.io' && r.plural === 'leases');
+  if (leases !== undefined) map.set(resourceKey(leases), leaseAdmission(leases));
   return map;
 }
 
