@@ -1,7 +1,8 @@
 /**
  * The controller, assembled: kube informers feed Service keys to the engine's work queue;
  * N workers run the Service reconciler against the cloud; a resync re-queues every Service
- * periodically (drift repair); an ops endpoint serves metrics and health. `start` performs
+ * periodically (drift repair) and sweeps OpenStack for Services that are gone but still own
+ * objects (released through the reconciler's orphan path); an ops endpoint serves metrics and health. `start` performs
  * the initial list of both caches before any worker runs; `stop` drains gracefully.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -15,6 +16,7 @@ import type { OpenStackSession } from '../openstack/session.js';
 import { makeCloudPort } from '../services/cloud.js';
 import { loadTranslateContext } from '../services/context.js';
 import { makeServiceReconciler } from '../services/reconciler.js';
+import { sweepOrphans } from '../services/sweep.js';
 import { capabilityProfileFrom, translateConfigFrom } from './config/translate-config.js';
 import type { AppConfig } from './config/kuryr-conf.js';
 import type { AppLogger } from './logging.js';
@@ -64,16 +66,17 @@ export async function startController(options: ControllerOptions): Promise<Runni
     onKey: (key) => controller?.enqueue(key),
     schedule: (ms, fn) => void clock.setTimer(ms, fn),
   });
+  const cloud = makeCloudPort({
+    session: options.session,
+    clusterId: config.service.clusterId,
+    busyRequeueMs: Math.min(1000, config.service.pendingRequeueMs),
+    conflictRequeueMs: config.service.pendingRequeueMs,
+  });
   const reconcile = makeServiceReconciler({
     caches: informers,
     kube,
     events: makeEventRecorder({ clients: kube, logger, now: () => clock.now() }),
-    cloud: makeCloudPort({
-      session: options.session,
-      clusterId: config.service.clusterId,
-      busyRequeueMs: Math.min(1000, config.service.pendingRequeueMs),
-      conflictRequeueMs: config.service.pendingRequeueMs,
-    }),
+    cloud,
     context: () => context,
     clusterId: config.service.clusterId,
     timing: {
@@ -105,8 +108,29 @@ export async function startController(options: ControllerOptions): Promise<Runni
   for (const key of informers.serviceKeys()) controller.enqueue(key);
   controller.start();
   const started = controller;
+  const sweeper = new AbortController();
+  const sweep = (): void => {
+    sweepOrphans({
+      cloud,
+      knownKeys: informers.serviceKeys(),
+      enqueue: (key) => {
+        started.enqueue(key);
+      },
+      signal: sweeper.signal,
+    }).then(
+      (keys) => {
+        if (keys.length > 0)
+          logger.info({ keys }, 'queued Services that are gone but still own OpenStack objects');
+      },
+      (err: unknown) => {
+        if (!sweeper.signal.aborted) logger.warn({ err }, 'orphan sweep failed; the next resync retries');
+      },
+    );
+  };
+  sweep();
   const resync = startResync(clock, config.service.resyncPeriodSeconds * 1000, () => {
     for (const key of informers.serviceKeys()) started.enqueue(key);
+    sweep();
   });
   const ops: OpsServer | null =
     options.ops === null
@@ -117,6 +141,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
     opsUrl: ops?.url ?? null,
     async stop(drainTimeoutMs = 30_000) {
       resync.stop();
+      sweeper.abort();
       const result = await controller.stop({ drainTimeoutMs });
       await informers.stop();
       await ops?.stop();

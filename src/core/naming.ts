@@ -113,3 +113,19 @@ export function markedService(
   if (named.namespace !== service.namespace || named.name !== service.name) return null;
   return service.uid === '' || named.uid === service.uid ? named : null;
 }
+
+const SERVICE_KEY_PATTERN = /^[a-z0-9-]{1,63}\/[a-z0-9-]{1,63}$/;
+
+/**
+ * The Service key (`namespace/name`) an OpenStack object of `clusterId` belongs to: from its
+ * description marker, else (only for an object proven ours by its tags, `owned`) from a name
+ * that is exactly a Service key, as our load balancer names are. Null when neither tells. Pure.
+ */
+export function ownedServiceKey(
+  object: { readonly name: string; readonly description: string; readonly owned: boolean },
+  clusterId: string,
+): string | null {
+  const marker = parseDescriptionMarker(object.description);
+  if (marker !== null) return marker.clusterId === clusterId ? serviceKey(marker.service) : null;
+  return object.owned && SERVICE_KEY_PATTERN.test(object.name) ? object.name : null;
+}

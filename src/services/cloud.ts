@@ -3,6 +3,7 @@ import { NotFoundError } from '../openstack/errors.js';
 import { executeActions } from '../openstack/execute.js';
 import * as loadbalancers from '../openstack/octavia/loadbalancers.js';
 import { observeService } from '../openstack/observe.js';
+import { listOwnedServiceKeys } from '../openstack/owned-keys.js';
 import type { OpenStackSession } from '../openstack/session.js';
 import type { CloudPort, LoadBalancerHead } from './ports.js';
 
@@ -30,6 +31,7 @@ export function makeCloudPort(options: CloudPortOptions): CloudPort {
         signal,
       }),
     getLoadBalancer: (id, signal) => getLoadBalancerHead(session, id, signal),
+    ownedServiceKeys: (signal) => listOwnedServiceKeys(session, clusterId, signal),
     execute: (actions, signal) =>
       executeActions({
         session,

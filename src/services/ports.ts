@@ -42,6 +42,11 @@ export interface CloudPort {
    * answers 404. Other failures throw typed OpenStack errors.
    */
   getLoadBalancer(id: string, signal: AbortSignal): Promise<LoadBalancerHead | null>;
+  /**
+   * Keys (`namespace/name`) of every Service this cluster still owns a load balancer or
+   * floating IP for, whether or not the Service exists (the orphan sweep's input).
+   */
+  ownedServiceKeys(signal: AbortSignal): Promise<readonly string[]>;
   /** Runs `actions` in order, one API call each; throws typed OpenStack errors. */
   execute(actions: readonly Action[], signal: AbortSignal): Promise<ExecuteOutcome>;
 }

@@ -4,7 +4,8 @@
  * delete, then restarted. Afterwards each Service has exactly one load balancer and, being
  * type=LoadBalancer, exactly one floating IP of ours; deleted Services leave nothing behind
  * (also checked by `dispose()`). Floating IPs are also looked up by description (which
- * names the Service uid), so an untagged leftover of a crash would not go unnoticed.
+ * names the Service uid), so an untagged leftover of a crash would not go unnoticed. A
+ * Service removed while the controller is down is found again by the orphan sweep.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { V1Service } from '@kubernetes/client-node';
@@ -122,6 +123,35 @@ describe('crash safety', () => {
       // Adopted by its description marker, then tagged (the tagFloatingIp action).
       await expectServed(h, svc, '10.2.65.12');
       expect((await fipsOfIncarnation(h, svc)).map((f) => f.id)).toEqual([orphan.id]);
+    },
+    SCENARIO_MS,
+  );
+
+  it(
+    'orphan: a Service force-deleted (finalizer removed by hand) while the controller is down is released by the sweep',
+    async () => {
+      const svc = await createWeb(h, 'cr-d', lbSpec('10.2.65.13'), { podIps: ['10.1.65.13'] });
+      await expectServed(h, svc, '10.2.65.13');
+      await h.stopController();
+      // A second, untagged FIP with our marker: what a crash between a FIP POST and its tags
+      // PUT leaves. Only the marker says it is ours, and the Service (hence its uid) will be gone.
+      const ref = { namespace: NS, name: 'cr-d', uid: svc.metadata?.uid ?? '' };
+      const crashed = await floatingips.create(h.cloud.session, {
+        networkId: h.info.public_net_id,
+        subnetId: h.info.public_subnet_id,
+        description: loadBalancerDescription(h.clusterId, ref),
+      });
+      untagged.push(crashed.id);
+      const current = await h.core.readNamespacedService({ name: 'cr-d', namespace: NS });
+      current.metadata = Object.assign(current.metadata ?? {}, { finalizers: [] });
+      await h.core.replaceNamespacedService({ name: 'cr-d', namespace: NS, body: current });
+      await deleteService(h, 'cr-d');
+      await waitServiceGone(h, 'cr-d');
+      expect(await lbsNamed(h, 'cr-d')).toHaveLength(1);
+      expect(await fipsOfIncarnation(h, svc)).toHaveLength(2);
+
+      await h.startController();
+      await expectReleased(h, svc);
     },
     SCENARIO_MS,
   );

@@ -24,6 +24,8 @@
 import type { Action } from '../../src/core/actions.js';
 import { isOctaviaWrite } from '../../src/core/actions.js';
 import { apply } from '../../src/core/apply.js';
+import { ownedServiceKey } from '../../src/core/naming.js';
+import { isOwnedByCluster } from '../../src/core/ownership.js';
 import type {
   Observed,
   ObservedFloatingIp,
@@ -142,6 +144,25 @@ export class MemoryCloud implements CloudPort {
     this.reads += answer.reads;
     this.tick(answer.loadBalancerIds);
     return answer.observed;
+  }
+
+  async ownedServiceKeys(signal: AbortSignal): Promise<readonly string[]> {
+    await yieldOnce();
+    signal.throwIfAborted();
+    this.reads += 2;
+    const { clusterId } = this.options;
+    const keys = [
+      ...this.lbs.map((lb) =>
+        ownedServiceKey(
+          { name: lb.name, description: '', owned: isOwnedByCluster(lb.tags, clusterId) },
+          clusterId,
+        ),
+      ),
+      ...this.fips.map((fip) =>
+        ownedServiceKey({ name: '', description: fip.description, owned: false }, clusterId),
+      ),
+    ];
+    return [...new Set(keys.flatMap((k) => (k === null ? [] : [k])))].sort();
   }
 
   async getLoadBalancer(id: string, signal: AbortSignal): Promise<LoadBalancerHead | null> {
