@@ -9,34 +9,27 @@
  */
 import type { Clock } from '../engine/clock.js';
 import { KubeApiError } from './errors.js';
+import { bounded } from './leader-call.js';
 import type { LeaseClient, LeaseSnapshot } from './leader-client.js';
-import { decideLease, holderSpec, releasedSpec, sameLeaseRecord, type LeaseRecord } from './leader-lease.js';
+import {
+  decideLease,
+  holderSpec,
+  releasedSpec,
+  sameLeaseRecord,
+  type LeaseDecision,
+  type LeaseRecord,
+} from './leader-lease.js';
+import {
+  DEFAULT_LEADER_TIMING,
+  JITTER_FACTOR,
+  LeaderElectionConfigError,
+  validTiming,
+  type LeaderTiming,
+} from './leader-timing.js';
 import type { Logger } from './logger.js';
 
-/** The three durations of client-go's LeaderElectionConfig, in milliseconds. */
-export interface LeaderTiming {
-  /** How long a non-holder waits after the last observed change before taking over. */
-  readonly leaseDurationMs: number;
-  /** How long the holder keeps trying to renew before giving up leadership. */
-  readonly renewDeadlineMs: number;
-  /** Interval between attempts (acquire and renew). */
-  readonly retryPeriodMs: number;
-}
-
-/** client-go's defaults as used by kube-controller-manager: 15 s / 10 s / 2 s. */
-export const DEFAULT_LEADER_TIMING: LeaderTiming = {
-  leaseDurationMs: 15_000,
-  renewDeadlineMs: 10_000,
-  retryPeriodMs: 2_000,
-};
-
-/** client-go's JitterFactor: campaign retries wait retryPeriod × (1 + 1.2 × random). */
-const JITTER_FACTOR = 1.2;
-
-/** The options would allow two leaders or can never work (client-go NewLeaderElector's checks). */
-export class LeaderElectionConfigError extends Error {
-  override readonly name = 'LeaderElectionConfigError';
-}
+export { DEFAULT_LEADER_TIMING, LeaderElectionConfigError, type LeaderTiming } from './leader-timing.js';
+export { LeaseCallTimeoutError } from './leader-call.js';
 
 /** The campaign was stopped (its signal aborted) before this candidate acquired the lease. */
 export class LeaderElectionStoppedError extends Error {
@@ -46,11 +39,6 @@ export class LeaderElectionStoppedError extends Error {
 /** Leadership ended without a release: renewal failed past renewDeadline or someone else holds the lease. */
 export class LeadershipLostError extends Error {
   override readonly name = 'LeadershipLostError';
-}
-
-/** One lease call took longer than its budget. */
-export class LeaseCallTimeoutError extends Error {
-  override readonly name = 'LeaseCallTimeoutError';
 }
 
 /** How a leadership ended. */
@@ -84,56 +72,11 @@ export interface LeaderElectorOptions {
   readonly jitter?: () => number;
 }
 
+type WriteDecision = Exclude<LeaseDecision, { kind: 'wait' }>;
+
 type Attempt =
   | { readonly kind: 'holding'; readonly sentAtMs: number }
   | { readonly kind: 'waiting'; readonly holder: string };
-
-function validTiming(t: LeaderTiming): LeaderTiming {
-  const positive = t.leaseDurationMs > 0 && t.renewDeadlineMs > 0 && t.retryPeriodMs > 0;
-  if (!positive) throw new LeaderElectionConfigError('leader election: every duration must be positive');
-  if (t.leaseDurationMs <= t.renewDeadlineMs) {
-    throw new LeaderElectionConfigError('leader election: leaseDuration must be greater than renewDeadline');
-  }
-  if (t.renewDeadlineMs <= JITTER_FACTOR * t.retryPeriodMs) {
-    throw new LeaderElectionConfigError('leader election: renewDeadline must exceed retryPeriod × 1.2');
-  }
-  return t;
-}
-
-const asError = (reason: unknown): Error => (reason instanceof Error ? reason : new Error(String(reason)));
-
-/**
- * Runs `call` with a signal aborted by `parent` or after `ms` on `clock`; rejects as soon as
- * either happens even if the call ignores its signal.
- */
-async function bounded<T>(
-  clock: Clock,
-  limit: { readonly ms: number; readonly parent: AbortSignal; readonly what: string },
-  call: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController();
-  const onParent = (): void => {
-    controller.abort(limit.parent.reason);
-  };
-  if (limit.parent.aborted) onParent();
-  else limit.parent.addEventListener('abort', onParent, { once: true });
-  const timer = clock.setTimer(limit.ms, () => {
-    controller.abort(new LeaseCallTimeoutError(`${limit.what}: no answer within ${limit.ms} ms`));
-  });
-  const aborted = new Promise<never>((_resolve, reject) => {
-    const fail = (): void => {
-      reject(asError(controller.signal.reason));
-    };
-    if (controller.signal.aborted) fail();
-    else controller.signal.addEventListener('abort', fail, { once: true });
-  });
-  try {
-    return await Promise.race([call(controller.signal), aborted]);
-  } finally {
-    clock.clearTimer(timer);
-    limit.parent.removeEventListener('abort', onParent);
-  }
-}
 
 /** See the file comment. The constructor only validates; `campaign` starts the work. */
 export class LeaderElector {
@@ -162,7 +105,10 @@ export class LeaderElector {
     for (;;) {
       try {
         // Rejects at once when `signal` is already aborted.
-        const attempt = await this.tryAcquireOrRenew(signal, this.timing.renewDeadlineMs);
+        const attempt = await this.tryAcquireOrRenew(signal, {
+          budgetMs: this.timing.renewDeadlineMs,
+          renewOnly: false,
+        });
         if (attempt.kind === 'holding') return this.lead(attempt.sentAtMs);
         this.noteWaiting(attempt.holder);
       } catch (err) {
@@ -200,23 +146,22 @@ export class LeaderElector {
 
   /**
    * One round of client-go's tryAcquireOrRenew: read, decide, write. A 409 means another
-   * writer came first: the lease is read again once to learn who holds it now.
+   * writer came first: the lease is read again once to learn who holds it now. With
+   * `renewOnly` (while leading) only our own lease is written: a lease that is gone, free or
+   * someone else's means our leadership was broken, and is reported as `waiting`.
    */
-  private async tryAcquireOrRenew(parent: AbortSignal, budgetMs: number): Promise<Attempt> {
+  private async tryAcquireOrRenew(
+    parent: AbortSignal,
+    limit: { readonly budgetMs: number; readonly renewOnly: boolean },
+  ): Promise<Attempt> {
     const { client, clock, identity } = this.options;
     const sentAtMs = clock.now();
-    return bounded(clock, { ms: budgetMs, parent, what: this.what }, async (signal) => {
+    return bounded(clock, { ms: limit.budgetMs, parent, what: this.what }, async (signal) => {
       for (let round = 0; ; round++) {
         const current = await client.get(signal);
         this.observe(current);
-        const decision = decideLease({
-          record: current?.record ?? null,
-          identity,
-          observedAtMs: this.observed?.atMs ?? clock.now(),
-          nowMs: clock.now(),
-          defaultLeaseDurationSeconds: this.leaseSeconds(),
-        });
-        if (decision.kind === 'wait') return { kind: 'waiting', holder: decision.holder };
+        const decision = this.decide(current, limit.renewOnly);
+        if (decision.kind === 'waiting') return decision;
         const terms = { identity, nowMs: clock.now(), leaseDurationSeconds: this.leaseSeconds() };
         const spec = holderSpec(current?.record ?? null, decision, terms);
         try {
@@ -234,14 +179,32 @@ export class LeaderElector {
     });
   }
 
+  /** What to do with the lease as read: a write, or who holds it (`waiting`). */
+  private decide(
+    current: LeaseSnapshot | null,
+    renewOnly: boolean,
+  ): WriteDecision | Extract<Attempt, { kind: 'waiting' }> {
+    const { clock, identity } = this.options;
+    const decision = decideLease({
+      record: current?.record ?? null,
+      identity,
+      observedAtMs: this.observed?.atMs ?? clock.now(),
+      nowMs: clock.now(),
+      defaultLeaseDurationSeconds: this.leaseSeconds(),
+    });
+    if (decision.kind === 'wait') return { kind: 'waiting', holder: decision.holder };
+    if (renewOnly && decision.kind !== 'renew') {
+      const holder = current?.record.holderIdentity ?? '';
+      return { kind: 'waiting', holder: holder === '' ? '(nobody: the lease is gone or free)' : holder };
+    }
+    return decision;
+  }
+
   private leaseSeconds(): number {
     return Math.ceil(this.timing.leaseDurationMs / 1000);
   }
 
-  private logAcquired(
-    decision: { kind: 'create' } | { kind: 'takeOver'; previousHolder: string },
-    written: LeaseSnapshot,
-  ): void {
+  private logAcquired(decision: Exclude<WriteDecision, { kind: 'renew' }>, written: LeaseSnapshot): void {
     const previous = decision.kind === 'takeOver' ? decision.previousHolder : null;
     this.options.logger.info(
       {
@@ -291,7 +254,7 @@ export class LeaderElector {
       if (budgetMs <= 0)
         return this.lost(`no successful renewal within ${this.timing.renewDeadlineMs} ms`, lastError);
       try {
-        const attempt = await this.tryAcquireOrRenew(stop, budgetMs);
+        const attempt = await this.tryAcquireOrRenew(stop, { budgetMs, renewOnly: true });
         if (attempt.kind === 'waiting')
           return this.lost(`the lease is now held by ${attempt.holder}`, undefined);
         lastSentAtMs = attempt.sentAtMs;

@@ -216,6 +216,15 @@ describe('LeaderElector', () => {
     expect(world.leaseSpec().holderIdentity).toBe('intruder');
   });
 
+  it('a lease deleted under the holder ends the leadership instead of being re-created', async () => {
+    const leadership = await leaderOf(world.candidate('pod-a_1'));
+    world.server.store.delete({ apiVersion: 'coordination.k8s.io/v1', plural: 'leases', ...LEASE });
+    const ended = watch(world, leadership.ended);
+    await world.advance(2_000);
+    expect(ended.value?.kind === 'lost' ? ended.value.error.message : '').toMatch(/gone or free/);
+    expect(world.lease()).toBeUndefined();
+  });
+
   it('keeps campaigning through API errors, and stops when its signal aborts', async () => {
     world.server.failNext({ pathRegex: /leases/, status: 503, times: 3 });
     const a = world.candidate('pod-a_1');
