@@ -41,6 +41,8 @@ export interface LeaseDecisionInput {
   readonly nowMs: number;
   /** Used when the record does not say how long it lasts. */
   readonly defaultLeaseDurationSeconds: number;
+  /** This candidate has read the Lease before: its disappearance is a change to wait out. */
+  readonly leaseSeenBefore: boolean;
 }
 
 /** A MicroTime read back from client-node: typed as a Date, delivered as a string. */
@@ -77,7 +79,12 @@ export function sameLeaseRecord(a: LeaseRecord | null, b: LeaseRecord | null): b
 /** May `identity` take or keep the lease now? Pure; see the file comment for expiry. */
 export function decideLease(input: LeaseDecisionInput): LeaseDecision {
   const { record } = input;
-  if (record === null) return { kind: 'create' };
+  if (record === null) {
+    // Deleted under a holder that may not have noticed yet: wait as for an expiry.
+    const expiresAtMs = input.observedAtMs + input.defaultLeaseDurationSeconds * 1000;
+    if (!input.leaseSeenBefore || expiresAtMs <= input.nowMs) return { kind: 'create' };
+    return { kind: 'wait', holder: '(deleted lease)', expiresAtMs };
+  }
   if (record.holderIdentity === input.identity) return { kind: 'renew' };
   if (record.holderIdentity === '') return { kind: 'takeOver', previousHolder: '' };
   const seconds = record.leaseDurationSeconds ?? input.defaultLeaseDurationSeconds;

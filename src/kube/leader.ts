@@ -86,6 +86,7 @@ export class LeaderElector {
   private snapshot: LeaseSnapshot | null = null;
   private observed: { readonly record: LeaseRecord | null; readonly atMs: number } | undefined;
   private lastWaitedFor = '';
+  private leaseSeenBefore = false;
 
   constructor(private readonly options: LeaderElectorOptions) {
     if (options.identity === '') throw new LeaderElectionConfigError('leader election: identity is empty');
@@ -142,6 +143,7 @@ export class LeaderElector {
       this.observed = { record, atMs: this.options.clock.now() };
     }
     this.snapshot = snapshot;
+    if (snapshot !== null) this.leaseSeenBefore = true;
   }
 
   /**
@@ -191,6 +193,7 @@ export class LeaderElector {
       observedAtMs: this.observed?.atMs ?? clock.now(),
       nowMs: clock.now(),
       defaultLeaseDurationSeconds: this.leaseSeconds(),
+      leaseSeenBefore: this.leaseSeenBefore,
     });
     if (decision.kind === 'wait') return { kind: 'waiting', holder: decision.holder };
     if (renewOnly && decision.kind !== 'renew') {

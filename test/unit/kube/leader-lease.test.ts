@@ -22,7 +22,13 @@ function record(over: Partial<LeaseRecord> = {}): LeaseRecord {
 }
 
 describe('decideLease', () => {
-  const base = { identity: 'me', observedAtMs: T0, nowMs: T0, defaultLeaseDurationSeconds: 15 };
+  const base = {
+    identity: 'me',
+    observedAtMs: T0,
+    nowMs: T0,
+    defaultLeaseDurationSeconds: 15,
+    leaseSeenBefore: false,
+  };
   it.each([
     ['no lease: create', null, T0, { kind: 'create' }],
     ['ours: renew', record({ holderIdentity: 'me' }), T0, { kind: 'renew' }],
@@ -53,6 +59,16 @@ describe('decideLease', () => {
     ],
   ])('%s', (_name, rec, nowMs, expected) => {
     expect(decideLease({ ...base, record: rec, nowMs })).toEqual(expected);
+  });
+
+  it('waits out a Lease deleted under its holder before creating a new one', () => {
+    const gone = { ...base, record: null, leaseSeenBefore: true };
+    expect(decideLease({ ...gone, nowMs: T0 + 14_000 })).toEqual({
+      kind: 'wait',
+      holder: '(deleted lease)',
+      expiresAtMs: T0 + 15_000,
+    });
+    expect(decideLease({ ...gone, nowMs: T0 + 15_000 })).toEqual({ kind: 'create' });
   });
 
   it("ignores the holder's renewTime: a skewed clock cannot shorten the wait", () => {

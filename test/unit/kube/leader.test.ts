@@ -216,13 +216,23 @@ describe('LeaderElector', () => {
     expect(world.leaseSpec().holderIdentity).toBe('intruder');
   });
 
-  it('a lease deleted under the holder ends the leadership instead of being re-created', async () => {
+  it('a Lease deleted under the holder: the holder stops, the standby waits it out, then creates one', async () => {
     const leadership = await leaderOf(world.candidate('pod-a_1'));
+    const b = campaign(world.candidate('pod-b_2'));
+    await world.advance(1_000);
     world.server.store.delete({ apiVersion: 'coordination.k8s.io/v1', plural: 'leases', ...LEASE });
+    const deletedAt = world.clock.now();
     const ended = watch(world, leadership.ended);
     await world.advance(2_000);
-    expect(ended.value?.kind === 'lost' ? ended.value.error.message : '').toMatch(/gone or free/);
+    expect(ended.value?.kind === 'lost' ? ended.value.error.message : '').toMatch(
+      /held by \(deleted lease\)/,
+    );
     expect(world.lease()).toBeUndefined();
+    await world.advance(16_000);
+    expect(b.value?.isLeading()).toBe(true);
+    if (b.value !== undefined) held.push(b.value);
+    expect(b.settledAt).toBeGreaterThanOrEqual(deletedAt + 15_000);
+    expect(world.leaseSpec()).toMatchObject({ holderIdentity: 'pod-b_2', leaseTransitions: 0 });
   });
 
   it('keeps campaigning through API errors, and stops when its signal aborts', async () => {
