@@ -17,6 +17,7 @@ import { ServiceInputError } from './errors.js';
 import { ensureService } from './ensure.js';
 import { conditionFor } from './klb-record.js';
 import { releaseOrphan, releaseService } from './release.js';
+import { ReleaseMemory } from './release-memory.js';
 import { StuckTracker } from './stuck.js';
 
 export type Reconcile = (key: string, signal: AbortSignal) => Promise<Result>;
@@ -31,9 +32,10 @@ function refOf(svc: V1Service, fallback: { namespace: string; name: string }): S
   return { ...fallback, uid: svc.metadata?.uid ?? '' };
 }
 
-/** Builds the reconcile function; its memory (stuck load balancers) lives in the closure. */
+/** Builds the reconcile function; its memory (stuck, busy and vanishing load balancers) lives in the closure. */
 export function makeServiceReconciler(deps: ReconcilerDeps): Reconcile {
   const stuck = new StuckTracker(deps.timing.stuckChildrenMs);
+  const releaseDeps = { ...deps, releases: new ReleaseMemory() };
   // Skip reasons already reported, so a headless Service is not re-announced on every resync.
   const skipsReported = new Map<string, string>();
   return async (key, signal) => {
@@ -42,11 +44,11 @@ export function makeServiceReconciler(deps: ReconcilerDeps): Reconcile {
     if (svc === undefined) {
       skipsReported.delete(key);
       stuck.forget(loadBalancerName(id));
-      return releaseOrphan(deps, { ...id, uid: '' }, signal);
+      return releaseOrphan(releaseDeps, { ...id, uid: '' }, signal);
     }
     const ref = refOf(svc, id);
     if (svc.metadata?.deletionTimestamp !== undefined) {
-      return hasFinalizer(svc) ? releaseService(deps, svc, ref, signal) : done();
+      return hasFinalizer(svc) ? releaseService(releaseDeps, svc, ref, signal) : done();
     }
     const ctx = deps.context();
     const t = translate({
@@ -65,7 +67,7 @@ export function makeServiceReconciler(deps: ReconcilerDeps): Reconcile {
           skipsReported.set(key, t.reason.message);
           await deps.events.record(svc, 'Normal', t.reason.code, t.reason.message);
         }
-        return hasFinalizer(svc) ? releaseService(deps, svc, ref, signal) : done();
+        return hasFinalizer(svc) ? releaseService(releaseDeps, svc, ref, signal) : done();
       case 'invalid':
         return reportInvalid(deps, svc, t.reason);
     }

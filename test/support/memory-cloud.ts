@@ -125,6 +125,13 @@ export class MemoryCloud implements CloudPort {
     this.removeLoadBalancer(id);
   }
 
+  /** Octavia gave up on load balancer `id`: it is now `ERROR` (a failed create, update or delete). */
+  failByHand(id: string): void {
+    const lb = this.lbs.find((l) => l.id === id);
+    if (lb !== undefined) this.replace({ ...lb, provisioningStatus: 'ERROR' });
+    this.countdown.delete(id);
+  }
+
   /** Every busy load balancer settles now (stuck children excepted). */
   settle(): void {
     for (const lb of [...this.lbs]) if (isPending(lb.provisioningStatus)) this.settleOne(lb.id);

@@ -19,7 +19,7 @@ function depsOver(cloud: FakeCloud): ReleaseDeps {
     busyRequeueMs: 1,
     conflictRequeueMs: 1,
   });
-  return { cloud: port, clusterId: CLUSTER_ID, timing: TIMING };
+  return { cloud: port, clusterId: CLUSTER_ID, timing: TIMING, now: () => 0 };
 }
 
 /** Runs the orphan release until it reports done (each pass is one reconcile). */

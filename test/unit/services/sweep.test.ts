@@ -77,7 +77,7 @@ describe('orphan sweep', () => {
 
     for (const key of queued) {
       const [namespace = '', name = ''] = key.split('/');
-      const deps = { cloud: port, clusterId: CLUSTER_ID, timing: TIMING };
+      const deps = { cloud: port, clusterId: CLUSTER_ID, timing: TIMING, now: () => 0 };
       for (
         let pass = 0;
         (await releaseOrphan(deps, ref(namespace, name, ''), signal())).kind !== 'done';
