@@ -35,6 +35,7 @@ import {
   writeKuryrConf,
   type BuiltController,
   type ControllerChild,
+  type Exit,
 } from './support-leader.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -48,7 +49,9 @@ const TAKEOVER_MS = 30_000;
 
 interface Scene {
   built: BuiltController;
+  mainJs: string;
   workDir: string;
+  kuryrConf: string;
   api: KubeApiServer;
   cloud: OpenedSession;
   clusterId: string;
@@ -67,21 +70,26 @@ function holderOf(l: V1Lease | null): string {
   return l?.spec?.holderIdentity ?? '';
 }
 
-/** The child whose POD_NAME the Lease holder identity starts with, or undefined. */
-function childHolding(s: Scene, l: V1Lease | null): ControllerChild | undefined {
-  const holder = holderOf(l);
-  return s.children.find((c) => holder.startsWith(`${c.podName}_`));
+/** The identity `child` campaigns with (POD_NAME plus a random suffix), as it logged it; '' before that. */
+async function identityOf(child: ControllerChild): Promise<string> {
+  const line = (await logLines(child.logFile)).find((l) => l.msg === 'leader election on');
+  return typeof line?.identity === 'string' ? line.identity : '';
 }
 
-async function startChild(
-  s: { readonly mainJs: string; readonly workDir: string },
-  podName: string,
-  kuryrConf: string,
-): Promise<ControllerChild> {
+/** The child whose identity is the Lease's holder, or undefined. */
+async function childHolding(s: Scene, l: V1Lease | null): Promise<ControllerChild | undefined> {
+  const holder = holderOf(l);
+  if (holder === '') return undefined;
+  for (const c of s.children) if ((await identityOf(c)) === holder) return c;
+  return undefined;
+}
+
+/** Starts one more controller process as pod `podName` (its log: `<podName>-<n>.log`). */
+async function startChild(s: Scene, podName: string): Promise<ControllerChild> {
   const port = await freePort();
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_')));
   const args = ['controller', '--kubeconfig', path.join(s.workDir, 'kubeconfig'), '--os-cloud', 'testcloud'];
-  args.push('--config', kuryrConf, '--metrics-addr', `127.0.0.1:${port}`, '--log-level', 'info');
+  args.push('--config', s.kuryrConf, '--metrics-addr', `127.0.0.1:${port}`, '--log-level', 'info');
   args.push('--leader-elect', '--leader-elect-namespace', NS);
   return spawnController({
     mainJs: s.mainJs,
@@ -89,7 +97,7 @@ async function startChild(
     env: { ...env, OS_CLIENT_CONFIG_FILE: testcloudCloudsYaml(), POD_NAME: podName },
     podName,
     port,
-    logFile: path.join(s.workDir, `${podName}.log`),
+    logFile: path.join(s.workDir, `${podName}-${s.children.length}.log`),
   });
 }
 
@@ -174,6 +182,35 @@ async function removeLeftovers(cloud: OpenedSession, clusterId: string): Promise
   return problems;
 }
 
+/** How `child` exited, or null when it still runs after `ms`. */
+async function exitWithin(child: ControllerChild, ms: number): Promise<Exit | null> {
+  const timer = new AbortController();
+  const late = new Promise<null>((resolve) => {
+    const t = setTimeout(() => {
+      resolve(null);
+    }, ms);
+    timer.signal.addEventListener('abort', () => {
+      clearTimeout(t);
+    });
+  });
+  try {
+    return await Promise.race([child.exited, late]);
+  } finally {
+    timer.abort();
+  }
+}
+
+/** Polls `probe` until it returns a value other than null, and returns it. */
+async function waitForValue<T>(what: string, timeoutMs: number, probe: () => Promise<T | null>): Promise<T> {
+  const box: { value: T | null } = { value: null };
+  await waitFor(what, timeoutMs, async () => {
+    box.value = await probe();
+    return box.value !== null;
+  });
+  if (box.value === null) throw new Error(`${what}: no value`);
+  return box.value;
+}
+
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const say = (line: string): void => {
   process.stderr.write(`leader e2e: ${line}\n`);
@@ -182,12 +219,17 @@ const say = (line: string): void => {
 describe('leader election with the real controller binary (two processes, one Lease)', () => {
   const p: Partial<Scene> = {};
   const scene = (): Scene => {
-    if (p.children?.length !== 2) throw new Error('the scene was not set up');
+    if (p.children === undefined || p.children.length < 2) throw new Error('the scene was not set up');
     return p as Scene;
   };
   let failed = false;
+  /** The process expected to hold the Lease now, and the one expected to wait. */
   let leader: ControllerChild | undefined;
   let standby: ControllerChild | undefined;
+  const roles = (): { leader: ControllerChild; standby: ControllerChild } => {
+    if (leader === undefined || standby === undefined) throw new Error('no leader or no standby');
+    return { leader, standby };
+  };
 
   beforeEach(({ onTestFailed }) => {
     onTestFailed(() => {
@@ -198,6 +240,7 @@ describe('leader election with the real controller binary (two processes, one Le
   beforeAll(async () => {
     const started = Date.now();
     p.built = await buildController(repoRoot);
+    p.mainJs = p.built.mainJs;
     const clusterId = `e2e-ldr-${randomUUID().slice(0, 8)}`;
     p.clusterId = clusterId;
     const workDir = await mkdtemp(path.join(tmpdir(), 'leader-e2e-'));
@@ -212,10 +255,10 @@ describe('leader election with the real controller binary (two processes, one Le
     p.discovery = kc.makeApiClient(DiscoveryV1Api);
     p.dupes = watchDuplicates(cloud.session, clusterId);
     await writeFile(path.join(workDir, 'kubeconfig'), kc.exportConfig());
-    const conf = await writeKuryrConf(workDir, clusterId);
+    p.kuryrConf = await writeKuryrConf(workDir, clusterId);
     p.children = [];
-    for (const podName of ['leader-e2e-a', 'leader-e2e-b'])
-      p.children.push(await startChild({ mainJs: p.built.mainJs, workDir }, podName, conf));
+    const s = p as Scene;
+    for (const podName of ['leader-e2e-a', 'leader-e2e-b']) s.children.push(await startChild(s, podName));
     say(`cluster id ${clusterId}, logs in ${workDir}, built in ${seconds(Date.now() - started)}`);
   }, 300_000);
 
@@ -229,7 +272,8 @@ describe('leader election with the real controller binary (two processes, one Le
       p.cloud.close();
     }
     await p.api?.stop();
-    if (!failed && problems.length === 0) {
+    const keep = failed || problems.length > 0 || process.env.KS_TEST_KEEP_LOGS === '1';
+    if (!keep) {
       if (p.workDir !== undefined) await rm(p.workDir, { recursive: true, force: true });
       if (p.built?.outDir != null) await rm(p.built.outDir, { recursive: true, force: true });
     } else say(`logs kept in ${p.workDir ?? '(none)'}`);
@@ -238,22 +282,26 @@ describe('leader election with the real controller binary (two processes, one Le
 
   it('exactly one process holds the Lease and runs the controller; the other waits', async () => {
     const s = scene();
-    await waitFor('a holder in the Lease', 60_000, async () => childHolding(s, await lease(s)) !== undefined);
-    leader = childHolding(s, await lease(s));
+    await waitFor(
+      'a holder in the Lease',
+      60_000,
+      async () => (await childHolding(s, await lease(s))) !== undefined,
+    );
+    leader = await childHolding(s, await lease(s));
     standby = s.children.find((c) => c !== leader);
-    if (leader === undefined || standby === undefined) throw new Error('no leader or no standby');
-    await waitLogged(leader, 'controller started', 60_000);
-    await waitLogged(standby, 'leader election: lease held by another candidate', 30_000);
-    // A few renewals later the same holder, no transition, and the standby still idle.
+    const now = roles();
+    await waitLogged(now.leader, 'controller started', 60_000);
+    await waitLogged(now.standby, 'leader election: lease held by another candidate', 30_000);
+    // A few renewals later: the same holder, no transition, and the standby still idle.
     await new Promise((r) => setTimeout(r, 5000));
-    const now = await lease(s);
-    expect(childHolding(s, now)).toBe(leader);
-    expect(now?.spec?.leaseTransitions ?? 0).toBe(0);
-    expect(await loggedAt(standby, 'leading: starting the controller')).toBeNull();
-    expect(await answers(standby.port, '/readyz')).toBe(true);
-    expect(await answers(leader.port, '/readyz')).toBe(true);
+    const held = await lease(s);
+    expect(await childHolding(s, held)).toBe(now.leader);
+    expect(held?.spec?.leaseTransitions ?? 0).toBe(0);
+    expect(await loggedAt(now.standby, 'leading: starting the controller')).toBeNull();
+    expect(await answers(now.standby.port, '/readyz')).toBe(true);
+    expect(await answers(now.leader.port, '/readyz')).toBe(true);
     expect(s.children.every((c) => c.running())).toBe(true);
-    say(`leader ${holderOf(now)}, standby ${standby.podName}`);
+    say(`leader ${holderOf(held)}, standby ${await identityOf(now.standby)}`);
   }, 120_000);
 
   it(
@@ -268,46 +316,65 @@ describe('leader election with the real controller binary (two processes, one Le
     STEP_MS,
   );
 
-  it('kill -9 of the leader: the standby takes the Lease over (one more transition) within 30 s', async () => {
-    const s = scene();
-    if (leader === undefined || standby === undefined) throw new Error('no leader or no standby');
-    const before = await lease(s);
-    const killedAt = Date.now();
-    leader.signal('SIGKILL');
-    expect(await leader.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    let after: V1Lease | null = null;
-    await waitFor('the standby holds the Lease', TAKEOVER_MS + 10_000, async () => {
-      after = await lease(s);
-      return childHolding(s, after) === standby;
-    });
-    const takeoverMs = Date.now() - killedAt;
-    expect(after).not.toBeNull();
-    const taken = after as V1Lease | null;
-    expect(taken?.spec?.leaseTransitions).toBe((before?.spec?.leaseTransitions ?? 0) + 1);
-    expect(String(taken?.spec?.acquireTime)).not.toBe(String(before?.spec?.acquireTime));
-    const startedAt = await waitLogged(standby, 'controller started', 60_000);
-    say(
-      `takeover: Lease held by ${holderOf(taken)} ${seconds(takeoverMs)} after kill -9; its controller started ${seconds(startedAt - killedAt)} after`,
-    );
-    expect(takeoverMs).toBeLessThanOrEqual(TAKEOVER_MS);
-  }, 120_000);
+  it(
+    'kill -9 of the leader: nobody serves until the standby takes the Lease over (one more transition) within 30 s',
+    async () => {
+      const s = scene();
+      const { leader: killed, standby: next } = roles();
+      const before = await lease(s);
+      const killedAt = Date.now();
+      killed.signal('SIGKILL');
+      expect(await killed.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      // A Service created while nobody leads: no load balancer for it as long as the Lease
+      // still names the dead leader (listed first, then the Lease read).
+      await createService(s, 'ld-gap', '10.2.72.12', ['10.1.72.13']);
+      const gap = { checks: 0, servedEarly: false };
+      const taken = await waitForValue('the standby holds the Lease', TAKEOVER_MS + 10_000, async () => {
+        const gapLbs = (await taggedLoadBalancers(s.cloud.session, s.clusterId)).filter((lb) =>
+          lb.name.endsWith('/ld-gap'),
+        );
+        const now = await lease(s);
+        const holder = await childHolding(s, now);
+        if (holder === killed) {
+          gap.checks++;
+          gap.servedEarly ||= gapLbs.length > 0;
+        }
+        return holder === next ? now : null;
+      });
+      const takeoverMs = Date.now() - killedAt;
+      expect(gap).toMatchObject({ servedEarly: false });
+      expect(gap.checks).toBeGreaterThan(0);
+      expect(taken.spec?.leaseTransitions).toBe((before?.spec?.leaseTransitions ?? 0) + 1);
+      expect(String(taken.spec?.acquireTime)).not.toBe(String(before?.spec?.acquireTime));
+      const startedAt = await waitLogged(next, 'controller started', 60_000);
+      say(
+        `takeover: Lease held by ${holderOf(taken)} ${seconds(takeoverMs)} after kill -9; its controller started ${seconds(startedAt - killedAt)} after (${gap.checks} checks: ld-gap not served before)`,
+      );
+      expect(takeoverMs).toBeLessThanOrEqual(TAKEOVER_MS);
+      leader = next;
+      standby = undefined;
+      await waitServed(s, 'ld-gap', '10.2.72.12', ['10.1.72.13']);
+      say(`ld-gap served ${seconds(Date.now() - killedAt)} after the kill`);
+    },
+    STEP_MS,
+  );
 
   it(
     'the new leader gives a second Service its load balancer and scales the first',
     async () => {
       const s = scene();
-      if (standby === undefined) throw new Error('no standby');
-      const next = standby;
+      const next = leader;
+      if (next === undefined) throw new Error('no leader');
       const started = Date.now();
       await createService(s, 'ld-two', '10.2.72.11', ['10.1.72.11']);
       await waitServed(s, 'ld-two', '10.2.72.11', ['10.1.72.11']);
-      expect(await metricValue(next.port, 'kuryr_loadbalancer_creates_total', {})).toBeGreaterThanOrEqual(1);
+      expect(await metricValue(next.port, 'kuryr_loadbalancer_creates_total', {})).toBe(2);
       say(`ld-two served by the new leader in ${seconds(Date.now() - started)}`);
 
       const scaledAt = Date.now();
-      const replacedBefore = await metricValue(next.port, 'kuryr_openstack_actions_total', {
-        kind: 'replaceMembers',
-      });
+      const replaced = (): Promise<number> =>
+        metricValue(next.port, 'kuryr_openstack_actions_total', { kind: 'replaceMembers' });
+      const replacedBefore = await replaced();
       const current = await s.discovery.readNamespacedEndpointSlice({ name: 'ld-one-slice', namespace: NS });
       const body = sliceManifest('ld-one', ['10.1.72.10', '10.1.72.12'], [{ name: 'http', port: 8080 }]);
       body.metadata = Object.assign(body.metadata ?? {}, {
@@ -316,9 +383,7 @@ describe('leader election with the real controller binary (two processes, one Le
       await s.discovery.replaceNamespacedEndpointSlice({ name: 'ld-one-slice', namespace: NS, body });
       await waitServed(s, 'ld-one', '10.2.72.10', ['10.1.72.10', '10.1.72.12']);
       // Only the new leader is alive; its own counter shows it made the member change.
-      expect(
-        await metricValue(next.port, 'kuryr_openstack_actions_total', { kind: 'replaceMembers' }),
-      ).toBeGreaterThan(replacedBefore);
+      expect(await replaced()).toBeGreaterThan(replacedBefore);
       expect(s.children.filter((c) => c.running())).toEqual([next]);
       say(`ld-one scaled to 2 members by the new leader in ${seconds(Date.now() - scaledAt)}`);
     },
@@ -326,14 +391,57 @@ describe('leader election with the real controller binary (two processes, one Le
   );
 
   it(
-    'deleting both Services leaves nothing tagged; SIGTERM stops the survivor and releases the Lease',
+    'SIGTERM hands the Lease at once to a restarted pod, which adopts every load balancer without a write',
     async () => {
       const s = scene();
-      if (standby === undefined) throw new Error('no standby');
-      const survivor = standby;
+      const stopping = leader;
+      if (stopping === undefined) throw new Error('no leader');
+      // The killed pod comes back under the same POD_NAME: a new identity, a standby.
+      const restarted = await startChild(s, 'leader-e2e-a');
+      s.children.push(restarted);
+      await waitLogged(restarted, 'leader election: lease held by another candidate', 60_000);
+      expect(await identityOf(restarted)).not.toBe(holderOf(await lease(s)));
+      const before = await lease(s);
+      const stoppedAt = Date.now();
+      stopping.signal('SIGTERM');
+      expect(await exitWithin(stopping, 30_000), await tail(stopping.logFile)).toEqual({
+        code: 0,
+        signal: null,
+      });
+      const taken = await waitForValue('the restarted pod holds the Lease', TAKEOVER_MS, async () => {
+        const now = await lease(s);
+        return (await childHolding(s, now)) === restarted ? now : null;
+      });
+      const handOverMs = Date.now() - stoppedAt;
+      expect(await loggedAt(stopping, 'leader election: released the lease')).not.toBeNull();
+      expect(taken.spec?.leaseTransitions).toBe((before?.spec?.leaseTransitions ?? 0) + 1);
+      await waitLogged(restarted, 'controller started', 60_000);
+      leader = restarted;
+      say(`hand-over on SIGTERM: ${holderOf(taken)} holds the Lease ${seconds(handOverMs)} after the signal`);
+      expect(handOverMs).toBeLessThan(10_000);
+
+      await waitFor('the restarted leader reconciled the three Services', 120_000, async () => {
+        const count = await metricValue(restarted.port, 'kuryr_reconcile_duration_seconds_count', {
+          controller: 'services',
+        });
+        return count >= 3;
+      });
+      await waitServed(s, 'ld-one', '10.2.72.10', ['10.1.72.10', '10.1.72.12']);
+      expect(await metricValue(restarted.port, 'kuryr_openstack_actions_total', {})).toBe(0);
+    },
+    STEP_MS,
+  );
+
+  it(
+    'deleting every Service leaves nothing tagged; SIGTERM stops the last leader and releases the Lease',
+    async () => {
+      const s = scene();
+      const last = leader;
+      if (last === undefined) throw new Error('no leader');
       const started = Date.now();
-      for (const name of ['ld-one', 'ld-two']) await s.core.deleteNamespacedService({ name, namespace: NS });
-      await waitFor('both Services gone and nothing tagged in the cloud', SETTLE_MS, async () => {
+      for (const name of ['ld-one', 'ld-two', 'ld-gap'])
+        await s.core.deleteNamespacedService({ name, namespace: NS });
+      await waitFor('every Service gone and nothing tagged in the cloud', SETTLE_MS, async () => {
         const left = (await s.core.listNamespacedService({ namespace: NS })).items.filter((svc) =>
           svc.metadata?.name?.startsWith('ld-'),
         );
@@ -344,19 +452,11 @@ describe('leader election with the real controller binary (two processes, one Le
       say(`released in ${seconds(Date.now() - started)}`);
 
       const stoppedAt = Date.now();
-      survivor.signal('SIGTERM');
-      const exit = await Promise.race([
-        survivor.exited,
-        new Promise<null>((r) => {
-          setTimeout(() => {
-            r(null);
-          }, 30_000);
-        }),
-      ]);
-      expect(exit, await tail(survivor.logFile)).toEqual({ code: 0, signal: null });
+      last.signal('SIGTERM');
+      expect(await exitWithin(last, 30_000), await tail(last.logFile)).toEqual({ code: 0, signal: null });
       expect(holderOf(await lease(s))).toBe('');
-      expect(await loggedAt(survivor, 'leader election: released the lease')).not.toBeNull();
-      say(`survivor stopped in ${seconds(Date.now() - stoppedAt)}`);
+      expect(await loggedAt(last, 'leader election: released the lease')).not.toBeNull();
+      say(`last leader stopped in ${seconds(Date.now() - stoppedAt)}`);
       expect(s.dupes.duplicates()).toEqual({});
       expect(s.dupes.polls()).toBeGreaterThan(0);
       say(`duplicate watch: ${s.dupes.polls()} polls, ${s.dupes.errors()} failed, no duplicates`);
