@@ -346,9 +346,12 @@ describe('leader election with the real controller binary (two processes, one Le
       expect(gap.checks).toBeGreaterThan(0);
       expect(taken.spec?.leaseTransitions).toBe((before?.spec?.leaseTransitions ?? 0) + 1);
       expect(String(taken.spec?.acquireTime)).not.toBe(String(before?.spec?.acquireTime));
+      const acquiredAt = await waitLogged(next, 'leader election: acquired the lease', 10_000);
       const startedAt = await waitLogged(next, 'controller started', 60_000);
       say(
-        `takeover: Lease held by ${holderOf(taken)} ${seconds(takeoverMs)} after kill -9; its controller started ${seconds(startedAt - killedAt)} after (${gap.checks} checks: ld-gap not served before)`,
+        `takeover after kill -9: ${holderOf(taken)} acquired the Lease after ${seconds(acquiredAt - killedAt)} ` +
+          `(seen in the Lease after ${seconds(takeoverMs)}), its controller started after ${seconds(startedAt - killedAt)}; ` +
+          `${gap.checks} checks: ld-gap not served before`,
       );
       expect(takeoverMs).toBeLessThanOrEqual(TAKEOVER_MS);
       leader = next;
@@ -415,9 +418,13 @@ describe('leader election with the real controller binary (two processes, one Le
       const handOverMs = Date.now() - stoppedAt;
       expect(await loggedAt(stopping, 'leader election: released the lease')).not.toBeNull();
       expect(taken.spec?.leaseTransitions).toBe((before?.spec?.leaseTransitions ?? 0) + 1);
+      const acquiredAt = await waitLogged(restarted, 'leader election: acquired the lease', 10_000);
       await waitLogged(restarted, 'controller started', 60_000);
       leader = restarted;
-      say(`hand-over on SIGTERM: ${holderOf(taken)} holds the Lease ${seconds(handOverMs)} after the signal`);
+      say(
+        `hand-over on SIGTERM: ${holderOf(taken)} acquired the Lease ${seconds(acquiredAt - stoppedAt)} after the signal ` +
+          `(seen in the Lease after ${seconds(handOverMs)})`,
+      );
       expect(handOverMs).toBeLessThan(10_000);
 
       await waitFor('the restarted leader reconciled the three Services', 120_000, async () => {
