@@ -33,8 +33,11 @@ export type Action =
       readonly listenerId: string;
       readonly changes: {
         readonly allowedCidrs?: readonly string[];
+        /** null: reset to Octavia's default (only where we had set it, see TIMEOUT_CLIENT_TAG). */
         readonly timeoutClientData?: number | null;
         readonly timeoutMemberData?: number | null;
+        /** Sent with a change of the timeout marker tags (the whole desired set). */
+        readonly tags?: readonly string[];
       };
     }
   | { readonly kind: 'deleteListener'; readonly loadBalancerId: string; readonly listenerId: string }

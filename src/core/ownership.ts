@@ -13,6 +13,25 @@ const CLUSTER_PREFIX = 'ks-cluster=';
 const SERVICE_PREFIX = 'ks-svc=';
 const UID_PREFIX = 'ks-uid=';
 
+/**
+ * Marks a listener whose `timeout_client_data` / `timeout_member_data` we set (from an
+ * annotation or kuryr.conf). A timeout no longer wanted (null) is reset to Octavia's default
+ * only where the marker says we set it; Octavia's default itself is not known to us.
+ */
+export const TIMEOUT_CLIENT_TAG = 'ks-timeout-client';
+export const TIMEOUT_MEMBER_TAG = 'ks-timeout-member';
+
+/** The marker tags for the timeouts a listener carries (see TIMEOUT_CLIENT_TAG). Pure. */
+export function timeoutTags(timeouts: {
+  readonly timeoutClientData: number | null;
+  readonly timeoutMemberData: number | null;
+}): string[] {
+  return [
+    ...(timeouts.timeoutClientData === null ? [] : [TIMEOUT_CLIENT_TAG]),
+    ...(timeouts.timeoutMemberData === null ? [] : [TIMEOUT_MEMBER_TAG]),
+  ];
+}
+
 /** Neutron's limit on one tag; Octavia allows 255. */
 export const MAX_TAG_LENGTH = 60;
 

@@ -26,6 +26,7 @@ import type {
   ObservedLoadBalancer,
 } from './model.js';
 import { planPoolChanges, poolOfListener, type PoolChanges } from './plan-pools.js';
+import { TIMEOUT_CLIENT_TAG, TIMEOUT_MEMBER_TAG } from './ownership.js';
 
 /** Arguments of `planListeners`. */
 export interface ListenersInput {
@@ -52,22 +53,48 @@ function normalizedCidrs(cidrs: readonly string[]): string {
 
 type ListenerChanges = Extract<Action, { kind: 'updateListener' }>['changes'];
 
-/** Only the fields that differ; a null desired timeout means "not managed" (see model). */
+/**
+ * The timeout to send, or undefined for none: a set timeout that differs, or null (reset to
+ * Octavia's default) for one no longer wanted that the listener's marker tag says we set.
+ */
+function timeoutChange(
+  desired: number | null,
+  observed: ObservedListener,
+  observedValue: number | null,
+  marker: string,
+): number | null | undefined {
+  if (desired !== null) return desired === observedValue ? undefined : desired;
+  return observed.tags.includes(marker) ? null : undefined;
+}
+
+/** Only the fields that differ; a null desired timeout is Octavia's default (see model). */
 export function listenerChanges(observed: ObservedListener, desired: DesiredListener): ListenerChanges {
   const changes: {
     allowedCidrs?: readonly string[];
     timeoutClientData?: number | null;
     timeoutMemberData?: number | null;
+    tags?: readonly string[];
   } = {};
   if (normalizedCidrs(observed.allowedCidrs) !== normalizedCidrs(desired.allowedCidrs)) {
     changes.allowedCidrs = desired.allowedCidrs;
   }
-  if (desired.timeoutClientData !== null && desired.timeoutClientData !== observed.timeoutClientData) {
-    changes.timeoutClientData = desired.timeoutClientData;
-  }
-  if (desired.timeoutMemberData !== null && desired.timeoutMemberData !== observed.timeoutMemberData) {
-    changes.timeoutMemberData = desired.timeoutMemberData;
-  }
+  const client = timeoutChange(
+    desired.timeoutClientData,
+    observed,
+    observed.timeoutClientData,
+    TIMEOUT_CLIENT_TAG,
+  );
+  if (client !== undefined) changes.timeoutClientData = client;
+  const member = timeoutChange(
+    desired.timeoutMemberData,
+    observed,
+    observed.timeoutMemberData,
+    TIMEOUT_MEMBER_TAG,
+  );
+  if (member !== undefined) changes.timeoutMemberData = member;
+  const markers = [TIMEOUT_CLIENT_TAG, TIMEOUT_MEMBER_TAG];
+  if (markers.some((t) => observed.tags.includes(t) !== desired.tags.includes(t)))
+    changes.tags = desired.tags;
   return changes;
 }
 

@@ -15,7 +15,7 @@ import type {
 } from './model.js';
 import { parsedSubnets } from './network-context.js';
 import { listenerName, loadBalancerDescription, loadBalancerName, poolName } from './naming.js';
-import { ownershipTags } from './ownership.js';
+import { ownershipTags, timeoutTags } from './ownership.js';
 import type { Reason, Translation } from './translation.js';
 import { translateAllowedCidrs, translateFloatingIp, type AccessContext } from './translate-access.js';
 import { translateMembers, usableSlices, type MemberContext } from './translate-members.js';
@@ -175,7 +175,7 @@ function translateListeners(
       allowedCidrs: settings.allowedCidrs,
       ...settings.timeouts,
       pool,
-      tags,
+      tags: [...tags, ...timeoutTags(settings.timeouts)],
     });
   }
   return ok(listeners.sort(compareProtocolPort), warnings);

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../../src/core/actions.js';
 import { apply } from '../../../src/core/apply.js';
+import { TIMEOUT_CLIENT_TAG, TIMEOUT_MEMBER_TAG } from '../../../src/core/ownership.js';
+import { listenerChanges } from '../../../src/core/plan-listeners.js';
 import type { ObservedListener, ObservedLoadBalancer, ObservedPool } from '../../../src/core/model.js';
 import {
   built,
@@ -209,3 +211,40 @@ function onlyPool(id: string): ObservedPool {
   if (pool === undefined) throw new Error(`no pool ${id}`);
   return { ...pool, tags: OWNED };
 }
+
+describe('listenerChanges: timeouts we set, and only those, go back to Octavia’s default', () => {
+  const base = listener({ port: 80 });
+  const seen = (l: Partial<ObservedListener>): ObservedListener => {
+    const found = observed.loadBalancers[0]?.listeners.find((x) => x.protocolPort === 80);
+    if (found === undefined) throw new Error('fixture lacks TCP:80');
+    return { ...found, ...l };
+  };
+  const marked = [...base.tags, TIMEOUT_CLIENT_TAG, TIMEOUT_MEMBER_TAG];
+
+  it('setting timeouts sends them with the marker tags', () => {
+    const wanted = { ...base, timeoutClientData: 120000, timeoutMemberData: 90000, tags: marked };
+    expect(listenerChanges(seen({ timeoutClientData: 50000, timeoutMemberData: 50000 }), wanted)).toEqual({
+      timeoutClientData: 120000,
+      timeoutMemberData: 90000,
+      tags: marked,
+    });
+  });
+
+  it('a timeout no longer wanted is reset (null) where our marker says we set it, and the marker goes', () => {
+    const now = seen({ timeoutClientData: 120000, timeoutMemberData: 90000, tags: marked });
+    const wanted = {
+      ...base,
+      timeoutClientData: null,
+      timeoutMemberData: 90000,
+      tags: [...base.tags, TIMEOUT_MEMBER_TAG],
+    };
+    expect(listenerChanges(now, wanted)).toEqual({ timeoutClientData: null, tags: wanted.tags });
+  });
+
+  it('an unmarked timeout (Octavia’s default, or set by someone else) is left alone', () => {
+    const wanted = { ...base, timeoutClientData: null, timeoutMemberData: null };
+    expect(listenerChanges(seen({ timeoutClientData: 120000, timeoutMemberData: 50000 }), wanted)).toEqual(
+      {},
+    );
+  });
+});
