@@ -7,20 +7,19 @@
  * names the Service uid), so an untagged leftover of a crash would not go unnoticed. A
  * Service removed while the controller is down is found again by the orphan sweep.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { V1Service } from '@kubernetes/client-node';
-import { startHarness, waitFor, type Harness } from '../support/e2e-harness.js';
+import { waitFor, type Harness } from '../support/e2e-harness.js';
 import { loadBalancerDescription } from '../../src/core/naming.js';
 import * as floatingips from '../../src/openstack/neutron/floatingips.js';
 import * as loadbalancers from '../../src/openstack/octavia/loadbalancers.js';
 import {
   CONVERGE_MS,
-  HOOK_MS,
   NS,
   SCENARIO_MS,
   createWeb,
   deleteService,
-  deleteUserFips,
+  useHarness,
   ingressOf,
   treesFor,
   waitForValue,
@@ -70,18 +69,9 @@ function lbSpec(clusterIP: string): NonNullable<V1Service['spec']> {
 describe('crash safety', () => {
   let h: Harness;
   const untagged: string[] = [];
-  beforeAll(async () => {
-    h = await startHarness();
-    await h.startController();
-  }, HOOK_MS);
-  afterAll(async () => {
-    // dispose() only sees tagged objects: the hand-made untagged FIP is removed here if still there.
-    try {
-      await deleteUserFips(h, untagged);
-    } finally {
-      await h.dispose();
-    }
-  }, HOOK_MS);
+  useHarness((harness) => {
+    h = harness;
+  }, untagged);
 
   it(
     'create: crash right after the Service is created, and while its LB is PENDING_CREATE',

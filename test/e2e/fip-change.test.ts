@@ -4,15 +4,14 @@
  * a user's floating IP let go is only disassociated (it still exists, untagged); a Pool
  * floating IP let go is deleted. The load balancer itself is kept throughout.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, waitFor, type Harness } from '../support/e2e-harness.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor, type Harness } from '../support/e2e-harness.js';
 import {
   CONVERGE_MS,
-  HOOK_MS,
   SCENARIO_MS,
   createUserFip,
   createWeb,
-  deleteUserFips,
+  useHarness,
   fipById,
   ingressOf,
   ownedFips,
@@ -36,17 +35,9 @@ function setLoadBalancerIp(address: string | null): Parameters<typeof updateServ
 describe('loadBalancerIP change', () => {
   let h: Harness;
   const userFips: string[] = [];
-  beforeAll(async () => {
-    h = await startHarness();
-    await h.startController();
-  }, HOOK_MS);
-  afterAll(async () => {
-    try {
-      await deleteUserFips(h, userFips);
-    } finally {
-      await h.dispose();
-    }
-  }, HOOK_MS);
+  useHarness((harness) => {
+    h = harness;
+  }, userFips);
 
   it(
     'User A → User B → Pool → User A',

@@ -3,11 +3,13 @@
  * change, drift, bad Service, crash safety): read what Octavia, Neutron and the simulated
  * API server hold for one Service, and write Services the way a user would.
  */
+import { afterAll, beforeAll } from 'vitest';
 import type { CoreV1Event, V1Service } from '@kubernetes/client-node';
 import type { ObservedFloatingIp } from '../../src/core/model.js';
 import * as floatingips from '../../src/openstack/neutron/floatingips.js';
 import {
   serviceManifest,
+  startHarness,
   sliceManifest,
   waitFor,
   type Harness,
@@ -224,4 +226,26 @@ export async function waitServiceGone(h: Harness, name: string): Promise<void> {
     const list = await h.core.listNamespacedService({ namespace: NS });
     return !list.items.some((s) => s.metadata?.name === name);
   });
+}
+
+/**
+ * Registers the hooks of a describe block: a harness with a running controller, handed to
+ * `use`; at the end the floating IPs the test made by hand (`handMade`, filled as it goes)
+ * are deleted, then the harness is disposed (dispose only sees tagged objects).
+ */
+export function useHarness(use: (h: Harness) => void, handMade: string[]): void {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness();
+    use(harness);
+    await harness.startController();
+  }, HOOK_MS);
+  afterAll(async () => {
+    if (harness === undefined) return;
+    try {
+      await deleteUserFips(harness, handMade);
+    } finally {
+      await harness.dispose();
+    }
+  }, HOOK_MS);
 }

@@ -3,16 +3,15 @@
  * loses its external address: a Pool floating IP (ours) is deleted from Neutron, a User
  * floating IP (the user's) is only disassociated and still exists; the ingress is cleared.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { V1Service } from '@kubernetes/client-node';
-import { startHarness, waitFor, type Harness } from '../support/e2e-harness.js';
+import { waitFor, type Harness } from '../support/e2e-harness.js';
 import {
   CONVERGE_MS,
-  HOOK_MS,
   SCENARIO_MS,
   createUserFip,
   createWeb,
-  deleteUserFips,
+  useHarness,
   fipById,
   ingressOf,
   ownedFips,
@@ -35,18 +34,9 @@ function toClusterIp(svc: V1Service): void {
 describe('type LoadBalancer → ClusterIP', () => {
   let h: Harness;
   const userFips: string[] = [];
-  beforeAll(async () => {
-    h = await startHarness();
-    await h.startController();
-  }, HOOK_MS);
-  afterAll(async () => {
-    // Before dispose, which closes the cloud session; a user may delete a FIP at any time.
-    try {
-      await deleteUserFips(h, userFips);
-    } finally {
-      await h.dispose();
-    }
-  }, HOOK_MS);
+  useHarness((harness) => {
+    h = harness;
+  }, userFips);
 
   it(
     'Pool FIP: deleted from Neutron, ingress cleared, LB kept',
