@@ -15,6 +15,7 @@ import type {
   ServiceRef,
 } from '../../src/core/model.js';
 import { ownershipTags } from '../../src/core/ownership.js';
+import { renameChildIds } from './lb-tree-ids.js';
 
 const CLUSTER = 'c1';
 const SERVICE: ServiceRef = { namespace: 'default', name: 'web', uid: 'uid-1' };
@@ -128,23 +129,7 @@ function editMember(o: Observed, m: Mutation, fn: (x: ObservedMember) => Observe
 /** A copy of `lb` under a new id, children renamed (a duplicate left by a crash). */
 function cloneLb(lb: ObservedLoadBalancer, id: string, status: ProvisioningStatus): ObservedLoadBalancer {
   const re = (child: string): string => `${id}/${child}`;
-  return {
-    ...lb,
-    id,
-    vipPortId: `port-${id}`,
-    provisioningStatus: status,
-    listeners: lb.listeners.map((l) => ({
-      ...l,
-      id: re(l.id),
-      defaultPoolId: l.defaultPoolId === null ? null : re(l.defaultPoolId),
-    })),
-    pools: lb.pools.map((p) => ({
-      ...p,
-      id: re(p.id),
-      listenerId: p.listenerId === null ? null : re(p.listenerId),
-      members: p.members.map((x) => ({ ...x, id: re(x.id) })),
-    })),
-  };
+  return { ...renameChildIds(lb, re), id, vipPortId: `port-${id}`, provisioningStatus: status };
 }
 
 function mutateLb(o: Observed, m: Mutation, id: string): Observed {

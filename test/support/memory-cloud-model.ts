@@ -14,6 +14,7 @@ import type {
 import { markedService } from '../../src/core/naming.js';
 import { clusterTag, OWNER_TAG, ownershipTags, serviceTag } from '../../src/core/ownership.js';
 import type { ObserveQuery } from '../../src/services/ports.js';
+import { renameChildIds } from './lb-tree-ids.js';
 
 /** True for PENDING_CREATE/UPDATE/DELETE. */
 export const isPending = (s: ProvisioningStatus): boolean => s.startsWith('PENDING_');
@@ -87,20 +88,9 @@ export function renameNew(
   const port = (p: string | null): string | null =>
     p !== null && p.startsWith('port-') && map.has(p.slice(5)) ? `port-${re(p.slice(5))}` : p;
   const lbs = state.lbs.map((lb) => ({
-    ...lb,
+    ...renameChildIds(lb, re),
     id: re(lb.id),
     vipPortId: port(lb.vipPortId),
-    listeners: lb.listeners.map((l) => ({
-      ...l,
-      id: re(l.id),
-      defaultPoolId: l.defaultPoolId === null ? null : re(l.defaultPoolId),
-    })),
-    pools: lb.pools.map((p) => ({
-      ...p,
-      id: re(p.id),
-      listenerId: p.listenerId === null ? null : re(p.listenerId),
-      members: p.members.map((m) => ({ ...m, id: re(m.id) })),
-    })),
   }));
   const fips = state.fips.map((f) =>
     map.has(f.id)
