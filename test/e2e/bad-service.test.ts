@@ -6,12 +6,12 @@
  * but Ready stays False). Both get a Warning Event and a KuryrLoadBalancer condition, are
  * not retried in a loop, and converge once fixed. The good Services converge regardless.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, waitFor, type Harness } from '../support/e2e-harness.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor, type Harness } from '../support/e2e-harness.js';
 import { TIMEOUT_CLIENT_DATA_ANNOTATION } from '../../src/core/translate-options.js';
 import {
   CONVERGE_MS,
-  HOOK_MS,
+  useHarness,
   SCENARIO_MS,
   createWeb,
   eventCount,
@@ -43,13 +43,9 @@ async function requestCount(h: Harness): Promise<number> {
 
 describe('a bad Service next to good ones', () => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-    await h.startController();
-  }, HOOK_MS);
-  afterAll(async () => {
-    await h.dispose();
-  }, HOOK_MS);
+  useHarness((harness) => {
+    h = harness;
+  });
 
   it(
     'good ones converge; bad ones are reported once, not retried in a loop, and converge when fixed',

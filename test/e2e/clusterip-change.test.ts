@@ -10,11 +10,11 @@
  *   A Pool floating IP is owned per Service name (any incarnation), so the design keeps it
  *   and re-associates it to the new VIP: the external address survives.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, waitFor, type Harness } from '../support/e2e-harness.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor, type Harness } from '../support/e2e-harness.js';
 import {
   CONVERGE_MS,
-  HOOK_MS,
+  useHarness,
   SCENARIO_MS,
   NS,
   createWeb,
@@ -64,13 +64,9 @@ async function waitServed(
 
 describe('ClusterIP change (delete + re-create under the same name)', () => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-    await h.startController();
-  }, HOOK_MS);
-  afterAll(async () => {
-    await h.dispose();
-  }, HOOK_MS);
+  useHarness((harness) => {
+    h = harness;
+  });
 
   it(
     'controller running: the old LB and FIP are released first, the new incarnation gets its own on the new VIP',

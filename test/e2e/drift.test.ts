@@ -5,12 +5,20 @@
  * `[kuryr_services] resync_period`, 5 s here) brings the controller back to the Service;
  * it must restore exactly what is missing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, waitFor, type Harness } from '../support/e2e-harness.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor, type Harness } from '../support/e2e-harness.js';
 import * as listeners from '../../src/openstack/octavia/listeners.js';
 import * as loadbalancers from '../../src/openstack/octavia/loadbalancers.js';
 import * as members from '../../src/openstack/octavia/members.js';
-import { CONVERGE_MS, HOOK_MS, SCENARIO_MS, createWeb, treesFor, waitSettled, webSpec } from './support-b.js';
+import {
+  CONVERGE_MS,
+  SCENARIO_MS,
+  createWeb,
+  treesFor,
+  useHarness,
+  waitSettled,
+  webSpec,
+} from './support-b.js';
 
 const NAME = 'drift';
 const VIP = '10.2.64.10';
@@ -33,13 +41,13 @@ async function byHand(what: string, write: () => Promise<void>): Promise<void> {
 // load balancer stayed PENDING_CREATE past the 300 s bound twice, so no assertion was reached yet.
 describe('drift repair through the periodic resync', () => {
   let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ extraConf: 'resync_period = 5' });
-    await h.startController();
-  }, HOOK_MS);
-  afterAll(async () => {
-    await h.dispose();
-  }, HOOK_MS);
+  useHarness(
+    (harness) => {
+      h = harness;
+    },
+    [],
+    { extraConf: 'resync_period = 5' },
+  );
 
   it(
     'restores a removed member, a removed listener, and a deleted load balancer',

@@ -13,6 +13,7 @@ import {
   sliceManifest,
   waitFor,
   type Harness,
+  type HarnessOptions,
   type OwnedTree,
 } from '../support/e2e-harness.js';
 
@@ -229,14 +230,18 @@ export async function waitServiceGone(h: Harness, name: string): Promise<void> {
 }
 
 /**
- * Registers the hooks of a describe block: a harness with a running controller, handed to
+ * Registers the hooks of a describe block: a harness (with `options`) and a running controller, handed to
  * `use`; at the end the floating IPs the test made by hand (`handMade`, filled as it goes)
  * are deleted, then the harness is disposed (dispose only sees tagged objects).
  */
-export function useHarness(use: (h: Harness) => void, handMade: string[]): void {
+export function useHarness(
+  use: (h: Harness) => void,
+  handMade: string[] = [],
+  options: HarnessOptions = {},
+): void {
   let harness: Harness | undefined;
   beforeAll(async () => {
-    harness = await startHarness();
+    harness = await startHarness(options);
     use(harness);
     await harness.startController();
   }, HOOK_MS);
