@@ -6,6 +6,7 @@
  * caller (`deps.now()`), so tests never sleep.
  */
 import type { ReconcilerTiming } from './deps.js';
+import { RecentMap } from './recent-map.js';
 
 /** Each pass that still finds the same load balancer busy waits this much longer (capped). */
 export const PENDING_BACKOFF_FACTOR = 1.5;
@@ -20,13 +21,17 @@ export const PENDING_MEMORY_CAPACITY = 10_000;
  */
 const STALE_AFTER_CAPS = 4;
 
+/** How long memory of a load balancer is trusted without a new pass (see STALE_AFTER_CAPS). */
+export function memoryMaxAgeMs(timing: PendingTiming): number {
+  return STALE_AFTER_CAPS * Math.max(timing.pendingRequeueMs, timing.pendingRequeueMaxMs);
+}
+
 type PendingTiming = Pick<ReconcilerTiming, 'pendingRequeueMs' | 'pendingRequeueMaxMs'>;
 
 interface Entry {
   readonly loadBalancerId: string;
   /** The delay given by the last pending pass; 0 after a write (the backoff starts over). */
   readonly delayMs: number;
-  readonly at: number;
   /** Fingerprint of the desired state under which a light poll may stand in for the plan. */
   readonly licence: string | null;
 }
@@ -40,7 +45,7 @@ export interface BusyNote {
 
 /** See the module comment. Not shared between reconcilers. */
 export class PendingMemory {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new RecentMap<Entry>(PENDING_MEMORY_CAPACITY);
 
   /**
    * The load balancer id to light-poll for `name`, or null (do a full observation): only the
@@ -67,7 +72,7 @@ export class PendingMemory {
     const e = this.fresh(name, now, timing);
     const previous = e !== null && e.loadBalancerId === note.loadBalancerId ? e.delayMs : 0;
     const delayMs = nextDelay(previous, timing);
-    this.put(name, { ...note, delayMs, at: now });
+    this.entries.set(name, { ...note, delayMs }, now);
     return delayMs;
   }
 
@@ -80,7 +85,7 @@ export class PendingMemory {
 
   /** A pass sent a write to the load balancer: a new Octavia operation, the backoff starts over. */
   written(name: string, note: BusyNote, now: number): void {
-    this.put(name, { ...note, delayMs: 0, at: now });
+    this.entries.set(name, { ...note, delayMs: 0 }, now);
   }
 
   /** The load balancer settled (or there is none to wait for): forget it. */
@@ -99,22 +104,7 @@ export class PendingMemory {
   }
 
   private fresh(name: string, now: number, timing: PendingTiming): Entry | null {
-    const e = this.entries.get(name);
-    if (e === undefined) return null;
-    if (now - e.at > STALE_AFTER_CAPS * Math.max(timing.pendingRequeueMs, timing.pendingRequeueMaxMs)) {
-      this.entries.delete(name);
-      return null;
-    }
-    return e;
-  }
-
-  private put(name: string, entry: Entry): void {
-    this.entries.delete(name); // re-inserted last: Map order is recency order
-    this.entries.set(name, entry);
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= PENDING_MEMORY_CAPACITY) break;
-      this.entries.delete(oldest);
-    }
+    return this.entries.get(name, now, memoryMaxAgeMs(timing)) ?? null;
   }
 }
 

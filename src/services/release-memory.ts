@@ -11,29 +11,23 @@
  * ensure creates objects. Bounded; time comes from the caller.
  */
 import type { ReconcilerTiming } from './deps.js';
-import { nextDelay, PENDING_MEMORY_CAPACITY } from './pending.js';
+import { memoryMaxAgeMs, nextDelay, PENDING_MEMORY_CAPACITY } from './pending.js';
+import { RecentMap } from './recent-map.js';
 
 type Timing = Pick<ReconcilerTiming, 'pendingRequeueMs' | 'pendingRequeueMaxMs'>;
 
 interface Entry {
   readonly ids: readonly string[];
   readonly delayMs: number;
-  readonly at: number;
 }
 
 /** See the module comment. Keyed by load balancer name (the Service key). */
 export class ReleaseMemory {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new RecentMap<Entry>(PENDING_MEMORY_CAPACITY);
 
   /** The load balancers to poll for `name`, or null (observe in full). */
   deleting(name: string, now: number, timing: Timing): readonly string[] | null {
-    const e = this.entries.get(name);
-    if (e === undefined) return null;
-    if (now - e.at > 4 * Math.max(timing.pendingRequeueMs, timing.pendingRequeueMaxMs)) {
-      this.entries.delete(name);
-      return null;
-    }
-    return e.ids;
+    return this.entries.get(name, now, memoryMaxAgeMs(timing))?.ids ?? null;
   }
 
   /**
@@ -41,15 +35,10 @@ export class ReleaseMemory {
    * ids, growing while the same ones are still there.
    */
   waiting(name: string, ids: readonly string[], now: number, timing: Timing): number {
-    const e = this.entries.get(name);
+    const e = this.entries.get(name, now, memoryMaxAgeMs(timing));
     const same = e?.ids.length === ids.length && e.ids.every((id) => ids.includes(id));
     const delayMs = nextDelay(same ? e.delayMs : 0, timing);
-    this.entries.delete(name);
-    this.entries.set(name, { ids: [...ids], delayMs, at: now });
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= PENDING_MEMORY_CAPACITY) break;
-      this.entries.delete(oldest);
-    }
+    this.entries.set(name, { ids: [...ids], delayMs }, now);
     return delayMs;
   }
 
