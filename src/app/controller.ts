@@ -93,7 +93,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   controller = new Controller<string>({
     name: 'services',
     clock,
-    reconcile: (key, signal) => reconcile(key, signal),
+    reconcile: (key, ctx) => reconcile(key, ctx.signal),
     workers: config.service.workers,
     metrics: metrics.controller,
     logger,

@@ -11,12 +11,19 @@ import {
   ReconcileThrewError,
 } from './errors.js';
 import { noMetrics, silentLogger, type ControllerMetrics, type EngineLogger } from './observability.js';
-import type { RateLimiter } from './ratelimit.js';
-import type { OutcomeKind, Result } from './result.js';
+import { PollLimiter, type PollTiming } from './poll-limiter.js';
+import { exponentialBackoffLimiter, jitteredLimiter, type RateLimiter } from './ratelimit.js';
+import type { OutcomeKind, ReconcileContext, Result } from './result.js';
 import { SHUTDOWN, WorkQueue, type QueueKey } from './workqueue.js';
 
-/** Reconciles one key. Must honour `signal` (aborted when a stop's drain times out). Throw = retry. */
-export type Reconcile<K> = (key: K, signal: AbortSignal) => Promise<Result>;
+/** Reconciles one key. Must honour `ctx.signal` (aborted when a stop's drain times out). Throw = retry. */
+export type Reconcile<K> = (key: K, ctx: ReconcileContext) => Promise<Result>;
+
+/** Runs one pass inside a logging context (e.g. AsyncLocalStorage carrying the pass id). */
+export type PassScope = <T>(
+  fields: { readonly controller: string; readonly key: string; readonly passId: string },
+  run: () => Promise<T>,
+) => Promise<T>;
 
 /** Dependencies and settings of a {@link Controller}. */
 export interface ControllerOptions<K extends QueueKey> {
@@ -28,6 +35,14 @@ export interface ControllerOptions<K extends QueueKey> {
   readonly workers?: number;
   /** Backoff for thrown errors; defaults to client-go's controller limiter. */
   readonly rateLimiter?: RateLimiter<K>;
+  /** Delays of `poll` results (default DEFAULT_POLL_TIMING). */
+  readonly pollTiming?: PollTiming;
+  /** Delays of `failed` results; defaults to 1 min doubling up to 10 min, jittered by `random`. */
+  readonly slowRetry?: RateLimiter<K>;
+  /** [0, 1) source for the default slow retry's jitter (default Math.random). */
+  readonly random?: () => number;
+  /** Wraps each pass (default: runs it as is). */
+  readonly passScope?: PassScope;
   /** A reconcile threw; the key is retried after backoff. `attempt` is 1 for the first failure. */
   readonly onError?: (key: K, error: Error, attempt: number) => void;
   /** A reconcile returned `terminal`; the key is not retried until it is added again. */
@@ -73,6 +88,11 @@ export class Controller<K extends QueueKey> {
   private readonly logger: EngineLogger;
   private readonly metrics: ControllerMetrics;
   private readonly workerCount: number;
+  private readonly polls: PollLimiter<K>;
+  private readonly slow: RateLimiter<K>;
+  /** The `carry` of each key's last poll / requeueAfter result. */
+  private readonly carried = new Map<K, unknown>();
+  private passes = 0;
   private workers: Promise<void>[] = [];
   private state: State = 'new';
   private stopping: Promise<StopResult<K>> | undefined;
@@ -85,6 +105,13 @@ export class Controller<K extends QueueKey> {
     this.logger = options.logger ?? silentLogger();
     this.metrics = options.metrics ?? noMetrics();
     const { clock, rateLimiter } = options;
+    this.polls = new PollLimiter<K>(options.pollTiming);
+    this.slow =
+      options.slowRetry ??
+      jitteredLimiter(exponentialBackoffLimiter<K>({ baseMs: 60_000, maxMs: 600_000 }), {
+        fraction: 0.2,
+        random: options.random ?? Math.random,
+      });
     this.queue = new WorkQueue<K>(rateLimiter === undefined ? { clock } : { clock, rateLimiter });
   }
 
@@ -181,10 +208,19 @@ export class Controller<K extends QueueKey> {
   }
 
   private async reconcileOnce(key: K): Promise<OutcomeKind> {
+    this.passes += 1;
+    const ctx: ReconcileContext = {
+      signal: this.reconcileAbort.signal,
+      carry: this.carried.get(key),
+      passId: `${this.options.name}-${this.passes}`,
+    };
+    const scope = this.options.passScope ?? ((_fields, run) => run());
+    const fields = { controller: this.options.name, key: this.describe(key), passId: ctx.passId };
     let result: Result;
     try {
-      result = await this.options.reconcile(key, this.reconcileAbort.signal);
+      result = await scope(fields, () => this.options.reconcile(key, ctx));
     } catch (thrown: unknown) {
+      this.carried.delete(key);
       return this.handleThrown(key, thrown);
     }
     return this.handleResult(key, result);
@@ -215,6 +251,13 @@ export class Controller<K extends QueueKey> {
   private handleResult(key: K, result: Result): OutcomeKind {
     const fields = { controller: this.options.name, key: this.describe(key) };
     this.queue.forget(key);
+    if ((result.kind === 'poll' || result.kind === 'requeueAfter') && result.carry !== undefined) {
+      this.carried.set(key, result.carry);
+    } else {
+      this.carried.delete(key);
+    }
+    if (result.kind !== 'poll') this.polls.forget(key);
+    if (result.kind !== 'failed') this.slow.forget(key);
     switch (result.kind) {
       case 'done':
         this.logger.debug(fields, 'reconciled');
@@ -223,6 +266,18 @@ export class Controller<K extends QueueKey> {
         this.queue.addAfter(key, result.ms);
         this.logger.debug({ ...fields, ms: result.ms, reason: result.reason }, 'requeue after delay');
         break;
+      case 'poll': {
+        const ms = this.polls.when(key, result.token);
+        this.queue.addAfter(key, ms);
+        this.logger.debug({ ...fields, ms, token: result.token, reason: result.reason }, 'polling');
+        break;
+      }
+      case 'failed': {
+        const ms = this.slow.when(key);
+        this.queue.addAfter(key, ms);
+        this.logger.warn({ ...fields, ms, err: result.error }, 'reconcile failed; retrying slowly');
+        break;
+      }
       case 'terminal':
         this.logger.error({ ...fields, err: result.error }, 'reconcile failed terminally, not retrying');
         this.callHook('onTerminal', key, () => this.options.onTerminal?.(key, result.error));

@@ -95,6 +95,26 @@ export function maxOfLimiter<K>(...limiters: readonly RateLimiter<K>[]): RateLim
   };
 }
 
+/**
+ * Spreads `inner`'s delays: each is multiplied by a factor drawn from [1, 1 + fraction)
+ * (`random` returns [0, 1)), so keys that failed together do not all retry at once.
+ */
+export function jitteredLimiter<K>(
+  inner: RateLimiter<K>,
+  options: { readonly fraction: number; readonly random: () => number },
+): RateLimiter<K> {
+  if (!(options.fraction >= 0)) {
+    throw new EngineConfigError('jittered limiter', `need fraction >= 0, got ${options.fraction}`);
+  }
+  return {
+    when: (key) => inner.when(key) * (1 + options.fraction * options.random()),
+    forget: (key) => {
+      inner.forget(key);
+    },
+    numRequeues: (key) => inner.numRequeues(key),
+  };
+}
+
 /** client-go's default controller limiter: max of 5 ms → 1000 s per-key backoff and a 10 qps / 100 bucket. */
 export function defaultControllerRateLimiter<K>(clock: Clock): RateLimiter<K> {
   return maxOfLimiter<K>(exponentialBackoffLimiter<K>(), tokenBucketLimiter<K>({ clock }));

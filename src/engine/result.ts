@@ -1,19 +1,45 @@
 /** What a reconcile tells the controller to do next with its key. */
 
-/** The key converged; its backoff history is forgotten. */
+/** The key converged; its backoff and poll history are forgotten. */
 export interface DoneResult {
   readonly kind: 'done';
 }
 
 /**
- * Not converged yet but nothing failed (e.g. a load balancer is `PENDING_*`): look again after
- * `ms` without counting a failure, freeing the worker instead of blocking it.
+ * Look again after exactly `ms` (e.g. to verify writes just sent), without counting a
+ * failure. Ends any poll backoff of the key: what follows is a new operation.
  */
 export interface RequeueAfterResult {
   readonly kind: 'requeueAfter';
   readonly ms: number;
   /** Human-readable why, logged with the requeue. */
   readonly reason: string;
+  /** Handed to the next reconcile of the key (see {@link ReconcileContext.carry}). */
+  readonly carry?: unknown;
+}
+
+/**
+ * Waiting on something outside that is still busy (a load balancer in `PENDING_*`): look
+ * again after the engine's poll delay, which starts at its base and grows while successive
+ * polls of the key name the same `token`, up to its cap (a different token starts over).
+ * Never blocks a worker.
+ */
+export interface PollResult {
+  readonly kind: 'poll';
+  /** What is being waited on (e.g. `busy:<load balancer id>`). */
+  readonly token: string;
+  readonly reason: string;
+  readonly carry?: unknown;
+}
+
+/**
+ * A failure someone must fix (a quota, a policy, a request the cloud rejects), already
+ * reported to the object's owner by the reconciler: retried slowly (the engine's slow
+ * limiter, minutes), never hot.
+ */
+export interface FailedResult {
+  readonly kind: 'failed';
+  readonly error: Error;
 }
 
 /**
@@ -26,10 +52,23 @@ export interface TerminalResult {
 }
 
 /** Outcome of one reconcile. A thrown error means "retry with backoff". */
-export type Result = DoneResult | RequeueAfterResult | TerminalResult;
+export type Result = DoneResult | RequeueAfterResult | PollResult | FailedResult | TerminalResult;
 
 /** Every way one reconcile can end, as reported to metrics: the result kinds plus a throw or an abort. */
 export type OutcomeKind = Result['kind'] | 'error' | 'aborted';
+
+/** What the engine hands each reconcile besides the key. */
+export interface ReconcileContext {
+  /** Aborted when a stop's drain times out. */
+  readonly signal: AbortSignal;
+  /**
+   * The `carry` of the key's previous result when it was a poll or requeueAfter, else
+   * undefined (after done, failed, terminal, a throw, or a restart of the process).
+   */
+  readonly carry: unknown;
+  /** A process-unique id of this pass (for logs). */
+  readonly passId: string;
+}
 
 /** The `done` result. */
 export function done(): DoneResult {
@@ -37,8 +76,20 @@ export function done(): DoneResult {
 }
 
 /** A `requeueAfter` result for `ms` milliseconds because of `reason`. */
-export function requeueAfter(ms: number, reason: string): RequeueAfterResult {
-  return { kind: 'requeueAfter', ms, reason };
+export function requeueAfter(ms: number, reason: string, carry?: unknown): RequeueAfterResult {
+  return carry === undefined
+    ? { kind: 'requeueAfter', ms, reason }
+    : { kind: 'requeueAfter', ms, reason, carry };
+}
+
+/** A `poll` result waiting on `token`. */
+export function poll(token: string, reason: string, carry?: unknown): PollResult {
+  return carry === undefined ? { kind: 'poll', token, reason } : { kind: 'poll', token, reason, carry };
+}
+
+/** A `failed` result carrying `error` (slow retry). */
+export function failed(error: Error): FailedResult {
+  return { kind: 'failed', error };
 }
 
 /** A `terminal` result carrying `error`. */

@@ -3,7 +3,7 @@
  * Neutron needs, see src/openstack/neutron/floatingips.ts). No ordering or busy logic here:
  * that is src/openstack/execute.ts.
  */
-import { type Action, isOctaviaWrite, type PortRef } from '../core/actions.js';
+import { type Action, isOctaviaWrite, type PortRef } from '../core/plan/actions.js';
 import { NotFoundError } from './errors.js';
 import * as floatingips from './neutron/floatingips.js';
 import * as tags from './neutron/tags.js';

@@ -5,7 +5,7 @@
  * fresh observation; Neutron floating IP actions still run. A 409 from Octavia stops the run
  * and is reported as a requeue, not thrown. Counts nothing (the session counts calls).
  */
-import type { Action } from '../core/actions.js';
+import type { Action } from '../core/plan/actions.js';
 import { ConflictError } from './errors.js';
 import {
   type CreatedLoadBalancer,

@@ -7,9 +7,9 @@
  * from what Octavia and Neutron were observed to hold.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import type { Plan } from '../core/actions.js';
+import type { Plan } from '../core/plan/actions.js';
 import type { DesiredLoadBalancer, Observed, ObservedLoadBalancer } from '../core/model.js';
-import { plan } from '../core/plan.js';
+import { plan } from '../core/plan/plan.js';
 import type { Reason } from '../core/translation.js';
 import { done, requeueAfter, terminal, type Result } from '../engine/result.js';
 import { ensureKlbSpec, writeKlbStatus, type KlbCondition, type KuryrLoadBalancer } from '../kube/klb.js';

@@ -23,12 +23,12 @@
  * detached by hand, a user's floating IP appearing); those are seen by the full observation
  * that follows as soon as the load balancer leaves PENDING_*, at most one capped delay later.
  */
-import type { Action, Plan } from '../core/actions.js';
-import { isOctaviaWrite } from '../core/actions.js';
+import type { Action, Plan } from '../core/plan/actions.js';
+import { isOctaviaWrite } from '../core/plan/actions.js';
 import { digestHex } from '../core/digest.js';
 import type { DesiredLoadBalancer, Observed, ObservedLoadBalancer, ServiceRef } from '../core/model.js';
 import { isOwnedForService } from '../core/ownership.js';
-import { isBusy, isVanishing } from '../core/plan-load-balancers.js';
+import { isBusy, isVanishing } from '../core/plan/load-balancers.js';
 import { requeueAfter, type Result } from '../engine/result.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { ExecuteOutcome } from './ports.js';

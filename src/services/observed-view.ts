@@ -9,7 +9,7 @@ import type {
   ObservedLoadBalancer,
 } from '../core/model.js';
 import { isOwnedForService } from '../core/ownership.js';
-import { selectLoadBalancers } from '../core/plan-load-balancers.js';
+import { selectLoadBalancers } from '../core/plan/load-balancers.js';
 
 /** The owned load balancer the plan converges (null when one must be created). */
 export function keptLoadBalancer(

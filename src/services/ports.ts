@@ -3,7 +3,7 @@
  * (observe a Service's objects, read one load balancer, execute the plan's actions) and the translation context.
  * The controller wires them to the real OpenStack clients; nothing here does I/O itself.
  */
-import type { Action } from '../core/actions.js';
+import type { Action } from '../core/plan/actions.js';
 import type {
   CapabilityProfile,
   NetworkContext,

@@ -7,15 +7,15 @@
  */
 import type { V1Service } from '@kubernetes/client-node';
 import { done, requeueAfter, type Result } from '../engine/result.js';
-import { plan } from '../core/plan.js';
+import { plan } from '../core/plan/plan.js';
 import { isOwnedForService } from '../core/ownership.js';
-import type { Action } from '../core/actions.js';
+import type { Action } from '../core/plan/actions.js';
 import type { Observed, ServiceRef } from '../core/model.js';
 import { loadBalancerName } from '../core/naming.js';
 import { deleteKlb } from '../kube/klb.js';
 import { removeFinalizer, setIngress } from '../kube/service-writes.js';
 import type { ReconcilerDeps } from './deps.js';
-import { isVanishing } from '../core/plan-load-balancers.js';
+import { isVanishing } from '../core/plan/load-balancers.js';
 import type { ReleaseMemory } from './release-memory.js';
 import { reportActions } from './report.js';
 

@@ -3,7 +3,7 @@
  * (kuryr's reasons), and the action counter.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import type { Action } from '../core/actions.js';
+import type { Action } from '../core/plan/actions.js';
 import type { EventType } from '../kube/events.js';
 import type { ReconcilerDeps } from './deps.js';
 

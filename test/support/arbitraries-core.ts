@@ -14,8 +14,8 @@ import type {
   ServiceRef,
 } from '../../src/core/model.js';
 import { ownershipTags } from '../../src/core/ownership.js';
-import { apply } from '../../src/core/apply.js';
-import { plan } from '../../src/core/plan.js';
+import { apply } from './plan-oracle/apply.js';
+import { plan } from '../../src/core/plan/plan.js';
 import { arbForeignMutation, arbMutation, mutate } from './arbitraries-core-mutations.js';
 
 export const CLUSTER = 'c1';

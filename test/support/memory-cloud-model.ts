@@ -4,7 +4,7 @@
  * how many GET requests the real observer (src/openstack/observe.ts) would have sent for it.
  * No state: the class holds the project's objects and Octavia's asynchrony.
  */
-import type { Action, PortRef } from '../../src/core/actions.js';
+import type { Action, PortRef } from '../../src/core/plan/actions.js';
 import type {
   Observed,
   ObservedFloatingIp,

@@ -21,9 +21,9 @@
  *
  * `observe` answers like src/openstack/observe.ts (memory-cloud-model.ts `observeAnswer`).
  */
-import type { Action } from '../../src/core/actions.js';
-import { isOctaviaWrite } from '../../src/core/actions.js';
-import { apply } from '../../src/core/apply.js';
+import type { Action } from '../../src/core/plan/actions.js';
+import { isOctaviaWrite } from '../../src/core/plan/actions.js';
+import { apply } from './plan-oracle/apply.js';
 import { ownedServiceKey } from '../../src/core/naming.js';
 import { isOwnedByCluster } from '../../src/core/ownership.js';
 import type {

@@ -10,7 +10,7 @@ import type {
   TranslateConfig,
   DesiredLoadBalancer,
 } from '../../core/model.js';
-import { plan } from '../../core/plan.js';
+import { plan } from '../../core/plan/plan.js';
 import { translate } from '../../core/translate.js';
 import type { ServiceManifest } from '../manifests/load.js';
 import { formatSource } from '../manifests/errors.js';

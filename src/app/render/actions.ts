@@ -1,5 +1,5 @@
 /** One-line descriptions of plan actions, for people. */
-import { isOctaviaWrite, type Action, type PortRef } from '../../core/actions.js';
+import { isOctaviaWrite, type Action, type PortRef } from '../../core/plan/actions.js';
 import type { DesiredListener } from '../../core/model.js';
 import type { ActionSummary } from './report.js';
 

@@ -2,7 +2,7 @@
  * What `kuryr-services plan` found, as data: the context it planned in, one entry per
  * Service, the input errors and notes. Renderers (table, JSON) only format this.
  */
-import type { Action } from '../../core/actions.js';
+import type { Action } from '../../core/plan/actions.js';
 import type { DesiredLoadBalancer, NetworkContext } from '../../core/model.js';
 import type { Reason } from '../../core/translation.js';
 

@@ -4,7 +4,7 @@
  * come from ../resource.ts).
  */
 import { z } from 'zod';
-import type { BatchMember } from '../../core/actions.js';
+import type { BatchMember } from '../../core/plan/actions.js';
 import type { DesiredMember, ObservedMember } from '../../core/model.js';
 import type { OpenStackSession } from '../session.js';
 import { type CommonFilters, commonQuery, type Page } from '../pagination.js';

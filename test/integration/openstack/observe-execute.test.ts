@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/core/actions.js';
+import type { Action } from '../../../src/core/plan/actions.js';
 import type {
   DesiredLoadBalancer,
   Observed,

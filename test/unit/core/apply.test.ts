@@ -1,7 +1,7 @@
 /** Table tests of the `apply` model: what each action leaves in the observed state. */
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/core/actions.js';
-import { apply, ApplyError } from '../../../src/core/apply.js';
+import type { Action } from '../../../src/core/plan/actions.js';
+import { apply, ApplyError } from '../../support/plan-oracle/apply.js';
 import type { Observed, ObservedMember } from '../../../src/core/model.js';
 import {
   built,

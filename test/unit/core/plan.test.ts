@@ -1,6 +1,6 @@
 /** Table tests of `plan` at the load balancer level: which LB is kept, what is deleted, waits. */
 import { describe, expect, it } from 'vitest';
-import { isOctaviaWrite } from '../../../src/core/actions.js';
+import { isOctaviaWrite } from '../../../src/core/plan/actions.js';
 import type { Observed, ObservedLoadBalancer, ProvisioningStatus } from '../../../src/core/model.js';
 import {
   built,

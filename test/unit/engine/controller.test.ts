@@ -162,7 +162,7 @@ describe('Controller results', () => {
   });
 
   it('records reconcile durations from the injected clock', async () => {
-    const { clock, controller, metrics } = setup(async (_key, signal) => {
+    const { clock, controller, metrics } = setup(async (_key, { signal }) => {
       await clock.sleep(250, signal);
       return done();
     });
@@ -224,7 +224,7 @@ describe('Controller lifecycle', () => {
     const gate = deferred<Result>();
     let signalSeen: AbortSignal | undefined;
     const started: string[] = [];
-    const { clock, controller } = setup(async (key, signal) => {
+    const { clock, controller } = setup(async (key, { signal }) => {
       started.push(key);
       signalSeen = signal;
       return gate.promise;
@@ -254,7 +254,7 @@ describe('Controller lifecycle', () => {
   it('aborts in-flight reconciles when the drain times out', async () => {
     const signals: AbortSignal[] = [];
     const { clock, controller, metrics, errors } = setup(
-      async (_key, signal) => {
+      async (_key, { signal }) => {
         signals.push(signal);
         await new Promise((_resolve, reject) => {
           signal.addEventListener('abort', () => {

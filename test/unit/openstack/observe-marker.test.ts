@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServiceRef } from '../../../src/core/model.js';
 import { loadBalancerDescription } from '../../../src/core/naming.js';
 import { ownershipTags } from '../../../src/core/ownership.js';
-import { plan } from '../../../src/core/plan.js';
+import { plan } from '../../../src/core/plan/plan.js';
 import { executeActions } from '../../../src/openstack/execute.js';
 import { observeService } from '../../../src/openstack/observe.js';
 import { CLUSTER, desiredLb, OWNED, SERVICE } from '../core/plan-fixtures.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BatchMember } from '../../../src/core/actions.js';
+import type { BatchMember } from '../../../src/core/plan/actions.js';
 import type { DesiredListener, DesiredLoadBalancer } from '../../../src/core/model.js';
 import * as healthmonitors from '../../../src/openstack/octavia/healthmonitors.js';
 import * as listeners from '../../../src/openstack/octavia/listeners.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/core/actions.js';
+import type { Action } from '../../../src/core/plan/actions.js';
 import type { DesiredListener, DesiredLoadBalancer } from '../../../src/core/model.js';
 import { BadRequestError } from '../../../src/openstack/errors.js';
 import { executeActions } from '../../../src/openstack/execute.js';

@@ -5,7 +5,7 @@
  */
 import type { V1Service } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isOctaviaWrite } from '../../../src/core/actions.js';
+import { isOctaviaWrite } from '../../../src/core/plan/actions.js';
 import type { CreateMode } from '../../../src/services/deps.js';
 import { anEndpoint, anEndpointSlice, aSlicePort } from '../../support/builders.js';
 import type { MemoryCloudOptions } from '../../support/memory-cloud.js';

@@ -1,6 +1,6 @@
 /** The memory cloud is a test double of OpenStack: its own semantics are checked here. */
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/core/actions.js';
+import type { Action } from '../../../src/core/plan/actions.js';
 import type { DesiredLoadBalancer, Observed } from '../../../src/core/model.js';
 import { loadBalancerName } from '../../../src/core/naming.js';
 import { translate } from '../../../src/core/translate.js';

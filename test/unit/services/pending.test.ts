@@ -1,7 +1,7 @@
 /** Table tests of the pending memory (backoff, light-poll licence), the licence rules and the create modes. */
 import { describe, expect, it } from 'vitest';
-import type { Action, Plan } from '../../../src/core/actions.js';
-import { apply } from '../../../src/core/apply.js';
+import type { Action, Plan } from '../../../src/core/plan/actions.js';
+import { apply } from '../../support/plan-oracle/apply.js';
 import type {
   DesiredLoadBalancer,
   ObservedLoadBalancer,

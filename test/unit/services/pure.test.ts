@@ -1,6 +1,6 @@
 /** Table tests of the reconciler's pure parts: record builders, observation readings, stuck tracking. */
 import { describe, expect, it } from 'vitest';
-import { apply } from '../../../src/core/apply.js';
+import { apply } from '../../support/plan-oracle/apply.js';
 import type {
   DesiredLoadBalancer,
   Observed,

@@ -5,8 +5,8 @@
  * or one already being deleted is left alone.
  */
 import type { Action } from './actions.js';
-import type { DesiredPool, ObservedListener, ObservedLoadBalancer, ObservedPool } from './model.js';
-import { planMemberBatch } from './plan-members.js';
+import type { DesiredPool, ObservedListener, ObservedLoadBalancer, ObservedPool } from '../model.js';
+import { planMemberBatch } from './members.js';
 
 /** The default pool of `listener`: by its default_pool_id, else the pool naming it. */
 export function poolOfListener(lb: ObservedLoadBalancer, listener: ObservedListener): ObservedPool | null {

@@ -1,5 +1,5 @@
 /** The state `apply` threads through actions, and the id helpers it shares (pure). */
-import type { Observed, ObservedFloatingIp } from './model.js';
+import type { Observed, ObservedFloatingIp } from '../../../src/core/model.js';
 
 /** An action that cannot apply to the modelled state (unknown id, no created load balancer). */
 export class ApplyError extends Error {

@@ -11,7 +11,7 @@ import type {
   DesiredPool,
   LbAlgorithm,
   SessionPersistence,
-} from './model.js';
+} from '../model.js';
 
 /** A member sent in a batch update: one we want, or a foreign one we keep untouched. */
 export type BatchMember = DesiredMember | (DesiredMember & { readonly foreign: true });

@@ -6,9 +6,9 @@
  * deleted. Among several qualifying ones (duplicates left by a crash between a create and
  * its observation) the ACTIVE one with the lowest id is kept.
  */
-import type { DesiredLoadBalancer, ObservedLoadBalancer, ProvisioningStatus } from './model.js';
+import type { DesiredLoadBalancer, ObservedLoadBalancer, ProvisioningStatus } from '../model.js';
 import type { PlanWait } from './actions.js';
-import { uidFromTags } from './ownership.js';
+import { uidFromTags } from '../ownership.js';
 
 /** An owned load balancer the plan wants gone, and why. */
 export interface LoadBalancerDeletion {

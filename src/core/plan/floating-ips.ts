@@ -20,7 +20,7 @@
  *   and a released floating IP must not stay pointing at it meanwhile.
  */
 import type { Action, PortRef } from './actions.js';
-import type { DesiredLoadBalancer, ObservedFloatingIp, ObservedLoadBalancer } from './model.js';
+import type { DesiredLoadBalancer, ObservedFloatingIp, ObservedLoadBalancer } from '../model.js';
 
 /** Arguments of `planFloatingIps`. */
 export interface FloatingIpInput {

@@ -25,17 +25,17 @@ import type {
   ObservedFloatingIp,
   ObservedLoadBalancer,
   ServiceRef,
-} from './model.js';
-import { isOwnedForService } from './ownership.js';
-import { planFloatingIps } from './plan-floating-ip.js';
-import { planListeners } from './plan-listeners.js';
+} from '../model.js';
+import { isOwnedForService } from '../ownership.js';
+import { planFloatingIps } from './floating-ips.js';
+import { planListeners } from './listeners.js';
 import {
   isBusy,
   selectLoadBalancers,
   vipHolderWait,
   type LoadBalancerDeletion,
   type LoadBalancerSelection,
-} from './plan-load-balancers.js';
+} from './load-balancers.js';
 
 /** What `plan` reconciles: one Service key, its desired load balancer (null = nothing), and what exists. */
 export interface PlanInput {

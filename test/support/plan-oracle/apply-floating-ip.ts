@@ -1,6 +1,6 @@
 /** `apply` for the Neutron floating IP actions (pure). */
-import type { Action, PortRef } from './actions.js';
-import type { Observed, ObservedFloatingIp } from './model.js';
+import type { Action, PortRef } from '../../../src/core/plan/actions.js';
+import type { Observed, ObservedFloatingIp } from '../../../src/core/model.js';
 import { allIds, ApplyError, mapFips, uniqueId, type State } from './apply-state.js';
 
 export function resolvePort(state: State, port: PortRef, operation: string): string {

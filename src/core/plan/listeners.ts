@@ -24,9 +24,9 @@ import type {
   DesiredLoadBalancer,
   ObservedListener,
   ObservedLoadBalancer,
-} from './model.js';
-import { planPoolChanges, poolOfListener, type PoolChanges } from './plan-pools.js';
-import { TIMEOUT_CLIENT_TAG, TIMEOUT_MEMBER_TAG } from './ownership.js';
+} from '../model.js';
+import { planPoolChanges, poolOfListener, type PoolChanges } from './pools.js';
+import { TIMEOUT_CLIENT_TAG, TIMEOUT_MEMBER_TAG } from '../ownership.js';
 
 /** Arguments of `planListeners`. */
 export interface ListenersInput {

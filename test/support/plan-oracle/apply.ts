@@ -10,7 +10,7 @@
  * clears its listener's default pool; a member batch replaces the pool's member list,
  * keeping the ids of members whose (address, port) stays.
  */
-import type { Action, BatchMember } from './actions.js';
+import type { Action, BatchMember } from '../../../src/core/plan/actions.js';
 import { allIds, ApplyError, mapFips, uniqueId, type State } from './apply-state.js';
 import {
   createFloatingIp,
@@ -31,7 +31,7 @@ import type {
   ObservedLoadBalancer,
   ObservedMember,
   ObservedPool,
-} from './model.js';
+} from '../../../src/core/model.js';
 
 function memberOf(member: DesiredMember | BatchMember, id: string): ObservedMember {
   return {

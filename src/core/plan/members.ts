@@ -6,7 +6,7 @@
  * `foreign`. Octavia refuses two members with the same (address, port) in one pool, so a
  * desired member whose (address, port) a foreign member already occupies is left out.
  */
-import type { DesiredMember, ObservedMember } from './model.js';
+import type { DesiredMember, ObservedMember } from '../model.js';
 import type { BatchMember } from './actions.js';
 
 /** Octavia's uniqueness key of a member inside a pool. */
