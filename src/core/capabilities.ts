@@ -6,7 +6,14 @@
  *   a TCP and a UDP listener on one port) · 2.23 SCTP · 2.26 additional VIPs (Zed's newest)
  *   · 2.27 listener HSTS (2023.1).
  */
-import type { ApiVersion, CapabilityProfile, OctaviaProvider, Protocol } from './model.js';
+import type {
+  ApiVersion,
+  CapabilityProfile,
+  HealthMonitorType,
+  LbAlgorithm,
+  OctaviaProvider,
+  Protocol,
+} from './model.js';
 
 /**
  * The newest Octavia API version this code knows. We use nothing past 2.23 (SCTP); 2.26 is
@@ -62,8 +69,81 @@ export function legacyLbaasV2Profile(): CapabilityProfile {
   return { apiVersion: { major: 2, minor: 0 }, provider: 'amphora', legacyLbaasV2: true };
 }
 
+/**
+ * What one Octavia provider driver accepts, whatever the API version (the API version gates
+ * are the predicates below). Octavia validates a request's fields, then hands it to the
+ * provider driver, which refuses what it cannot do with UnsupportedOptionError: the whole
+ * create fails. So an option missing here is never put in a desired load balancer.
+ */
+export interface ProviderCapabilities {
+  /** Listener and pool protocols of ours (TCP, UDP, SCTP) the driver takes. */
+  readonly protocols: readonly Protocol[];
+  /** Pool algorithms the driver takes; the first is the one used when the configured one is not. */
+  readonly lbAlgorithms: readonly [LbAlgorithm, ...LbAlgorithm[]];
+  /** SOURCE_IP session persistence on pools. */
+  readonly sourceIpPersistence: boolean;
+  /** Listener allowed_cidrs (loadBalancerSourceRanges). */
+  readonly allowedCidrs: boolean;
+  /** Listener timeout_client_data / timeout_member_data actually applied. */
+  readonly listenerTimeouts: boolean;
+  /** Health monitor types the driver takes. */
+  readonly healthMonitorTypes: readonly HealthMonitorType[];
+  /** A member outside the VIP subnet needs an explicit subnet_id. */
+  readonly memberSubnetRequired: boolean;
+}
+
+/**
+ * The capability table. Sources:
+ * - amphora: Octavia's amphora driver (`octavia/api/drivers/amphora_driver/v2/driver.py`:
+ *   AMPHORA_SUPPORTED_LB_ALGORITHMS = ROUND_ROBIN, SOURCE_IP, LEAST_CONNECTIONS, so
+ *   SOURCE_IP_PORT is refused; octavia-lib SUPPORTED_HEALTH_MONITOR_TYPES and SUPPORTED_SP_TYPES).
+ * - ovn: openstack/ovn-octavia-provider (`ovn_octavia_provider/driver.py`,
+ *   `common/constants.py`, `doc/source/admin/driver.rst` "Limitations", at master 4d92b2c):
+ *   - `_check_for_allowed_cidrs` refuses any non-empty listener allowed_cidrs ("OVN provider
+ *     does not support allowed_cidrs option"), still a TODO on master;
+ *   - OVN_NATIVE_LB_ALGORITHMS: SOURCE_IP_PORT (SOURCE_IP only added on master in 2026-07,
+ *     unreleased), and the docs say only SOURCE_IP_PORT is supported;
+ *   - SOURCE_IP session persistence is accepted only since 5.0.0 (2023.2, commit 382ddb0);
+ *     Octavia's API cannot tell us the provider's version, so we keep to what every release
+ *     accepts: none;
+ *   - listener timeouts are accepted by the API but never read by the driver (no
+ *     timeout handling on its listener paths): not applied, so not sent;
+ *   - protocols TCP, UDP and SCTP (SCTP since 1.0.0, Wallaby, the release of Octavia API
+ *     2.23, so the SCTP_API gate covers older OVN providers too);
+ *   - health monitors TCP and UDP-CONNECT only (SUPPORTED_HEALTH_MONITOR_TYPES, since 1.1.0,
+ *     and only with OVN >= 2.12);
+ *   - a member without subnet_id is refused unless it lies in the pool's load balancer VIP
+ *     subnet ("Subnet is required ... if it is not the same as LB VIP subnet").
+ */
+export const PROVIDER_CAPABILITIES: Readonly<Record<OctaviaProvider, ProviderCapabilities>> = {
+  amphora: {
+    protocols: ['TCP', 'UDP', 'SCTP'],
+    lbAlgorithms: ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP'],
+    sourceIpPersistence: true,
+    allowedCidrs: true,
+    listenerTimeouts: true,
+    healthMonitorTypes: ['HTTP', 'HTTPS', 'PING', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'SCTP'],
+    memberSubnetRequired: false,
+  },
+  ovn: {
+    protocols: ['TCP', 'UDP', 'SCTP'],
+    lbAlgorithms: ['SOURCE_IP_PORT'],
+    sourceIpPersistence: false,
+    allowedCidrs: false,
+    listenerTimeouts: false,
+    healthMonitorTypes: ['TCP', 'UDP-CONNECT'],
+    memberSubnetRequired: true,
+  },
+};
+
+/** The capability table row of the profile's provider. */
+export function providerCapabilities(profile: CapabilityProfile): ProviderCapabilities {
+  return PROVIDER_CAPABILITIES[profile.provider];
+}
+
 /** True when listeners and pools of `protocol` can be created. */
 export function supportsProtocol(profile: CapabilityProfile, protocol: Protocol): boolean {
+  if (!providerCapabilities(profile).protocols.includes(protocol)) return false;
   if (protocol === 'TCP') return true;
   if (profile.legacyLbaasV2) return false;
   return protocol === 'UDP' || atLeast(profile.apiVersion, SCTP_API);
@@ -76,7 +156,11 @@ export function supportsMixedProtocolPort(profile: CapabilityProfile): boolean {
 
 /** True when listeners accept `allowed_cidrs` (loadBalancerSourceRanges can be enforced). */
 export function supportsAllowedCidrs(profile: CapabilityProfile): boolean {
-  return !profile.legacyLbaasV2 && atLeast(profile.apiVersion, ALLOWED_CIDRS_API);
+  return (
+    providerCapabilities(profile).allowedCidrs &&
+    !profile.legacyLbaasV2 &&
+    atLeast(profile.apiVersion, ALLOWED_CIDRS_API)
+  );
 }
 
 /** True when objects accept `tags`. */
@@ -84,12 +168,34 @@ export function supportsTags(profile: CapabilityProfile): boolean {
   return !profile.legacyLbaasV2 && atLeast(profile.apiVersion, TAGS_API);
 }
 
-/** True when listeners accept `timeout_client_data` / `timeout_member_data`. */
+/** True when listener `timeout_client_data` / `timeout_member_data` are accepted and applied. */
 export function supportsListenerTimeouts(profile: CapabilityProfile): boolean {
-  return !profile.legacyLbaasV2;
+  return providerCapabilities(profile).listenerTimeouts && !profile.legacyLbaasV2;
 }
 
-/** True when pools accept SOURCE_IP session persistence (the OVN provider refuses it). */
+/** True when pools accept SOURCE_IP session persistence (the OVN provider is treated as refusing it). */
 export function supportsSessionPersistence(profile: CapabilityProfile): boolean {
-  return profile.provider !== 'ovn';
+  return providerCapabilities(profile).sourceIpPersistence;
+}
+
+/** True when the provider takes pools with `algorithm`. */
+export function supportsLbAlgorithm(profile: CapabilityProfile, algorithm: LbAlgorithm): boolean {
+  return providerCapabilities(profile).lbAlgorithms.includes(algorithm);
+}
+
+/** `configured` when the provider takes it, else the provider's own default (OVN: SOURCE_IP_PORT). */
+export function lbAlgorithmFor(profile: CapabilityProfile, configured: LbAlgorithm): LbAlgorithm {
+  return supportsLbAlgorithm(profile, configured)
+    ? configured
+    : providerCapabilities(profile).lbAlgorithms[0];
+}
+
+/** True when the provider takes health monitors of `type`. */
+export function supportsHealthMonitorType(profile: CapabilityProfile, type: HealthMonitorType): boolean {
+  return providerCapabilities(profile).healthMonitorTypes.includes(type);
+}
+
+/** True when members outside the VIP subnet must name a subnet (OVN), even in L3 member mode. */
+export function requiresMemberSubnet(profile: CapabilityProfile): boolean {
+  return providerCapabilities(profile).memberSubnetRequired;
 }

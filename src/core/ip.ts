@@ -99,3 +99,55 @@ function fromBytes(bytes: number[]): ParsedIp {
   const v6 = ipaddr.IPv6.parse(ip.toString());
   return { address: v6.toRFC5952String(), family: 6, bytes };
 }
+
+/**
+ * Address classes that can never be a load balancer member, by ipaddr.js's own range tables:
+ * `unspecified` (0.0.0.0/8, ::), `loopback` (127.0.0.0/8, ::1), `linkLocal` (169.254.0.0/16,
+ * where the metadata service lives, and fe80::/10), `multicast` (224.0.0.0/4, ff00::/8) and
+ * `broadcast` (255.255.255.255).
+ */
+export type NeverMemberRange = 'unspecified' | 'loopback' | 'linkLocal' | 'multicast' | 'broadcast';
+
+const NEVER_MEMBER_RANGES: readonly string[] = [
+  'unspecified',
+  'loopback',
+  'linkLocal',
+  'multicast',
+  'broadcast',
+] satisfies NeverMemberRange[];
+
+/** A never-member class of an address; `embedded` is the IPv4 address an IPv4-mapped IPv6 address carries. */
+export interface NeverMemberClass {
+  readonly range: NeverMemberRange;
+  readonly embedded: string | null;
+}
+
+function neverMemberRange(range: string): NeverMemberRange | null {
+  return NEVER_MEMBER_RANGES.includes(range) ? (range as NeverMemberRange) : null;
+}
+
+/**
+ * The never-member class of `ip`, looking through IPv4-mapped IPv6 (::ffff:a.b.c.d) to the
+ * IPv4 address inside; null for any other address. Pure, never throws.
+ */
+export function neverMemberClass(ip: ParsedIp): NeverMemberClass | null {
+  const parsed = ipaddr.fromByteArray([...ip.bytes]);
+  if (parsed.kind() === 'ipv4') {
+    const range = neverMemberRange(parsed.range());
+    return range === null ? null : { range, embedded: null };
+  }
+  const v6 = ipaddr.IPv6.parse(parsed.toString());
+  if (v6.isIPv4MappedAddress()) {
+    const inner = v6.toIPv4Address();
+    const range = neverMemberRange(inner.range());
+    return range === null ? null : { range, embedded: inner.toString() };
+  }
+  const range = neverMemberRange(v6.range());
+  return range === null ? null : { range, embedded: null };
+}
+
+/** The directed broadcast address of an IPv4 CIDR of prefix 30 or shorter; null otherwise (IPv6, /31, /32). */
+export function broadcastAddress(range: ParsedCidr): string | null {
+  if (range.family !== 4 || range.prefixLength > 30) return null;
+  return ipaddr.IPv4.broadcastAddressFromCIDR(range.cidr).toString();
+}

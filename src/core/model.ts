@@ -16,6 +16,9 @@ export type ProvisioningStatus =
 
 export type MemberMode = 'L2' | 'L3';
 
+/** Octavia health monitor types (octavia-lib SUPPORTED_HEALTH_MONITOR_TYPES). */
+export type HealthMonitorType = 'HTTP' | 'HTTPS' | 'PING' | 'TCP' | 'TLS-HELLO' | 'UDP-CONNECT' | 'SCTP';
+
 /** The Kubernetes Service a load balancer belongs to. */
 export interface ServiceRef {
   readonly namespace: string;
@@ -68,7 +71,10 @@ export interface DesiredMember {
   readonly name: string;
   readonly address: string;
   readonly protocolPort: number;
-  /** Absent in L3 mode: Octavia routes to the member. */
+  /**
+   * L2 mode: the pod subnet holding the address. L3 mode: absent (Octavia routes to the
+   * member), except on a provider that needs one (OVN), where it is the VIP subnet as in kuryr.
+   */
   readonly subnetId?: string;
   readonly tags: readonly string[];
 }
@@ -111,6 +117,13 @@ export interface DesiredLoadBalancer {
   readonly listeners: readonly DesiredListener[];
   readonly tags: readonly string[];
   readonly floatingIp: FloatingIpIntent | null;
+  /**
+   * Set on a type=LoadBalancer Service marked internal (see translate-coexistence.ts): it
+   * wants no floating IP (`floatingIp` is null), and `status.loadBalancer.ingress` should
+   * report the VIP once converged, as cloud-provider-openstack reports an internal load
+   * balancer's VIP. Absent otherwise: ingress is the serving floating IP, if any.
+   */
+  readonly internal?: true;
 }
 
 export interface ObservedMember {
@@ -201,4 +214,19 @@ export interface TranslateConfig {
   readonly resourceTags: readonly string[];
   readonly enableSessionAffinity: boolean;
   readonly enableSourceRanges: boolean;
+  /**
+   * L3 member mode: CIDRs (normalised, `network/prefix`) whose addresses may be members
+   * besides the pod subnets (`[kuryr_services] member_cidrs`). Unused in L2 mode.
+   */
+  readonly memberCidrs: readonly string[];
+  /**
+   * `[kuryr_services] load_balancer_class`: a `spec.loadBalancerClass` served besides "no
+   * class"; null = only type=LoadBalancer Services without a class are served.
+   */
+  readonly loadBalancerClass: string | null;
+  /**
+   * `[kuryr_services] ignore_foreign_services`: leave alone the type=LoadBalancer Services
+   * another controller has claimed (see translate-coexistence.ts for what a claim is).
+   */
+  readonly ignoreForeignServices: boolean;
 }

@@ -4,7 +4,12 @@
  * floating IP). Where a restriction cannot be enforced the warning says so plainly.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import { ALLOWED_CIDRS_API, formatApiVersion, supportsAllowedCidrs } from './capabilities.js';
+import {
+  ALLOWED_CIDRS_API,
+  formatApiVersion,
+  providerCapabilities,
+  supportsAllowedCidrs,
+} from './capabilities.js';
 import { compareAddresses, parseCidr, parseIp, type IpFamily, type ParsedCidr } from './ip.js';
 import type { CapabilityProfile, FloatingIpIntent, ServiceRef, TranslateConfig } from './model.js';
 import { serviceKey } from './naming.js';
@@ -71,6 +76,9 @@ function unenforceableBecause(ctx: AccessContext): string | null {
   if (!ctx.config.enableSourceRanges) return 'disabled by kuryr.conf [kuryr_services] enable_source_ranges';
   if (supportsAllowedCidrs(ctx.profile)) return null;
   if (ctx.profile.legacyLbaasV2) return 'the legacy Neutron LBaaS v2 API has no allowed_cidrs';
+  if (!providerCapabilities(ctx.profile).allowedCidrs) {
+    return `the ${ctx.profile.provider} provider refuses listener allowed_cidrs`;
+  }
   const have = formatApiVersion(ctx.profile.apiVersion);
   return `allowed_cidrs needs Octavia API ${formatApiVersion(ALLOWED_CIDRS_API)}, this Octavia has ${have}`;
 }
@@ -83,18 +91,25 @@ function normaliseCidrs(cidrs: readonly ParsedCidr[]): string[] {
 }
 
 /**
- * The floating IP of a type=LoadBalancer Service: the user's `loadBalancerIP` (must be an
- * IP address, else invalid), else one from kuryr.conf's external_svc_net (+ subnet), else
- * none with a KuryrNoFloatingIp warning. Null for other Service types.
+ * The floating IP of a type=LoadBalancer Service: none when it is internal (a set
+ * `loadBalancerIP` is then ignored with a KuryrUnsupportedOption warning), else the user's
+ * `loadBalancerIP` (must be an IP address, else invalid), else one from kuryr.conf's
+ * external_svc_net (+ subnet), else none with a KuryrNoFloatingIp warning. Null for other
+ * Service types.
  */
 export function translateFloatingIp(
   service: V1Service,
-  kind: ServiceKind,
+  exposure: { readonly kind: ServiceKind; readonly internal: boolean },
   ctx: AccessContext,
 ): Step<FloatingIpIntent | null> {
-  if (kind !== 'LoadBalancer') return ok(null);
+  if (exposure.kind !== 'LoadBalancer') return ok(null);
   const key = serviceKey(ctx.ref);
   const requested = service.spec?.loadBalancerIP;
+  if (exposure.internal) {
+    if (requested === undefined || requested === '') return ok(null);
+    const message = `Service ${key}: spec.loadBalancerIP "${requested}" ignored: the Service is internal (no floating IP); its address is the VIP`;
+    return ok(null, [warning('KuryrUnsupportedOption', message)]);
+  }
   if (requested !== undefined && requested !== '') {
     const ip = parseIp(requested.trim());
     if (ip === null)

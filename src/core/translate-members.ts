@@ -1,24 +1,22 @@
 /**
  * The member step of `translate`: the pool members of one Service port, from the Service's
- * discovery.k8s.io/v1 EndpointSlices. A member is a ready endpoint's first address with the
- * port of the slice port named like the Service port (so named targetPorts resolve per
- * slice). Slices of another address family than the VIP (and FQDN slices) are ignored.
+ * discovery.k8s.io/v1 EndpointSlices. A member is an endpoint's first address with the port
+ * of the slice port named like the Service port (so named targetPorts resolve per slice).
+ * Which endpoints: the ready ones; when none of them gives a member, the serving ones that
+ * are terminating (kube-proxy's fallback, KEP-1669). Conditions follow the API's nil
+ * meanings: ready unset = ready, serving unset = serving, terminating unset = not
+ * terminating. Each address must pass the address policy (translate-member-policy.ts);
+ * a refused one is left out with a KuryrSkipMember warning and the rest of the pool kept.
+ * Slices of another address family than the VIP (and FQDN slices) are ignored.
  * Duplicates are merged, and members are sorted by (address, port).
  */
 import type { V1Endpoint, V1EndpointSlice } from '@kubernetes/client-node';
-import {
-  addressSortKey,
-  compareAddresses,
-  parseIp,
-  rangeContains,
-  type IpFamily,
-  type ParsedIp,
-} from './ip.js';
-import type { DesiredMember, MemberMode, NetworkContext, ServiceRef } from './model.js';
-import { describeSubnets, type ParsedSubnet } from './network-context.js';
+import { addressSortKey, compareAddresses, parseIp, type IpFamily, type ParsedIp } from './ip.js';
+import type { DesiredMember, ServiceRef } from './model.js';
 import { memberName, serviceKey } from './naming.js';
 import type { Reason } from './translation.js';
 import { invalid, ok, warning, type Step } from './translate-step.js';
+import { admitMember, type MemberPolicy } from './translate-member-policy.js';
 import { isValidPort, type ServicePortSpec } from './translate-ports.js';
 
 /** The label linking an EndpointSlice to its Service. */
@@ -28,11 +26,19 @@ export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export interface MemberContext {
   readonly ref: ServiceRef;
   readonly family: IpFamily;
-  readonly network: NetworkContext;
-  readonly memberMode: MemberMode;
-  /** The pod subnets, parsed once (see parsedSubnets). */
-  readonly podSubnets: readonly ParsedSubnet[];
+  readonly policy: MemberPolicy;
   readonly tags: readonly string[];
+}
+
+/** Which endpoints a pass over the slices takes. */
+type Tier = 'ready' | 'terminating';
+
+/** The tier an endpoint belongs to, by its conditions (nil meanings of the EndpointSlice API); null = neither. */
+function tierOf(endpoint: V1Endpoint): Tier | null {
+  const conditions = endpoint.conditions ?? {};
+  if (conditions.ready !== false) return 'ready';
+  if (conditions.terminating === true && conditions.serving !== false) return 'terminating';
+  return null;
 }
 
 /** Orders members by address (numerically), then port. */
@@ -60,18 +66,32 @@ export function usableSlices(
 }
 
 /**
- * The members of the pool for `port`. Invalid when a slice holds a malformed address or
- * port; in L2 mode an address in no pod subnet is left out with a KuryrSkipMember warning.
+ * The members of the pool for `port`: from the ready endpoints, or, when they give none,
+ * from the serving terminating ones. Invalid when a slice holds a malformed address (among
+ * the endpoints looked at) or port; a refused address gives a KuryrSkipMember warning.
  */
 export function translateMembers(
   port: ServicePortSpec,
   slices: readonly V1EndpointSlice[],
   ctx: MemberContext,
 ): Step<DesiredMember[]> {
+  const ready = tierMembers(port, slices, ctx, 'ready');
+  if (!ready.ok || ready.value.length > 0) return ready;
+  const fallback = tierMembers(port, slices, ctx, 'terminating');
+  if (!fallback.ok) return fallback;
+  return ok(fallback.value, sortedReasons([...ready.warnings, ...fallback.warnings]));
+}
+
+function tierMembers(
+  port: ServicePortSpec,
+  slices: readonly V1EndpointSlice[],
+  ctx: MemberContext,
+  tier: Tier,
+): Step<DesiredMember[]> {
   const byTarget = new Map<string, DesiredMember>();
   const warnings: Reason[] = [];
   for (const slice of slices) {
-    const step = sliceMembers(port, slice, ctx);
+    const step = sliceMembers({ port, slice, ctx, tier });
     if (!step.ok) return step;
     warnings.push(...step.warnings);
     for (const member of step.value) {
@@ -81,24 +101,28 @@ export function translateMembers(
     }
   }
   // Sorted so the result does not depend on the order of slices and endpoints.
-  const sortedWarnings = warnings.sort((x, y) =>
-    x.message < y.message ? -1 : x.message > y.message ? 1 : 0,
-  );
   const keyed = [...byTarget.values()].map((member) => ({ member, key: addressSortKey(member.address) }));
   keyed.sort((x, y) =>
     x.key < y.key ? -1 : x.key > y.key ? 1 : x.member.protocolPort - y.member.protocolPort,
   );
   return ok(
     keyed.map(({ member }) => member),
-    sortedWarnings,
+    sortedReasons(warnings),
   );
 }
 
-function sliceMembers(
-  port: ServicePortSpec,
-  slice: V1EndpointSlice,
-  ctx: MemberContext,
-): Step<DesiredMember[]> {
+function sortedReasons(reasons: Reason[]): Reason[] {
+  return reasons.sort((x, y) => (x.message < y.message ? -1 : x.message > y.message ? 1 : 0));
+}
+
+interface SliceScan {
+  readonly port: ServicePortSpec;
+  readonly slice: V1EndpointSlice;
+  readonly ctx: MemberContext;
+  readonly tier: Tier;
+}
+
+function sliceMembers({ port, slice, ctx, tier }: SliceScan): Step<DesiredMember[]> {
   const where = `EndpointSlice ${slice.metadata?.namespace ?? ctx.ref.namespace}/${slice.metadata?.name ?? '(unnamed)'}`;
   const slicePort = (slice.ports ?? []).find(
     (p) => (p.name ?? '') === port.name && (p.protocol ?? 'TCP') === port.protocol,
@@ -111,41 +135,49 @@ function sliceMembers(
   const warnings: Reason[] = [];
   // Typed as required, but a hand-written slice (plan CLI manifests) may lack them.
   for (const endpoint of (slice.endpoints as V1Endpoint[] | undefined) ?? []) {
-    if (endpoint.conditions?.ready === false) continue;
+    if (tierOf(endpoint) !== tier) continue;
     const [addressText] = (endpoint.addresses as string[] | undefined) ?? [];
     if (addressText === undefined) continue;
     const ip = parseIp(addressText);
     if (ip?.family !== ctx.family) {
       return invalid(`${where} (${slice.addressType}) holds a malformed address "${addressText}"`);
     }
-    const member = buildMember(endpoint, ip, slicePort.port, ctx);
+    const member = buildMember({ endpoint, ip, protocolPort: slicePort.port, ctx, where });
     if ('skipped' in member) warnings.push(member.skipped);
     else members.push(member);
   }
   return ok(members, warnings);
 }
 
-function buildMember(
-  endpoint: V1Endpoint,
-  ip: ParsedIp,
-  protocolPort: number,
-  ctx: MemberContext,
-): DesiredMember | { skipped: Reason } {
+interface MemberSource {
+  readonly endpoint: V1Endpoint;
+  readonly ip: ParsedIp;
+  readonly protocolPort: number;
+  readonly ctx: MemberContext;
+  /** `EndpointSlice ns/name`, for messages. */
+  readonly where: string;
+}
+
+function buildMember({
+  endpoint,
+  ip,
+  protocolPort,
+  ctx,
+  where,
+}: MemberSource): DesiredMember | { skipped: Reason } {
   const target = endpoint.targetRef;
   const owner =
     target?.name !== undefined && target.name !== ''
       ? { namespace: target.namespace ?? ctx.ref.namespace, name: target.name }
-      : ctx.ref;
-  const name = memberName(owner, protocolPort);
+      : null;
   const address = ip.address;
-  if (ctx.memberMode === 'L3') return { name, address, protocolPort, tags: ctx.tags };
-  const subnet = ctx.podSubnets.find(({ range }) => rangeContains(range, ip))?.subnet;
-  if (subnet === undefined) {
-    const pod =
-      target === undefined ? `endpoint of Service ${serviceKey(ctx.ref)}` : `pod ${serviceKey(owner)}`;
-    const subnets = describeSubnets(ctx.network, ctx.network.podSubnetIds);
-    const message = `${pod} at ${address} skipped: the address is in no pod subnet (L2 member mode; pod subnets: ${subnets})`;
+  const admission = admitMember(ip, ctx.policy);
+  if (!admission.admitted) {
+    const pod = owner === null ? '' : ` (pod ${serviceKey(owner)})`;
+    const message = `${where}: endpoint ${address}${pod} is not used as a member of Service ${serviceKey(ctx.ref)}: ${admission.why}`;
     return { skipped: warning('KuryrSkipMember', message) };
   }
-  return { name, address, protocolPort, subnetId: subnet.id, tags: ctx.tags };
+  const name = memberName(owner ?? ctx.ref, protocolPort);
+  const member = { name, address, protocolPort, tags: ctx.tags };
+  return admission.subnetId === null ? member : { ...member, subnetId: admission.subnetId };
 }

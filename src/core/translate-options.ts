@@ -4,7 +4,7 @@
  * translate-access.ts.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import { supportsListenerTimeouts, supportsSessionPersistence } from './capabilities.js';
+import { lbAlgorithmFor, supportsListenerTimeouts, supportsSessionPersistence } from './capabilities.js';
 import type {
   CapabilityProfile,
   LbAlgorithm,
@@ -35,7 +35,8 @@ export interface ListenerTimeouts {
 }
 
 /**
- * The algorithm (SOURCE_IP_PORT on OVN, the only one it has; else the configured one) and
+ * The algorithm (the configured one when the provider takes it, else the provider's own:
+ * SOURCE_IP_PORT on OVN; kuryr.conf loading warns about that once) and
  * SOURCE_IP persistence for `sessionAffinity: ClientIP` when enabled and supported (a
  * KuryrUnsupportedOption warning otherwise). Invalid for an unknown sessionAffinity.
  */
@@ -45,7 +46,7 @@ export function translatePoolOptions(
   config: TranslateConfig,
   profile: CapabilityProfile,
 ): Step<PoolOptions> {
-  const lbAlgorithm: LbAlgorithm = profile.provider === 'ovn' ? 'SOURCE_IP_PORT' : config.lbAlgorithm;
+  const lbAlgorithm: LbAlgorithm = lbAlgorithmFor(profile, config.lbAlgorithm);
   const affinity = service.spec?.sessionAffinity ?? 'None';
   const key = serviceKey(ref);
   if (affinity === 'None') return ok({ lbAlgorithm, sessionPersistence: null });
@@ -64,7 +65,10 @@ export function translatePoolOptions(
 
 /**
  * Listener timeouts: each annotation when present (an integer 0..31536000000, else invalid
- * naming the annotation and its value), otherwise kuryr.conf's value.
+ * naming the annotation and its value), otherwise kuryr.conf's value. Where the target
+ * cannot apply timeouts (legacy LBaaS v2, the OVN provider) none are set, with one
+ * KuryrUnsupportedOption warning when an annotation asked for one (kuryr.conf's values are
+ * reported once when kuryr.conf is loaded, not on every Service).
  */
 export function translateListenerTimeouts(
   service: V1Service,
@@ -77,13 +81,18 @@ export function translateListenerTimeouts(
   if (!client.ok) return client;
   const member = readTimeout(annotations, TIMEOUT_MEMBER_DATA_ANNOTATION, config.timeoutMemberData, ref);
   if (!member.ok) return member;
-  const timeouts = { timeoutClientData: client.value, timeoutMemberData: member.value };
-  if (supportsListenerTimeouts(profile) || (client.value === null && member.value === null))
-    return ok(timeouts);
-  const message = `Service ${serviceKey(ref)}: listener timeouts ignored: the legacy Neutron LBaaS v2 API has none`;
-  return ok({ timeoutClientData: null, timeoutMemberData: null }, [
-    warning('KuryrUnsupportedOption', message),
-  ]);
+  if (supportsListenerTimeouts(profile))
+    return ok({ timeoutClientData: client.value, timeoutMemberData: member.value });
+  const none = { timeoutClientData: null, timeoutMemberData: null };
+  const asked = [TIMEOUT_CLIENT_DATA_ANNOTATION, TIMEOUT_MEMBER_DATA_ANNOTATION].filter(
+    (name) => annotations[name] !== undefined,
+  );
+  if (asked.length === 0) return ok(none);
+  const why = profile.legacyLbaasV2
+    ? 'the legacy Neutron LBaaS v2 API has none'
+    : `the ${profile.provider} provider does not apply listener timeouts`;
+  const message = `Service ${serviceKey(ref)}: annotation(s) ${asked.join(', ')} not applied: ${why}`;
+  return ok(none, [warning('KuryrUnsupportedOption', message)]);
 }
 
 function readTimeout(

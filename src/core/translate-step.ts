@@ -41,3 +41,8 @@ export function uniqueWarnings(warnings: readonly Reason[]): Reason[] {
     return true;
   });
 }
+
+/** An informational reason, recorded as a Normal Event. */
+export function note(code: ReasonCode, message: string): Reason {
+  return { code, message, eventType: 'Normal' };
+}

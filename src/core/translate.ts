@@ -13,11 +13,13 @@ import type {
   ServiceRef,
   TranslateConfig,
 } from './model.js';
-import { parsedSubnets } from './network-context.js';
+import { requiresMemberSubnet } from './capabilities.js';
 import { listenerName, loadBalancerDescription, loadBalancerName, poolName } from './naming.js';
 import { ownershipTags, timeoutTags } from './ownership.js';
 import type { Reason, Translation } from './translation.js';
 import { translateAllowedCidrs, translateFloatingIp, type AccessContext } from './translate-access.js';
+import { ignoredAnnotations, translateCoexistence, translateInternal } from './translate-coexistence.js';
+import { memberPolicy } from './translate-member-policy.js';
 import { translateMembers, usableSlices, type MemberContext } from './translate-members.js';
 import {
   translateListenerTimeouts,
@@ -76,7 +78,9 @@ export function translate(input: TranslateInput): Translation {
     listeners: listeners.value,
     tags,
     floatingIp: kind === 'LoadBalancer' ? settings.value.floatingIp : null,
+    ...(kind === 'LoadBalancer' && settings.value.internal ? { internal: true as const } : {}),
   };
+  warnings.push(...ignoredAnnotations(input.service, ref));
   return { kind: 'desired', loadBalancer, warnings: uniqueWarnings(warnings) };
 }
 
@@ -94,6 +98,8 @@ interface Settings {
   readonly timeouts: ListenerTimeouts;
   readonly poolOptions: PoolOptions;
   readonly floatingIp: FloatingIpIntent | null;
+  /** A type=LoadBalancer Service marked internal: no floating IP, the VIP is its address. */
+  readonly internal: boolean;
 }
 
 function collect<T>(step: Step<T>, warnings: Reason[]): Step<T> {
@@ -105,6 +111,9 @@ function translateFrame(input: TranslateInput, warnings: Reason[]): Step<Frame> 
   const { service } = input;
   const ref = collect(translateServiceRef(service), warnings);
   if (!ref.ok) return ref;
+  // Before any other check: a Service another controller serves is not ours to validate.
+  const ours = collect(translateCoexistence(service, ref.value, input.config), warnings);
+  if (!ours.ok) return ours;
   const kind = collect(translateServiceKind(service, ref.value), warnings);
   if (!kind.ok) return kind;
   const vip = collect(translateVip(kind.value.clusterIp, input.network, ref.value), warnings);
@@ -130,13 +139,17 @@ function translateSettings(input: TranslateInput, frame: Frame, warnings: Reason
   if (!timeouts.ok) return timeouts;
   const poolOptions = collect(translatePoolOptions(service, frame.ref, config, capabilities), warnings);
   if (!poolOptions.ok) return poolOptions;
-  const floatingIp = collect(translateFloatingIp(service, frame.kind, access), warnings);
+  const internal = collect(translateInternal(service, frame.ref), warnings);
+  if (!internal.ok) return internal;
+  const exposure = { kind: frame.kind, internal: internal.value };
+  const floatingIp = collect(translateFloatingIp(service, exposure, access), warnings);
   if (!floatingIp.ok) return floatingIp;
   return ok({
     allowedCidrs: allowedCidrs.value,
     timeouts: timeouts.value,
     poolOptions: poolOptions.value,
     floatingIp: floatingIp.value,
+    internal: internal.value,
   });
 }
 
@@ -146,12 +159,17 @@ function translateListeners(
 ): Step<DesiredListener[]> {
   const { frame, settings, tags } = parts;
   const { ref, vip } = frame;
+  const { config, network, capabilities } = input;
   const memberContext: MemberContext = {
     ref,
     family: vip.ip.family,
-    network: input.network,
-    memberMode: input.config.memberMode,
-    podSubnets: parsedSubnets(input.network, input.network.podSubnetIds),
+    policy: memberPolicy({
+      memberMode: config.memberMode,
+      network,
+      memberCidrs: config.memberCidrs,
+      // kuryr's L3 mode gave members the VIP subnet; OVN refuses a member outside it without one.
+      l3SubnetId: requiresMemberSubnet(capabilities) ? vip.subnetId : null,
+    }),
     tags,
   };
   const slices = usableSlices(input.slices, ref, vip.ip.family);

@@ -11,12 +11,24 @@ export type ReasonCode =
   | 'KuryrSkipMember'
   | 'KuryrUnsupportedOption'
   | 'KuryrNoFloatingIp'
-  | 'KuryrInvalidService';
+  | 'KuryrInvalidService'
+  /** Another load balancer controller's marks are on a Service we serve (Warning). */
+  | 'KuryrForeignController'
+  /** `loadbalancer.openstack.org/*` annotations kuryr-services does not implement (Normal). */
+  | 'KuryrIgnoredAnnotations';
 
-/** A human-readable explanation attached to a skip, warning or error. */
+/**
+ * A human-readable explanation attached to a skip, warning or error. Messages of warnings
+ * are stable (the same inputs give the same text) so repeated Events deduplicate.
+ */
 export interface Reason {
   readonly code: ReasonCode;
   readonly message: string;
+  /**
+   * The Event type to record a `desired` result's warning with; absent = Warning. Only
+   * informational notes (KuryrIgnoredAnnotations) are Normal.
+   */
+  readonly eventType?: 'Normal';
 }
 
 export type Translation =

@@ -77,6 +77,9 @@ export function aTranslateConfig(overrides: Partial<TranslateConfig> = {}): Tran
     resourceTags: [],
     enableSessionAffinity: true,
     enableSourceRanges: true,
+    memberCidrs: [],
+    loadBalancerClass: null,
+    ignoreForeignServices: false,
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseApiVersion } from '../../core/capabilities.js';
+import { parseCidr, parseIp } from '../../core/ip.js';
 import type { ApiVersion } from '../../core/model.js';
 import { MAX_TAG_LENGTH } from '../../core/ownership.js';
 
@@ -30,6 +31,41 @@ const tagList = list.pipe(
   z.array(
     z.string().max(MAX_TAG_LENGTH, `each tag must be at most ${MAX_TAG_LENGTH} characters (Neutron's limit)`),
   ),
+);
+
+/** A comma-separated list of IPv4/IPv6 CIDRs without host bits, normalised (`10.0.0.0/8`, `fd00::/64`), without repeats. */
+const cidrList = list.transform((items, ctx) => {
+  const cidrs = items.flatMap((item) => {
+    const cidr = parseCidr(item);
+    if (cidr === null) {
+      ctx.addIssue({ code: 'custom', message: `entry "${item}" is not a CIDR like 10.0.0.0/8 or fd00::/64` });
+      return [];
+    }
+    if (parseIp(item.split('/')[0] ?? '')?.address !== cidr.network.address) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry "${item}" has host bits set (the network is ${cidr.cidr})`,
+      });
+      return [];
+    }
+    return [cidr.cidr];
+  });
+  return [...new Set(cidrs)];
+});
+
+/**
+ * A Kubernetes label-style class name with an optional DNS-subdomain prefix
+ * (`example.com/internal-vip`), as `spec.loadBalancerClass` takes; empty or absent → null.
+ */
+const loadBalancerClass = optionalText.pipe(
+  z
+    .string()
+    .max(316, 'must be at most 316 characters')
+    .regex(
+      /^(?:(?=[^/]{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?(?=[^/]{1,63}$)[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+      'must be a label-style name with an optional DNS prefix, like example.com/octavia (as spec.loadBalancerClass)',
+    )
+    .nullable(),
 );
 
 function integer(min: number, max: number) {
@@ -114,6 +150,12 @@ export const kuryrServicesSchema = z.object({
   pending_requeue_max_ms: integer(100, 600_000).default(10_000),
   /** How load balancers are created (docs/adr/0006). */
   create_mode: z.enum(CREATE_MODES, { error: `must be one of ${CREATE_MODES.join(', ')}` }).default('auto'),
+  /** L3 member mode: addresses outside the pod subnets that may be members. */
+  member_cidrs: cidrList,
+  /** A spec.loadBalancerClass served besides "no class". */
+  load_balancer_class: loadBalancerClass,
+  /** Leave alone LoadBalancer Services another controller has claimed. */
+  ignore_foreign_services: bool.default(false),
 });
 
 /** Every section we read, by name. */

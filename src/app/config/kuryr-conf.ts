@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseIni } from 'ini';
 import type { ApiVersion, LbAlgorithm, MemberMode, OctaviaProvider } from '../../core/model.js';
+import { crossKeyChecks } from './kuryr-conf-checks.js';
 import { CREATE_MODES, SECTION_SCHEMAS, type SectionName, type SectionValues } from './kuryr-conf-schema.js';
 
 /** `[kuryr_services] create_mode`. */
@@ -47,6 +48,12 @@ export interface AppConfig {
     readonly pendingRequeueMaxMs: number;
     /** How load balancers are created: auto, fully-populated or step-by-step (docs/adr/0006). */
     readonly createMode: CreateMode;
+    /** L3 member mode: CIDRs (normalised) whose addresses may be members besides the pod subnets. */
+    readonly memberCidrs: readonly string[];
+    /** A spec.loadBalancerClass served besides "no class"; null = none. */
+    readonly loadBalancerClass: string | null;
+    /** Leave alone LoadBalancer Services another controller has claimed (src/core/translate-coexistence.ts). */
+    readonly ignoreForeignServices: boolean;
   };
 }
 
@@ -80,29 +87,9 @@ export function parseKuryrConf(text: string, file: string): LoadedConfig {
   const problems: string[] = [];
   const values = validateSections(sections, file, problems);
   if (values === null || problems.length > 0) throw new KuryrConfError(file, problems);
-  const lbAlgorithm = values.octavia_defaults.lb_algorithm;
-  const provider = values.kubernetes.endpoints_driver_octavia_provider;
-  if (provider === 'amphora' && lbAlgorithm === 'SOURCE_IP_PORT') {
-    const where = `${file}: [octavia_defaults] lb_algorithm = "SOURCE_IP_PORT"`;
-    throw new KuryrConfError(file, [
-      `${where}: the amphora provider refuses SOURCE_IP_PORT (use ovn, or another algorithm)`,
-    ]);
-  }
-  if (
-    provider === 'ovn' &&
-    sections.octavia_defaults?.lb_algorithm !== undefined &&
-    lbAlgorithm !== 'SOURCE_IP_PORT'
-  ) {
-    warnings.push(
-      `${file}: [octavia_defaults] lb_algorithm = "${lbAlgorithm}" ignored: the ovn provider only has SOURCE_IP_PORT`,
-    );
-  }
-  const { pending_requeue_ms: base, pending_requeue_max_ms: cap } = values.kuryr_services;
-  if (cap < base && sections.kuryr_services?.pending_requeue_max_ms !== undefined) {
-    warnings.push(
-      `${file}: [kuryr_services] pending_requeue_max_ms = "${cap}" is below pending_requeue_ms = "${base}": using ${base} (no backoff)`,
-    );
-  }
+  const findings = crossKeyChecks(values, sections, file);
+  if (findings.problems.length > 0) throw new KuryrConfError(file, findings.problems);
+  warnings.push(...findings.warnings);
   return { config: toAppConfig(values, file), warnings };
 }
 
@@ -220,6 +207,9 @@ function toAppConfig(values: SectionValues, file: string): AppConfig {
       pendingRequeueMs: s.pending_requeue_ms,
       pendingRequeueMaxMs: Math.max(s.pending_requeue_ms, s.pending_requeue_max_ms),
       createMode: s.create_mode,
+      memberCidrs: s.member_cidrs,
+      loadBalancerClass: s.load_balancer_class,
+      ignoreForeignServices: s.ignore_foreign_services,
     },
   };
 }

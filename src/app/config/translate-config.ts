@@ -16,6 +16,9 @@ export function translateConfigFrom(config: AppConfig): TranslateConfig {
     resourceTags: config.neutron.resourceTags,
     enableSessionAffinity: config.service.enableSessionAffinity,
     enableSourceRanges: config.service.enableSourceRanges,
+    memberCidrs: config.service.memberCidrs,
+    loadBalancerClass: config.service.loadBalancerClass,
+    ignoreForeignServices: config.service.ignoreForeignServices,
   };
 }
 

@@ -43,6 +43,9 @@ octavia_api_version = 2.13
 pending_requeue_ms = 500
 pending_requeue_max_ms = 8000
 create_mode = step-by-step
+member_cidrs = 192.168.7.0/24, 2001:DB8::/32 ,192.168.7.0/24
+load_balancer_class = example.com/octavia
+ignore_foreign_services = yes
 
 [cni_daemon]
 daemon_enabled = true
@@ -89,6 +92,9 @@ describe('kuryr.conf', () => {
         pendingRequeueMs: 2000,
         pendingRequeueMaxMs: 10_000,
         createMode: 'auto',
+        memberCidrs: [],
+        loadBalancerClass: null,
+        ignoreForeignServices: false,
       },
     });
   });
@@ -122,11 +128,16 @@ describe('kuryr.conf', () => {
       pendingRequeueMs: 500,
       pendingRequeueMaxMs: 8000,
       createMode: 'step-by-step',
+      memberCidrs: ['192.168.7.0/24', '2001:db8::/32'],
+      loadBalancerClass: 'example.com/octavia',
+      ignoreForeignServices: true,
     });
     expect(warnings).toEqual([
       'kuryr.conf: section [DEFAULT] ignored (not used by kuryr-services)',
       'kuryr.conf: [kubernetes] keys ignored (not used by kuryr-services): api_root, enabled_handlers',
       'kuryr.conf: section [cni_daemon] ignored (not used by kuryr-services)',
+      'kuryr.conf: [octavia_defaults] timeout_client_data = "50000" ignored: the ovn provider does not apply listener timeouts',
+      'kuryr.conf: [kuryr_services] member_cidrs = "192.168.7.0/24, 2001:db8::/32" ignored: in L2 member mode a member must be in a pod subnet',
     ]);
   });
 
@@ -143,6 +154,9 @@ describe('kuryr.conf', () => {
       resourceTags: ['env-demo', 'team-a'],
       enableSessionAffinity: false,
       enableSourceRanges: true,
+      memberCidrs: ['192.168.7.0/24', '2001:db8::/32'],
+      loadBalancerClass: 'example.com/octavia',
+      ignoreForeignServices: true,
     });
     expect(capabilityProfileFrom(config, { major: 2, minor: 26 })).toEqual({
       apiVersion: { major: 2, minor: 13 },
@@ -214,6 +228,42 @@ describe('kuryr.conf', () => {
       '[octavia_defaults]\nlb_algorithm = SOURCE_IP_PORT',
       '[octavia_defaults] lb_algorithm = "SOURCE_IP_PORT": the amphora provider refuses SOURCE_IP_PORT',
     ],
+    [
+      '[kuryr_services]\nmember_cidrs = 10.0.0.0/8, 192.168.1.300/24',
+      '[kuryr_services] member_cidrs = "10.0.0.0/8, 192.168.1.300/24": entry "192.168.1.300/24" is not a CIDR like 10.0.0.0/8 or fd00::/64',
+    ],
+    [
+      '[kuryr_services]\nmember_cidrs = 10.1.2.3',
+      '[kuryr_services] member_cidrs = "10.1.2.3": entry "10.1.2.3" is not a CIDR',
+    ],
+    [
+      '[kuryr_services]\nmember_cidrs = 10.1.2.3/8',
+      '[kuryr_services] member_cidrs = "10.1.2.3/8": entry "10.1.2.3/8" has host bits set (the network is 10.0.0.0/8)',
+    ],
+    [
+      '[kuryr_services]\nmember_cidrs = fd00::1/64',
+      '[kuryr_services] member_cidrs = "fd00::1/64": entry "fd00::1/64" has host bits set (the network is fd00::/64)',
+    ],
+    [
+      '[kuryr_services]\nmember_cidrs = fd00::/129',
+      '[kuryr_services] member_cidrs = "fd00::/129": entry "fd00::/129" is not a CIDR',
+    ],
+    [
+      '[kuryr_services]\nload_balancer_class = Example.com/octavia',
+      '[kuryr_services] load_balancer_class = "Example.com/octavia": must be a label-style name with an optional DNS prefix',
+    ],
+    [
+      '[kuryr_services]\nload_balancer_class = a/b/c',
+      '[kuryr_services] load_balancer_class = "a/b/c": must be a label-style name',
+    ],
+    [
+      '[kuryr_services]\nload_balancer_class = ' + 'x'.repeat(64),
+      `[kuryr_services] load_balancer_class = "${'x'.repeat(64)}": must be a label-style name`,
+    ],
+    [
+      '[kuryr_services]\nignore_foreign_services = sometimes',
+      '[kuryr_services] ignore_foreign_services = "sometimes": must be a boolean (true or false)',
+    ],
   ])('rejects %j naming file, section, key and value', (text, problem) => {
     const problems = problemsOf(text);
     expect(problems).toHaveLength(1);
@@ -244,6 +294,22 @@ describe('kuryr.conf', () => {
     const base = parseKuryrConf('[kuryr_services]\npending_requeue_ms = 20000\n', 'kuryr.conf');
     expect(base.config.service).toMatchObject({ pendingRequeueMs: 20_000, pendingRequeueMaxMs: 20_000 });
     expect(base.warnings).toEqual([]);
+  });
+
+  it('reads member_cidrs (IPv4 and IPv6, normalised text) and the coexistence keys', () => {
+    const { config, warnings } = parseKuryrConf(
+      '[kuryr_services]\nmember_cidrs = 192.168.0.0/16,FD00:0:0::/48\nload_balancer_class = kuryr\n',
+      'kuryr.conf',
+    );
+    expect(config.service).toMatchObject({
+      memberCidrs: ['192.168.0.0/16', 'fd00::/48'],
+      loadBalancerClass: 'kuryr',
+      ignoreForeignServices: false,
+    });
+    expect(warnings).toEqual([]);
+    expect(
+      parseKuryrConf('[kuryr_services]\nload_balancer_class =\n', 'k').config.service.loadBalancerClass,
+    ).toBe(null);
   });
 
   it('warns that OVN ignores a configured algorithm', () => {

@@ -7,14 +7,18 @@ import {
   legacyLbaasV2Profile,
   octaviaProfile,
   parseApiVersion,
+  lbAlgorithmFor,
+  requiresMemberSubnet,
   supportsAllowedCidrs,
+  supportsHealthMonitorType,
+  supportsLbAlgorithm,
   supportsListenerTimeouts,
   supportsMixedProtocolPort,
   supportsProtocol,
   supportsSessionPersistence,
   supportsTags,
 } from '../../../src/core/capabilities.js';
-import type { Protocol } from '../../../src/core/model.js';
+import type { CapabilityProfile, Protocol } from '../../../src/core/model.js';
 
 const at = (minor: number) => octaviaProfile({ major: 2, minor }, 'amphora');
 
@@ -82,5 +86,44 @@ describe('capability predicates', () => {
   it('knows OVN has no session persistence', () => {
     expect(supportsSessionPersistence(octaviaProfile(NEWEST_SUPPORTED_API, 'ovn'))).toBe(false);
     expect(supportsSessionPersistence(octaviaProfile(NEWEST_SUPPORTED_API, 'amphora'))).toBe(true);
+  });
+});
+
+describe('the provider table', () => {
+  const ovn = octaviaProfile(NEWEST_SUPPORTED_API, 'ovn');
+  const amphora = octaviaProfile(NEWEST_SUPPORTED_API, 'amphora');
+
+  it.each<[string, (p: CapabilityProfile) => unknown, unknown, unknown]>([
+    ['allowed_cidrs', supportsAllowedCidrs, true, false],
+    ['listener timeouts', supportsListenerTimeouts, true, false],
+    ['SOURCE_IP persistence', supportsSessionPersistence, true, false],
+    ['member subnet required', requiresMemberSubnet, false, true],
+    ['ROUND_ROBIN', (p) => supportsLbAlgorithm(p, 'ROUND_ROBIN'), true, false],
+    ['SOURCE_IP_PORT', (p) => supportsLbAlgorithm(p, 'SOURCE_IP_PORT'), false, true],
+    [
+      'LEAST_CONNECTIONS kept or replaced',
+      (p) => lbAlgorithmFor(p, 'LEAST_CONNECTIONS'),
+      'LEAST_CONNECTIONS',
+      'SOURCE_IP_PORT',
+    ],
+    [
+      'SOURCE_IP_PORT kept or replaced',
+      (p) => lbAlgorithmFor(p, 'SOURCE_IP_PORT'),
+      'ROUND_ROBIN',
+      'SOURCE_IP_PORT',
+    ],
+    ['SCTP from 2.23', (p) => supportsProtocol(p, 'SCTP'), true, true],
+    ['TCP health monitors', (p) => supportsHealthMonitorType(p, 'TCP'), true, true],
+    ['UDP-CONNECT health monitors', (p) => supportsHealthMonitorType(p, 'UDP-CONNECT'), true, true],
+    ['HTTP health monitors', (p) => supportsHealthMonitorType(p, 'HTTP'), true, false],
+    ['PING health monitors', (p) => supportsHealthMonitorType(p, 'PING'), true, false],
+    ['SCTP health monitors', (p) => supportsHealthMonitorType(p, 'SCTP'), true, false],
+  ])('%s: amphora %j, ovn %j', (_what, predicate, onAmphora, onOvn) => {
+    expect(predicate(amphora)).toEqual(onAmphora);
+    expect(predicate(ovn)).toEqual(onOvn);
+  });
+
+  it('still gates OVN by API version (SCTP needs 2.23)', () => {
+    expect(supportsProtocol(octaviaProfile({ major: 2, minor: 22 }, 'ovn'), 'SCTP')).toBe(false);
   });
 });

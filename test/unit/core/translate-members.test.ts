@@ -171,11 +171,33 @@ describe('translate: members from EndpointSlices', () => {
     );
   });
 
-  it('gives L3 members no subnet', () => {
-    const slices = [anEndpointSlice({ endpoints: [anEndpoint('192.168.7.1', { pod: 'far' })] })];
-    const { pools, warnings } = membersOf(slices, aService(), aTranslateConfig({ memberMode: 'L3' }));
-    expect(pools).toEqual({ 'default/web:TCP:80': ['default/far:8080 192.168.7.1:8080'] });
+  it('gives L3 members no subnet, in the pod subnets or member_cidrs', () => {
+    const slices = [
+      anEndpointSlice({
+        endpoints: [anEndpoint('192.168.7.1', { pod: 'far' }), anEndpoint('10.1.0.1', { pod: 'near' })],
+      }),
+    ];
+    const config = aTranslateConfig({ memberMode: 'L3', memberCidrs: ['192.168.7.0/24'] });
+    const { pools, warnings } = membersOf(slices, aService(), config);
+    expect(pools).toEqual({
+      'default/web:TCP:80': ['default/near:8080 10.1.0.1:8080', 'default/far:8080 192.168.7.1:8080'],
+    });
     expect(warnings).toEqual([]);
+  });
+
+  it('skips an L3 member outside the pod subnets and member_cidrs, naming slice, pod and address', () => {
+    const slices = [
+      anEndpointSlice({
+        name: 'web-x',
+        endpoints: [anEndpoint('8.8.8.8', { pod: 'far' }), anEndpoint('10.1.0.1', { pod: 'near' })],
+      }),
+    ];
+    const config = aTranslateConfig({ memberMode: 'L3', memberCidrs: ['192.168.7.0/24'] });
+    const { pools, warnings } = membersOf(slices, aService(), config);
+    expect(pools['default/web:TCP:80']).toEqual(['default/near:8080 10.1.0.1:8080']);
+    expect(warnings).toEqual([
+      'KuryrSkipMember: EndpointSlice default/web-x: endpoint 8.8.8.8 (pod default/far) is not used as a member of Service default/web: the address is in no pod subnet and not in [kuryr_services] member_cidrs (L3 member mode; pod subnets: pod-subnet-id (10.1.0.0/16), pod-subnet-v6-id (fd00:1::/64); member_cidrs: 192.168.7.0/24)',
+    ]);
   });
 
   it('skips an L2 member outside every pod subnet, naming pod and address', () => {
@@ -188,7 +210,7 @@ describe('translate: members from EndpointSlices', () => {
     const { pools, warnings } = membersOf(slices, service);
     expect(pools['default/web:TCP:80']).toEqual(['default/near:8080 10.1.0.1:8080 @pod-subnet-id']);
     expect(warnings).toEqual([
-      'KuryrSkipMember: pod default/far at 192.168.7.1 skipped: the address is in no pod subnet (L2 member mode; pod subnets: pod-subnet-id (10.1.0.0/16), pod-subnet-v6-id (fd00:1::/64))',
+      'KuryrSkipMember: EndpointSlice default/web-abcde: endpoint 192.168.7.1 (pod default/far) is not used as a member of Service default/web: the address is in no pod subnet (L2 member mode; pod subnets: pod-subnet-id (10.1.0.0/16), pod-subnet-v6-id (fd00:1::/64))',
     ]);
   });
 

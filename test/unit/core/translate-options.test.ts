@@ -203,6 +203,11 @@ describe('translate: loadBalancerSourceRanges → allowed_cidrs', () => {
       overrides: { config: aTranslateConfig({ enableSourceRanges: false }) },
       says: /disabled by kuryr.conf/,
     },
+    {
+      case: 'OVN',
+      overrides: { capabilities: aProfile({ provider: 'ovn' }) },
+      says: /\(the ovn provider refuses listener allowed_cidrs\)/,
+    },
   ])('warns loudly and restricts nothing when ranges cannot be enforced ($case)', ({ overrides, says }) => {
     const { cidrs, warnings } = cidrsOf({ service: ranged(['10.0.0.0/8']), ...overrides });
     expect(cidrs).toEqual([[]]);
@@ -266,7 +271,9 @@ describe('translate: listener timeouts', () => {
       capabilities: legacyLbaasV2Profile(),
     });
     expect(loadBalancer.listeners[0]?.timeoutClientData).toBeNull();
-    expect(warnings).toEqual([expect.stringMatching(/listener timeouts ignored/)]);
+    expect(warnings).toEqual([
+      'KuryrUnsupportedOption: Service default/web: annotation(s) openstack.org/kuryr-timeout-client-data not applied: the legacy Neutron LBaaS v2 API has none',
+    ]);
   });
 });
 

@@ -1,0 +1,70 @@
+/**
+ * kuryr.conf checks that span several keys: combinations the provider refuses (an error),
+ * and values that will not be applied (a warning, said once here rather than on every
+ * Service). Pure: the validated values and the raw sections in, messages out.
+ */
+import { PROVIDER_CAPABILITIES } from '../../core/capabilities.js';
+import type { SectionName, SectionValues } from './kuryr-conf-schema.js';
+
+type RawSections = Partial<Record<SectionName, Record<string, string>>>;
+
+/** Errors (the file cannot be used) and warnings (a value will not be applied). */
+export interface CrossKeyFindings {
+  readonly problems: string[];
+  readonly warnings: string[];
+}
+
+function lbAlgorithmFindings(
+  values: SectionValues,
+  raw: RawSections,
+  file: string,
+  out: CrossKeyFindings,
+): void {
+  const algorithm = values.octavia_defaults.lb_algorithm;
+  const provider = values.kubernetes.endpoints_driver_octavia_provider;
+  const accepted = PROVIDER_CAPABILITIES[provider].lbAlgorithms;
+  if (accepted.includes(algorithm)) return;
+  const where = `${file}: [octavia_defaults] lb_algorithm = "${algorithm}"`;
+  if (provider === 'amphora') {
+    out.problems.push(`${where}: the amphora provider refuses ${algorithm} (use ovn, or another algorithm)`);
+  } else if (raw.octavia_defaults?.lb_algorithm !== undefined) {
+    out.warnings.push(`${where} ignored: the ${provider} provider only has ${accepted.join(', ')}`);
+  }
+}
+
+function timeoutFindings(values: SectionValues, file: string, out: CrossKeyFindings): void {
+  const provider = values.kubernetes.endpoints_driver_octavia_provider;
+  if (PROVIDER_CAPABILITIES[provider].listenerTimeouts) return;
+  const { timeout_client_data: client, timeout_member_data: member } = values.octavia_defaults;
+  const set = [
+    ...(client === null ? [] : [`timeout_client_data = "${client}"`]),
+    ...(member === null ? [] : [`timeout_member_data = "${member}"`]),
+  ];
+  if (set.length === 0) return;
+  out.warnings.push(
+    `${file}: [octavia_defaults] ${set.join(', ')} ignored: the ${provider} provider does not apply listener timeouts`,
+  );
+}
+
+/** The findings for a validated kuryr.conf; `raw` tells which keys were written. */
+export function crossKeyChecks(values: SectionValues, raw: RawSections, file: string): CrossKeyFindings {
+  const out: CrossKeyFindings = { problems: [], warnings: [] };
+  lbAlgorithmFindings(values, raw, file, out);
+  timeoutFindings(values, file, out);
+  const {
+    pending_requeue_ms: base,
+    pending_requeue_max_ms: cap,
+    member_cidrs: cidrs,
+  } = values.kuryr_services;
+  if (cap < base && raw.kuryr_services?.pending_requeue_max_ms !== undefined) {
+    out.warnings.push(
+      `${file}: [kuryr_services] pending_requeue_max_ms = "${cap}" is below pending_requeue_ms = "${base}": using ${base} (no backoff)`,
+    );
+  }
+  if (cidrs.length > 0 && values.octavia_defaults.member_mode === 'L2') {
+    out.warnings.push(
+      `${file}: [kuryr_services] member_cidrs = "${cidrs.join(', ')}" ignored: in L2 member mode a member must be in a pod subnet`,
+    );
+  }
+  return out;
+}
