@@ -51,19 +51,10 @@ export function crossKeyChecks(values: SectionValues, raw: RawSections, file: st
   const out: CrossKeyFindings = { problems: [], warnings: [] };
   lbAlgorithmFindings(values, raw, file, out);
   timeoutFindings(values, file, out);
-  const {
-    pending_requeue_ms: base,
-    pending_requeue_max_ms: cap,
-    member_cidrs: cidrs,
-  } = values.kuryr_services;
+  const { pending_requeue_ms: base, pending_requeue_max_ms: cap } = values.kuryr_services;
   if (cap < base && raw.kuryr_services?.pending_requeue_max_ms !== undefined) {
     out.warnings.push(
       `${file}: [kuryr_services] pending_requeue_max_ms = "${cap}" is below pending_requeue_ms = "${base}": using ${base} (no backoff)`,
-    );
-  }
-  if (cidrs.length > 0 && values.octavia_defaults.member_mode === 'L2') {
-    out.warnings.push(
-      `${file}: [kuryr_services] member_cidrs = "${cidrs.join(', ')}" ignored: in L2 member mode a member must be in a pod subnet`,
     );
   }
   return out;

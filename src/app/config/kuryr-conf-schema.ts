@@ -150,7 +150,7 @@ export const kuryrServicesSchema = z.object({
   pending_requeue_max_ms: integer(100, 600_000).default(10_000),
   /** How load balancers are created (docs/adr/0006). */
   create_mode: z.enum(CREATE_MODES, { error: `must be one of ${CREATE_MODES.join(', ')}` }).default('auto'),
-  /** L3 member mode: addresses outside the pod subnets that may be members. */
+  /** L3 member mode: addresses outside the pod subnets that may be members (L2 mode ignores it; `plan --member-mode L3` may use it). */
   member_cidrs: cidrList,
   /** A spec.loadBalancerClass served besides "no class". */
   load_balancer_class: loadBalancerClass,

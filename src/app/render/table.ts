@@ -74,6 +74,7 @@ function floatingIpText(lb: DesiredLoadBalancer, warnings: readonly Reason[]): s
   }
   if (intent?.method === 'user')
     return `user's floating IP ${intent.address} (assumed to exist, unassociated)`;
+  if (lb.internal === true) return 'none (internal: the VIP is its address)';
   const why = warnings.find((w) => w.code === 'KuryrNoFloatingIp');
   return why === undefined ? 'none (not type LoadBalancer)' : `none: ${why.message}`;
 }
@@ -99,7 +100,8 @@ function renderService(service: ServiceReport, network: NetworkContext): string[
   const lines = [`${service.namespace}/${service.name}: ${service.result}  (${service.source})`];
   if (service.result === 'desired') lines.push(...renderDesired(service, network));
   else lines.push(row(2, 'reason', `${service.reason.code}: ${service.reason.message}`));
-  for (const w of service.warnings) lines.push(row(2, 'warning', `${w.code}: ${w.message}`));
+  for (const w of service.warnings)
+    lines.push(row(2, w.eventType === 'Normal' ? 'note' : 'warning', `${w.code}: ${w.message}`));
   for (const n of service.notes) lines.push(row(2, 'note', n));
   return lines;
 }

@@ -137,7 +137,6 @@ describe('kuryr.conf', () => {
       'kuryr.conf: [kubernetes] keys ignored (not used by kuryr-services): api_root, enabled_handlers',
       'kuryr.conf: section [cni_daemon] ignored (not used by kuryr-services)',
       'kuryr.conf: [octavia_defaults] timeout_client_data = "50000" ignored: the ovn provider does not apply listener timeouts',
-      'kuryr.conf: [kuryr_services] member_cidrs = "192.168.7.0/24, 2001:db8::/32" ignored: in L2 member mode a member must be in a pod subnet',
     ]);
   });
 

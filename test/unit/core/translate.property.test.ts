@@ -165,9 +165,30 @@ describe('translate: properties', () => {
         },
         { requiredKeys: ['port'] },
       );
+      const annotationValue = fc.oneof(fc.constantFrom('true', 'false', 'TRUE'), fc.string({ maxLength: 5 }));
       const service = fc.record({
         metadata: fc.record(
-          { name: dnsLabel(8), namespace: dnsLabel(8), uid: fc.string({ maxLength: 60 }) },
+          {
+            name: dnsLabel(8),
+            namespace: dnsLabel(8),
+            uid: fc.string({ maxLength: 60 }),
+            annotations: fc.dictionary(
+              fc.constantFrom(
+                'loadbalancer.openstack.org/internal',
+                'service.beta.kubernetes.io/openstack-internal-load-balancer',
+                'loadbalancer.openstack.org/load-balancer-id',
+                'loadbalancer.openstack.org/flavor-id',
+                'metallb.io/ip-allocated-from-pool',
+              ),
+              annotationValue,
+            ),
+            finalizers: fc.array(
+              fc.constantFrom(
+                'service.kubernetes.io/load-balancer-cleanup',
+                'kuryr.openstack.org/service-finalizer',
+              ),
+            ),
+          },
           { requiredKeys: [] },
         ),
         spec: fc.record(
@@ -183,9 +204,16 @@ describe('translate: properties', () => {
             loadBalancerIP: fc.string({ maxLength: 8 }),
             loadBalancerSourceRanges: fc.array(fc.string({ maxLength: 12 }), { maxLength: 2 }),
             sessionAffinity: fc.constantFrom('None', 'ClientIP', 'X'),
+            loadBalancerClass: fc.oneof(fc.constantFrom('', 'kuryr', 'other'), fc.string({ maxLength: 4 })),
           },
           { requiredKeys: [] },
         ),
+      });
+      const coexistence = fc.record({
+        memberMode,
+        memberCidrs: fc.constantFrom([], ['0.0.0.0/0', '::/0'], ['192.168.0.0/16']),
+        loadBalancerClass: fc.constantFrom(null, 'kuryr'),
+        ignoreForeignServices: fc.boolean(),
       });
       const slice = fc.record({
         metadata: fc.record({ name: dnsLabel(5) }),
@@ -201,14 +229,18 @@ describe('translate: properties', () => {
             addresses: fc.array(fc.oneof(fc.ipV4(), fc.ipV6(), fc.string({ maxLength: 6 })), {
               maxLength: 2,
             }),
-            conditions: fc.record({ ready: fc.boolean() }, { requiredKeys: [] }),
+            conditions: fc.record(
+              { ready: fc.boolean(), serving: fc.boolean(), terminating: fc.boolean() },
+              { requiredKeys: [] },
+            ),
           }),
           { maxLength: 3 },
         ),
       });
       fc.assert(
-        fc.property(service, fc.array(slice, { maxLength: 2 }), (svc, slices) => {
-          const result = translate(aTranslateInput({ service: svc, slices }));
+        fc.property(service, fc.array(slice, { maxLength: 2 }), coexistence, (svc, slices, settings) => {
+          const config = aTranslateConfig(settings);
+          const result = translate(aTranslateInput({ service: svc, slices, config }));
           expect(['desired', 'skip', 'invalid']).toContain(result.kind);
           if (result.kind !== 'desired') expect(result.reason.message.length).toBeGreaterThan(0);
         }),
