@@ -1,9 +1,9 @@
 /**
- * Every subcommand of `kuryr-services`. Adding one: write `<name>-command.ts` exporting a
- * `CliCommand`, and list it here.
+ * Every subcommand of `kuryr-services`. Adding one: write `<name>-command.ts` (or, for a
+ * command of several files, `<name>/command.ts`) exporting a `CliCommand`, and list it here.
  */
 import { controllerCommand } from './controller-command.js';
-import { planCommand } from './plan-command.js';
+import { planCommand } from './plan/command.js';
 import type { CliCommand } from './context.js';
 
 /** The subcommands, in the order `--help` lists them. */

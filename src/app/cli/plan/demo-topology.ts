@@ -2,7 +2,7 @@
  * The built-in network `plan` uses when given neither --config nor --subnets: the seed
  * topology of the examples (examples/subnets.yaml, examples/kuryr.conf).
  */
-import type { SubnetInfo } from '../../core/model.js';
+import type { SubnetInfo } from '../../../core/model.js';
 
 /** Service VIP subnet of the demo topology. */
 export const DEMO_SERVICE_SUBNET_ID = 'service-subnet-id';

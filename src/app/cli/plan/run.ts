@@ -1,14 +1,14 @@
 /** Runs `plan`: read inputs, translate and plan every Service, print the report. */
-import { loadManifests, type LoadedManifests } from '../manifests/load.js';
-import type { ManifestError } from '../manifests/errors.js';
-import { renderJson } from '../render/json.js';
-import { planExitCode, type PlanReport, type ReportedError } from '../render/report.js';
-import { renderTable } from '../render/table.js';
-import type { CliIo } from './context.js';
-import { setUpPlan, type PlanSetup } from './plan-context.js';
-import type { PlanFlags } from './plan-flags.js';
-import { readPlanInputs } from './plan-inputs.js';
-import { planService } from './plan-services.js';
+import { loadManifests, type LoadedManifests } from '../../manifests/load.js';
+import type { ManifestError } from '../../manifests/errors.js';
+import { renderJson } from '../../render/json.js';
+import { planExitCode, type PlanReport, type ReportedError } from '../../render/report.js';
+import { renderTable } from '../../render/table.js';
+import type { CliIo } from '../context.js';
+import { setUpPlan, type PlanSetup } from './settings.js';
+import type { PlanFlags } from './flags.js';
+import { readPlanInputs } from './read-inputs.js';
+import { planService } from './plan-service.js';
 
 function reportedError(error: ManifestError): ReportedError {
   const { file, document, item } = error.source;

@@ -9,13 +9,13 @@ import type {
   NetworkContext,
   TranslateConfig,
   DesiredLoadBalancer,
-} from '../../core/model.js';
-import { plan } from '../../core/plan/plan.js';
-import { translate } from '../../core/translate.js';
-import type { ServiceManifest } from '../manifests/load.js';
-import { formatSource } from '../manifests/errors.js';
-import { summarizeActions } from '../render/actions.js';
-import type { ServiceReport } from '../render/report.js';
+} from '../../../core/model.js';
+import { plan } from '../../../core/plan/plan.js';
+import { translate } from '../../../core/translate.js';
+import type { ServiceManifest } from '../../manifests/load.js';
+import { formatSource } from '../../manifests/errors.js';
+import { summarizeActions } from '../../render/actions.js';
+import type { ServiceReport } from '../../render/report.js';
 
 /** What every Service is translated with. */
 export interface PlanSettings {

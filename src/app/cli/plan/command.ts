@@ -1,9 +1,9 @@
 /** `kuryr-services plan`: what the Services in manifests would become, without any cloud. */
 import { Command, Option } from 'commander';
-import { formatApiVersion, NEWEST_SUPPORTED_API } from '../../core/capabilities.js';
-import { EXIT_INPUT, type CliCommand } from './context.js';
-import { collect, OUTPUT_FORMATS, parsePlanFlags, PlanUsageError } from './plan-flags.js';
-import { runPlan } from './plan-run.js';
+import { formatApiVersion, NEWEST_SUPPORTED_API } from '../../../core/capabilities.js';
+import { EXIT_INPUT, type CliCommand } from '../context.js';
+import { collect, OUTPUT_FORMATS, parsePlanFlags, PlanUsageError } from './flags.js';
+import { runPlan } from './run.js';
 
 const HELP_AFTER = `
 Reads every .yaml/.yml/.json file given (directories recursively, in sorted order):

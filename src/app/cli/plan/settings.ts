@@ -9,12 +9,12 @@ import {
   legacyLbaasV2Profile,
   octaviaProfile,
   parseApiVersion,
-} from '../../core/capabilities.js';
-import type { ApiVersion, CapabilityProfile, NetworkContext, TranslateConfig } from '../../core/model.js';
-import { NetworkContextError, networkContextFromSubnets } from '../../core/network-context.js';
-import { defaultAppConfig, type AppConfig } from '../config/kuryr-conf.js';
-import { translateConfigFrom } from '../config/translate-config.js';
-import type { PlanContextSummary } from '../render/report.js';
+} from '../../../core/capabilities.js';
+import type { ApiVersion, CapabilityProfile, NetworkContext, TranslateConfig } from '../../../core/model.js';
+import { NetworkContextError, networkContextFromSubnets } from '../../../core/network-context.js';
+import { defaultAppConfig, type AppConfig } from '../../config/kuryr-conf.js';
+import { translateConfigFrom } from '../../config/translate-config.js';
+import type { PlanContextSummary } from '../../render/report.js';
 import {
   DEMO_EXTERNAL_NETWORK_ID,
   DEMO_EXTERNAL_SUBNET_ID,
@@ -22,9 +22,9 @@ import {
   DEMO_SERVICE_SUBNET_ID,
   DEMO_SUBNETS,
 } from './demo-topology.js';
-import { PlanUsageError, type PlanFlags } from './plan-flags.js';
-import type { PlanInputs, PlanSubnetsInput } from './plan-inputs.js';
-import type { PlanSettings } from './plan-services.js';
+import { PlanUsageError, type PlanFlags } from './flags.js';
+import type { PlanInputs, PlanSubnetsInput } from './read-inputs.js';
+import type { PlanSettings } from './plan-service.js';
 
 /** Settings for translate, and their description for the output header. */
 export interface PlanSetup {

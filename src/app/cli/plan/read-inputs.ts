@@ -1,8 +1,8 @@
 /** Reading kuryr.conf (--config) and subnets.yaml (--subnets) for `plan`. */
-import { KuryrConfError, readKuryrConf, type AppConfig } from '../config/kuryr-conf.js';
-import { SubnetsFileError, readSubnetsFile } from '../config/subnets-file.js';
-import type { SubnetInfo } from '../../core/model.js';
-import { PlanUsageError, type PlanFlags } from './plan-flags.js';
+import { KuryrConfError, readKuryrConf, type AppConfig } from '../../config/kuryr-conf.js';
+import { SubnetsFileError, readSubnetsFile } from '../../config/subnets-file.js';
+import type { SubnetInfo } from '../../../core/model.js';
+import { PlanUsageError, type PlanFlags } from './flags.js';
 
 /** Subnets read from --subnets. */
 export interface PlanSubnetsInput {
