@@ -22,7 +22,7 @@ export function formatSource(source: ManifestSource): string {
  * field is malformed. The message names the file, the document and (when known) the field.
  */
 export class ManifestError extends Error {
-  override readonly name = 'ManifestError';
+  override readonly name: string = 'ManifestError';
   readonly source: ManifestSource;
   readonly field: string | null;
   readonly detail: string;

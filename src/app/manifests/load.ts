@@ -7,7 +7,7 @@ import { digestHex } from '../../core/digest.js';
 import { SERVICE_NAME_LABEL, endpointsToSlices } from '../../core/endpoints-to-slices.js';
 import { classifyDocument, DEFAULT_NAMESPACE, type ClassifiedDocument } from './classify.js';
 import { ManifestError, formatSource, type ManifestSource } from './errors.js';
-import { readManifestDocuments } from './files.js';
+import { DEFAULT_INPUT_LIMITS, readManifestDocuments, type InputLimits } from './files.js';
 
 /** One Service to plan, with the endpoints found for it. */
 export interface ServiceManifest {
@@ -80,7 +80,9 @@ function indexEndpoints(docs: readonly ClassifiedDocument[], notes: string[]): E
         notes.push(`${formatSource(doc.source)}: ignored EndpointSlice without label ${SERVICE_NAME_LABEL}`);
         continue;
       }
-      index.slices.set(key, [...(index.slices.get(key) ?? []), doc.object]);
+      const slices = index.slices.get(key);
+      if (slices === undefined) index.slices.set(key, [doc.object]);
+      else slices.push(doc.object);
     } else if (doc.kind === 'Endpoints') {
       index.endpoints.set(keyOf(doc.object.metadata), doc);
     }
@@ -112,7 +114,7 @@ export function groupManifests(docs: readonly ClassifiedDocument[]): LoadedManif
   const services: ServiceManifest[] = [];
   const seen = new Map<string, ManifestSource>();
   for (const doc of docs) {
-    if (doc.kind === 'error') errors.push(...doc.errors);
+    if (doc.kind === 'error') for (const error of doc.errors) errors.push(error);
     if (doc.kind === 'ignored') notes.push(doc.note);
     if (doc.kind !== 'Service') continue;
     const key = keyOf(doc.object.metadata);
@@ -129,9 +131,12 @@ export function groupManifests(docs: readonly ClassifiedDocument[]): LoadedManif
   return { services, notes, errors };
 }
 
-/** Reads, parses, checks and groups every manifest under `paths`. Never throws. */
-export async function loadManifests(paths: readonly string[]): Promise<LoadedManifests> {
-  const read = await readManifestDocuments(paths);
+/** Reads (within `limits`), parses, checks and groups every manifest under `paths`. Never throws. */
+export async function loadManifests(
+  paths: readonly string[],
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
+): Promise<LoadedManifests> {
+  const read = await readManifestDocuments(paths, limits);
   const grouped = groupManifests(read.documents.map(classifyDocument));
   return { ...grouped, errors: [...read.errors, ...grouped.errors] };
 }

@@ -2,8 +2,9 @@
  * Text → documents: multi-document YAML (JSON is YAML), `kind: List` expanded into its
  * items, empty documents dropped, `null` fields removed (the API server treats them as unset).
  */
-import { parseAllDocuments } from 'yaml';
 import { ManifestError, type ManifestSource } from './errors.js';
+import { DocumentLimitError, materializeDocument } from './materialize.js';
+import { readYamlDocuments } from './yaml-documents.js';
 
 /** One parsed object with where it came from. */
 export interface RawDocument {
@@ -21,47 +22,42 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Returns a copy of `value` without `null` object fields (array entries are kept). */
-export function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
-  if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    if (field !== null) out[key] = dropNulls(field);
-  }
-  return out;
-}
-
-function expandList(value: unknown, source: ManifestSource): RawDocument[] {
+/** Appends `value` to `documents`, or each of its items when it is a `kind: ...List`. */
+function addDocument(documents: RawDocument[], value: unknown, source: ManifestSource): void {
   const kind = isRecord(value) ? value.kind : undefined;
   const items = isRecord(value) ? value.items : undefined;
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(items)) {
     const list: readonly unknown[] = items;
-    return list.map((item, index) => ({ source: { ...source, item: index }, value: item }));
+    list.forEach((item, index) => documents.push({ source: { ...source, item: index }, value: item }));
+    return;
   }
-  return [{ source, value }];
+  documents.push({ source, value });
 }
 
 /**
- * Parses every document of `text` (read from `file`). Never throws: a document with a YAML
- * error becomes a {@link ManifestError} naming the file, document number and line, and the
- * other documents are still returned.
+ * Parses every document of `text` (read from `file`). Never throws: a document that cannot
+ * be used (a YAML error, an alias bomb, too deep) becomes a {@link ManifestError} naming the
+ * file, the document number and, for syntax errors, the line; the other documents are still
+ * returned. Merge keys (`<<`) are applied.
  */
 export function parseManifestText(text: string, file: string): ParsedFile {
   const documents: RawDocument[] = [];
   const errors: ManifestError[] = [];
-  parseAllDocuments(text, { prettyErrors: true }).forEach((doc, index) => {
-    const source: ManifestSource = { file, document: index + 1 };
-    const first = doc.errors[0];
-    if (first !== undefined) {
-      // With prettyErrors the first line of the message ends with "at line L, column C:".
-      const detail = `invalid YAML: ${(first.message.split('\n')[0] ?? '').replace(/:$/, '')}`;
-      errors.push(new ManifestError({ source, detail }, { cause: first }));
-      return;
+  let index = 0;
+  for (const doc of readYamlDocuments(text)) {
+    index += 1;
+    const source: ManifestSource = { file, document: index };
+    if (doc.kind === 'broken') {
+      errors.push(new ManifestError({ source, detail: doc.detail }, { cause: doc.cause }));
+      continue;
     }
-    const value = dropNulls(doc.toJS({ maxAliasCount: 100 }));
-    if (value === undefined || value === null) return;
-    documents.push(...expandList(value, source));
-  });
+    try {
+      const value = materializeDocument(doc.document, doc.length);
+      if (value !== undefined && value !== null) addDocument(documents, value, source);
+    } catch (error) {
+      if (!(error instanceof DocumentLimitError)) throw error;
+      errors.push(new ManifestError({ source, detail: error.message }, { cause: error }));
+    }
+  }
   return { documents, errors };
 }

@@ -1,6 +1,7 @@
 /** `kuryr-services plan`: what the Services in manifests would become, without any cloud. */
 import { Command, Option } from 'commander';
 import { formatApiVersion, NEWEST_SUPPORTED_API } from '../../../core/capabilities.js';
+import { DEFAULT_INPUT_LIMITS, formatBytes } from '../../manifests/files.js';
 import { EXIT_INPUT, type CliCommand } from '../context.js';
 import { collect, OUTPUT_FORMATS, parsePlanFlags, PlanUsageError } from './flags.js';
 import { runPlan } from './run.js';
@@ -10,6 +11,9 @@ Reads every .yaml/.yml/.json file given (directories recursively, in sorted orde
 v1 Services, discovery.k8s.io/v1 EndpointSlices and v1 Endpoints (converted to one
 EndpointSlice per subset when a Service has no EndpointSlice). Other kinds are ignored.
 A Service without metadata.uid is planned with a placeholder uid derived from its name.
+YAML merge keys (<<) are applied. Each document stands alone: one that cannot be used
+(a syntax error, an alias bomb, a field of the wrong type) is reported and the others
+are planned. Files past --max-file-size, or past --max-total-size in all, are not read.
 
 Network: subnets come from --subnets, else from a built-in demo topology (pods
 10.1.0.0/16, Services 10.2.0.0/16, floating IPs from 172.24.4.0/24; see
@@ -55,6 +59,14 @@ export const planCommand: CliCommand = (ctx) =>
       new Option('--member-mode <mode>', 'L2 (members on pod subnets) or L3 (routed)').choices(['L2', 'L3']),
     )
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .option(
+      '--max-file-size <size>',
+      `largest manifest file read, e.g. 16Mi (default ${formatBytes(DEFAULT_INPUT_LIMITS.maxFileBytes)})`,
+    )
+    .option(
+      '--max-total-size <size>',
+      `most manifest text read in all, e.g. 64Mi (default ${formatBytes(DEFAULT_INPUT_LIMITS.maxTotalBytes)})`,
+    )
     .addHelpText('after', HELP_AFTER)
     .action(async (_options: unknown, command: Command) => {
       try {

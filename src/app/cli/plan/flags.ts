@@ -4,6 +4,18 @@ import { z } from 'zod';
 /** Output formats of `plan`. */
 export const OUTPUT_FORMATS = ['table', 'json'] as const;
 
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
+
+/** A size like `16Mi`, `512Ki` or `1000000` (bytes) → bytes. */
+const byteSize = z
+  .string()
+  .regex(/^\d+(Ki|Mi|Gi)?$/, 'must be a number of bytes, optionally with Ki, Mi or Gi (e.g. 16Mi)')
+  .transform((text) => {
+    const unit = /(Ki|Mi|Gi)$/.exec(text)?.[0] ?? '';
+    return Number(text.slice(0, text.length - unit.length)) * (SIZE_UNITS[unit] ?? 1);
+  })
+  .refine((bytes) => bytes >= 1 && Number.isSafeInteger(bytes), 'must be at least 1 byte');
+
 const flagsSchema = z.object({
   filename: z.array(z.string().min(1)).min(1),
   config: z.string().min(1).optional(),
@@ -20,6 +32,8 @@ const flagsSchema = z.object({
     .optional(),
   memberMode: z.enum(['L2', 'L3']).optional(),
   output: z.enum(OUTPUT_FORMATS).default('table'),
+  maxFileSize: byteSize.optional(),
+  maxTotalSize: byteSize.optional(),
 });
 
 /** `plan`'s options after commander parsed them. */
