@@ -23,6 +23,21 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: {
+      // f(...xs) passes every item as an argument, on the stack: past ~125k items (a big
+      // EndpointSlice, a long List, a listing page) it throws RangeError.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression > SpreadElement, NewExpression > SpreadElement',
+          message:
+            'Spreading into call arguments overflows the stack on large arrays: use a loop or concat (or disable here, saying why the array is small).',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: {
       // The core is pure: no I/O, no clock, no environment, no logging.

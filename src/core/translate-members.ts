@@ -93,7 +93,7 @@ function tierMembers(
   for (const slice of slices) {
     const step = sliceMembers({ port, slice, ctx, tier });
     if (!step.ok) return step;
-    warnings.push(...step.warnings);
+    for (const warning of step.warnings) warnings.push(warning);
     for (const member of step.value) {
       const key = `${member.address}|${member.protocolPort}`;
       const existing = byTarget.get(key);

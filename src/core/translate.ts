@@ -80,7 +80,7 @@ export function translate(input: TranslateInput): Translation {
     floatingIp: kind === 'LoadBalancer' ? settings.value.floatingIp : null,
     ...(kind === 'LoadBalancer' && settings.value.internal ? { internal: true as const } : {}),
   };
-  warnings.push(...ignoredAnnotations(input.service, ref));
+  for (const ignored of ignoredAnnotations(input.service, ref)) warnings.push(ignored);
   return { kind: 'desired', loadBalancer, warnings: uniqueWarnings(warnings) };
 }
 
@@ -103,7 +103,8 @@ interface Settings {
 }
 
 function collect<T>(step: Step<T>, warnings: Reason[]): Step<T> {
-  if (step.ok) warnings.push(...step.warnings);
+  // A loop, not push(...): one warning per skipped endpoint can pass a call's argument limit.
+  if (step.ok) for (const warning of step.warnings) warnings.push(warning);
   return step;
 }
 

@@ -99,7 +99,7 @@ export async function executeActions(input: ExecuteActionsInput): Promise<Execut
       if (created !== null) state.created = created;
     } catch (error) {
       if (error instanceof ConflictError && !isFloatingIpAction(action)) {
-        state.deferred.push(...input.actions.slice(index));
+        for (const rest of input.actions.slice(index)) state.deferred.push(rest);
         return result(state, input, error);
       }
       throw error;

@@ -101,7 +101,8 @@ export async function listAll<S extends z.ZodType>(
   let query: Query = req.query ?? {};
   for (;;) {
     const page = await listPage(session, { ...req, query }, item);
-    items.push(...page.items);
+    // A loop, not push(...): a page can hold more items than a call takes arguments.
+    for (const listed of page.items) items.push(listed);
     if (page.nextMarker === null || page.items.length === 0) return items;
     if (seen.has(page.nextMarker)) {
       throw new UnexpectedResponseError(req, `pagination repeats marker ${page.nextMarker}`);

@@ -89,7 +89,7 @@ export function parseKuryrConf(text: string, file: string): LoadedConfig {
   if (values === null || problems.length > 0) throw new KuryrConfError(file, problems);
   const findings = crossKeyChecks(values, sections, file);
   if (findings.problems.length > 0) throw new KuryrConfError(file, findings.problems);
-  warnings.push(...findings.warnings);
+  for (const warning of findings.warnings) warnings.push(warning);
   return { config: toAppConfig(values, file), warnings };
 }
 

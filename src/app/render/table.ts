@@ -97,9 +97,12 @@ function renderDesired(
 }
 
 function renderService(service: ServiceReport, network: NetworkContext): string[] {
-  const lines = [`${service.namespace}/${service.name}: ${service.result}  (${service.source})`];
-  if (service.result === 'desired') lines.push(...renderDesired(service, network));
-  else lines.push(row(2, 'reason', `${service.reason.code}: ${service.reason.message}`));
+  const head = `${service.namespace}/${service.name}: ${service.result}  (${service.source})`;
+  // concat, not push(...): a pool can have more members than a call takes arguments.
+  const lines =
+    service.result === 'desired'
+      ? [head].concat(renderDesired(service, network))
+      : [head, row(2, 'reason', `${service.reason.code}: ${service.reason.message}`)];
   for (const w of service.warnings)
     lines.push(row(2, w.eventType === 'Normal' ? 'note' : 'warning', `${w.code}: ${w.message}`));
   for (const n of service.notes) lines.push(row(2, 'note', n));

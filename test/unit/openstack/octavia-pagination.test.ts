@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextMarker, parsePage } from '../../../src/openstack/pagination.js';
+import { listAll, nextMarker, parsePage } from '../../../src/openstack/pagination.js';
 import { UnexpectedResponseError } from '../../../src/openstack/response.js';
 import * as loadbalancers from '../../../src/openstack/octavia/loadbalancers.js';
 import * as floatingips from '../../../src/openstack/neutron/floatingips.js';
@@ -69,6 +69,25 @@ describe('pagination', () => {
     const all = await loadbalancers.listAll(pagedLoadBalancers(ids, pageSize), { limit: pageSize });
     expect(all.map((lb) => lb.id)).toEqual(ids);
   });
+
+  it('listAll keeps every item of pages longer than a call takes arguments (2 x 150,001 ports)', async () => {
+    const pageSize = 150_001;
+    const session = new ScriptedSession((req) => {
+      const second = req.query?.marker === 'first-page';
+      const ports = Array.from({ length: pageSize }, (_, i) => ({ id: `${second ? 'b' : 'a'}${i}` }));
+      const links = second ? [] : [{ rel: 'next', href: '/v2.0/ports?marker=first-page' }];
+      return { status: 200, body: { ports, ports_links: links } };
+    });
+    const request = {
+      service: 'network',
+      path: '/v2.0/ports',
+      collection: 'ports',
+      operation: 'list ports',
+    } as const;
+    const all = await listAll(session, request, z.object({ id: z.string() }));
+    expect(all).toHaveLength(2 * pageSize);
+    expect([all[0]?.id, all[pageSize]?.id, all.at(-1)?.id]).toEqual(['a0', 'b0', `b${pageSize - 1}`]);
+  }, 60_000);
 
   it('keeps the filters on every page', async () => {
     // A server that filters by name: lb-0..lb-9 alternate between the names "even" and "odd".
