@@ -11,7 +11,8 @@ import type { Clock } from '../engine/clock.js';
 import { Controller } from '../engine/controller.js';
 import { makeEventRecorder } from '../kube/events.js';
 import { makeKubeClients } from '../kube/clients.js';
-import { makeServiceInformers } from '../kube/informers.js';
+import { makeKubeInformers } from '../kube/informers.js';
+import { createKubeMetrics } from '../kube/metrics.js';
 import type { OpenStackSession } from '../openstack/session.js';
 import { makeCloudPort } from '../services/cloud.js';
 import { loadTranslateContext } from '../services/context.js';
@@ -46,7 +47,7 @@ export interface RunningController {
 export async function startController(options: ControllerOptions): Promise<RunningController> {
   const { config, logger, clock } = options;
   const metrics = makeAppMetrics(options.registry);
-  const kube = makeKubeClients(options.kubeConfig);
+  const kube = makeKubeClients(options.kubeConfig, { clock, metrics: createKubeMetrics(options.registry) });
   const context = await loadTranslateContext({
     session: options.session,
     serviceSubnetIds: config.neutron.serviceSubnetIds,
@@ -60,11 +61,10 @@ export async function startController(options: ControllerOptions): Promise<Runni
     'cloud context loaded',
   );
   let controller: Controller<string> | null = null;
-  const informers = makeServiceInformers({
+  const informers = makeKubeInformers({
     clients: kube,
     logger,
     onKey: (key) => controller?.enqueue(key),
-    schedule: (ms, fn) => void clock.setTimer(ms, fn),
   });
   const cloud = makeCloudPort({
     session: options.session,
@@ -104,7 +104,9 @@ export async function startController(options: ControllerOptions): Promise<Runni
       logger.warn({ key, err: err.message }, 'Service cannot be implemented as written');
     },
   });
-  await informers.start();
+  // Compile fix (kubeio): the cache-sync gate; nothing runs until every cache has listed once.
+  informers.start();
+  await informers.waitForSync(new AbortController().signal);
   for (const key of informers.serviceKeys()) controller.enqueue(key);
   controller.start();
   const started = controller;

@@ -1,115 +1,183 @@
 /**
- * Informers for Services and discovery.k8s.io/v1 EndpointSlices. Every change is turned into
- * the owning Service's key (`namespace/name`); slices map through the
- * `kubernetes.io/service-name` label. A watch that fails is restarted after a delay
- * (client-node's ListWatch re-lists on 410 Gone by itself but stops on other errors).
+ * The controller's three caches (client-go informers without makeInformer/ListWatch):
+ * Services, discovery.k8s.io/v1 EndpointSlices (indexed by `namespace/<service-name label>`)
+ * and KuryrLoadBalancers, each a Reflector. Every change becomes a Service key for `onKey`:
+ * a Service's own key; a slice's Service key (old and new label on update); a KuryrLoadBalancer's
+ * own key on add, on delete, and on an update only when `metadata.generation` moved
+ * (controller-runtime's GenerationChangedPredicate: our own status writes do not re-trigger).
+ * Nothing may act on the caches before `unsynced()` is null (client-go's WaitForCacheSync).
  */
-import {
-  makeInformer,
-  type Informer,
-  type KubernetesObject,
-  type ObjectCache,
-  type V1EndpointSlice,
-  type V1Service,
-} from '@kubernetes/client-node';
+import type { KubernetesObject, V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import { SERVICE_NAME_LABEL } from '../core/translate-members.js';
+import type { Clock } from '../engine/clock.js';
 import type { KubeClients } from './clients.js';
+import type { KuryrLoadBalancer } from './klb-types.js';
 import type { Logger } from './logger.js';
+import { Reflector, type ReflectorHandlers, type ReflectorState } from './reflector.js';
+import type { BackoffOptions } from './retry-policy.js';
+import { klbSource, serviceSource, sliceSource } from './sources.js';
 
 /** Read access to the caches the reconciler needs. */
-export interface ServiceCaches {
+export interface KubeCaches {
   getService(namespace: string, name: string): V1Service | undefined;
-  slicesFor(namespace: string, serviceName: string): V1EndpointSlice[];
+  /** From the index, not a scan. */
+  slicesFor(namespace: string, serviceName: string): readonly V1EndpointSlice[];
+  getKlb(namespace: string, name: string): KuryrLoadBalancer | undefined;
   serviceKeys(): string[];
+  /** null when all three caches have listed successfully and none is stale now; else a human-readable reason (used by /readyz and by the reconciler's gate). */
+  unsynced(): string | null;
 }
 
-export interface ServiceInformers extends ServiceCaches {
-  /** Lists and starts watching; resolves once both caches hold a full list. */
-  start(): Promise<void>;
+/** The caches and their lifecycle. */
+export interface KubeInformers extends KubeCaches {
+  /** Starts the reflectors; never throws (lists retry with growing delay). */
+  start(): void;
+  /** Resolves once every cache's first list succeeded; rejects only when `signal` aborts. */
+  waitForSync(signal: AbortSignal): Promise<void>;
   stop(): Promise<void>;
+  /** Our own write's answer, so the next pass sees it before the watch delivers it (the watch's later event for the same or a newer resourceVersion replaces it). */
+  noteKlb(klb: KuryrLoadBalancer): void;
 }
 
-export interface InformerOptions {
+/**
+ * The reconciler's older, narrower view of the caches.
+ * @deprecated Use KubeCaches; kept only until src/services/ moves to it.
+ */
+export type ServiceCaches = Pick<KubeCaches, 'getService' | 'slicesFor' | 'serviceKeys'>;
+
+export interface KubeInformerOptions {
+  /** API clients; list calls go through their callKube (timeout, metrics). */
   readonly clients: KubeClients;
+  /** Receives the Service key of every change (duplicates are the queue's to coalesce). */
   readonly onKey: (key: string) => void;
   readonly logger: Logger;
-  /** Schedules a restart of a failed watch (the caller's clock). */
-  readonly schedule: (ms: number, fn: () => void) => void;
-  readonly restartDelayMs?: number;
+  /** Retry delays and watch timers (default: the clients' clock, else the system clock). */
+  readonly clock?: Clock;
+  /** Jitter source in [0, 1) (default Math.random). */
+  readonly random?: () => number;
+  /** List page size (default 500). */
+  readonly pageSize?: number;
+  readonly backoff?: BackoffOptions;
 }
 
-/** `namespace/name` of an object. */
+/** `namespace/name` of an object, or null without either. */
 export function keyOf(obj: KubernetesObject): string | null {
   const ns = obj.metadata?.namespace;
   const name = obj.metadata?.name;
   return ns === undefined || name === undefined ? null : `${ns}/${name}`;
 }
 
-function sliceServiceKey(slice: V1EndpointSlice): string | null {
+/** The Service key a slice belongs to (`namespace/<kubernetes.io/service-name>`), or null. */
+export function sliceServiceKey(slice: V1EndpointSlice): string | null {
   const ns = slice.metadata?.namespace;
   const svc = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
-  return ns === undefined || svc === undefined ? null : `${ns}/${svc}`;
+  return ns === undefined || svc === undefined || svc === '' ? null : `${ns}/${svc}`;
 }
 
-interface Wiring<T extends KubernetesObject> {
-  readonly informer: Informer<T>;
-  readonly what: string;
-  readonly toKey: (obj: T) => string | null;
-  /** False once `stop()` was called: a watch ending then is expected, not restarted. */
-  readonly running: () => boolean;
-}
-
-function wire<T extends KubernetesObject>(w: Wiring<T>, options: InformerOptions): void {
-  const { informer, what, toKey } = w;
-  const emit = (obj: T): void => {
-    const key = toKey(obj);
-    if (key !== null) options.onKey(key);
+/** Handlers mapping every change of an object to the keys `toKeys` gives (old and new on update). */
+function keyHandlers<T extends KubernetesObject>(
+  onKey: (key: string) => void,
+  toKeys: (obj: T) => readonly string[],
+  updateMatters: (old: T, obj: T) => boolean = () => true,
+): ReflectorHandlers<T> {
+  const emit = (keys: Iterable<string>): void => {
+    for (const key of keys) onKey(key);
   };
-  informer.on('add', emit);
-  informer.on('update', emit);
-  informer.on('delete', emit);
-  informer.on('error', (err: unknown) => {
-    if (!w.running()) return;
-    const delay = options.restartDelayMs ?? 2000;
-    options.logger.warn({ err, informer: what, delayMs: delay }, 'watch failed; restarting');
-    options.schedule(delay, () => {
-      if (!w.running()) return;
-      informer.start().catch((e: unknown) => {
-        options.logger.error({ err: e, informer: what }, 'watch restart failed');
-      });
-    });
+  return {
+    add: (obj) => {
+      emit(toKeys(obj));
+    },
+    update: (old, obj) => {
+      if (updateMatters(old, obj)) emit(new Set([...toKeys(old), ...toKeys(obj)]));
+    },
+    delete: (obj) => {
+      emit(toKeys(obj));
+    },
+  };
+}
+
+const generationChanged = (old: KuryrLoadBalancer, obj: KuryrLoadBalancer): boolean =>
+  old.metadata.generation !== obj.metadata.generation;
+
+function describeState(resource: string, state: ReflectorState, clock: Clock): string | null {
+  switch (state.kind) {
+    case 'synced':
+      return null;
+    case 'never-synced':
+      return `${resource}: not listed yet${state.lastError === null ? '' : ` (last attempt: ${state.lastError})`}`;
+    case 'stale':
+      return `${resource}: stale for ${Math.round((clock.now() - state.since) / 1000)} s (${state.reason})`;
+  }
+}
+
+function abortable(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    const fail = (): void => {
+      reject(signal.reason instanceof Error ? signal.reason : new Error('waitForSync aborted'));
+    };
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
   });
 }
 
-/** Builds the Service and EndpointSlice informers (nothing starts until `start()`). */
-export function makeServiceInformers(options: InformerOptions): ServiceInformers {
-  const { clients } = options;
-  const services: Informer<V1Service> & ObjectCache<V1Service> = makeInformer(
-    clients.kubeConfig,
-    '/api/v1/services',
-    () => clients.core.listServiceForAllNamespaces(),
-  );
-  const slices: Informer<V1EndpointSlice> & ObjectCache<V1EndpointSlice> = makeInformer(
-    clients.kubeConfig,
-    '/apis/discovery.k8s.io/v1/endpointslices',
-    () => clients.discovery.listEndpointSliceForAllNamespaces(),
-  );
-  let running = false;
-  const isRunning = (): boolean => running;
-  wire({ informer: services, what: 'services', toKey: keyOf, running: isRunning }, options);
-  wire({ informer: slices, what: 'endpointslices', toKey: sliceServiceKey, running: isRunning }, options);
+/** Builds the three reflectors (nothing runs until `start()`). */
+export function makeKubeInformers(options: KubeInformerOptions): KubeInformers {
+  const { clients, onKey, logger } = options;
+  const clock = options.clock ?? clients.io.clock;
+  const common = {
+    kubeConfig: clients.kubeConfig,
+    clock,
+    random: options.random ?? Math.random,
+    logger,
+    metrics: clients.io.metrics,
+    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+    ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+  };
+  const ownKey = (obj: KubernetesObject): string[] => {
+    const key = keyOf(obj);
+    return key === null ? [] : [key];
+  };
+  const services = new Reflector<V1Service>({
+    ...common,
+    source: serviceSource(clients),
+    handlers: keyHandlers<V1Service>(onKey, ownKey),
+  });
+  const sliceKeys = (s: V1EndpointSlice): string[] => {
+    const key = sliceServiceKey(s);
+    return key === null ? [] : [key];
+  };
+  const slices = new Reflector<V1EndpointSlice>({
+    ...common,
+    source: sliceSource(clients),
+    handlers: keyHandlers(onKey, sliceKeys),
+    indexers: { service: sliceKeys },
+  });
+  const klbs = new Reflector<KuryrLoadBalancer>({
+    ...common,
+    source: klbSource(clients),
+    handlers: keyHandlers<KuryrLoadBalancer>(onKey, ownKey, generationChanged),
+  });
+  const all = [services, slices, klbs] as const;
   return {
-    async start() {
-      running = true;
-      await Promise.all([services.start(), slices.start()]);
+    getService: (namespace, name) => services.store.get(`${namespace}/${name}`),
+    slicesFor: (namespace, serviceName) => slices.store.byIndex('service', `${namespace}/${serviceName}`),
+    getKlb: (namespace, name) => klbs.store.get(`${namespace}/${name}`),
+    serviceKeys: () => services.store.keys(),
+    unsynced() {
+      const reasons = all.flatMap((r) => describeState(r.resource, r.state, clock) ?? []);
+      return reasons.length === 0 ? null : reasons.join('; ');
+    },
+    start() {
+      for (const r of all) r.start();
+    },
+    async waitForSync(signal) {
+      await Promise.race([Promise.all(all.map((r) => r.synced)), abortable(signal)]);
     },
     async stop() {
-      running = false;
-      await Promise.all([services.stop(), slices.stop()]);
+      await Promise.all(all.map((r) => r.stop()));
     },
-    getService: (namespace, name) => services.get(name, namespace),
-    slicesFor: (namespace, serviceName) =>
-      slices.list(namespace).filter((s) => s.metadata?.labels?.[SERVICE_NAME_LABEL] === serviceName),
-    serviceKeys: () => services.list().flatMap((s) => keyOf(s) ?? []),
+    noteKlb(klb) {
+      klbs.note(klb);
+    },
   };
 }

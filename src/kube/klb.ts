@@ -1,89 +1,26 @@
 /**
- * The KuryrLoadBalancer custom resource (`openstack.org/v1`, kuryr's schema): one per
- * implemented Service, same namespace and name, owned by the Service (so it is garbage
- * collected with it). `spec` records the desired state, `status` the Octavia/Neutron ids.
- * It is a record and a hint; Octavia itself is always observed.
+ * Writes and live reads of the KuryrLoadBalancer record (types in klb-types.ts). It is a
+ * record and a hint; Octavia itself is always observed. Every call goes through callKube
+ * (signal, timeout, metrics); the caller passes the cached object, so nothing here reads
+ * before writing.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { PatchStrategy, setHeaderOptions, type V1Service } from '@kubernetes/client-node';
+import { callKube } from './call.js';
 import type { KubeClients } from './clients.js';
-import { KubeApiError, kubeCall } from './errors.js';
+import { KubeApiError } from './errors.js';
+import {
+  KLB_GROUP,
+  KLB_KIND,
+  KLB_PLURAL,
+  KLB_VERSION,
+  OWNED_SPEC_KEYS,
+  type KlbSpec,
+  type KlbStatus,
+  type KuryrLoadBalancer,
+} from './klb-types.js';
 
-export const KLB_GROUP = 'openstack.org';
-export const KLB_VERSION = 'v1';
-export const KLB_PLURAL = 'kuryrloadbalancers';
-export const KLB_KIND = 'KuryrLoadBalancer';
-
-export interface KlbPort {
-  readonly name?: string;
-  readonly port: number;
-  readonly protocol: string;
-  readonly targetPort: string;
-}
-
-export interface KlbSpec {
-  readonly ip: string;
-  readonly subnet_id: string;
-  readonly type: string;
-  readonly provider: string;
-  readonly ports: readonly KlbPort[];
-  readonly lb_ip?: string;
-  readonly timeout_client_data?: number;
-  readonly timeout_member_data?: number;
-  readonly project_id?: string;
-}
-
-export interface KlbCondition {
-  readonly type: string;
-  readonly status: 'True' | 'False' | 'Unknown';
-  readonly reason: string;
-  readonly message: string;
-  readonly lastTransitionTime: string;
-}
-
-export interface KlbStatus {
-  readonly loadbalancer?: {
-    readonly id: string;
-    readonly ip: string;
-    readonly name: string;
-    readonly port_id: string | null;
-    readonly subnet_id: string;
-    readonly provider: string;
-    readonly provisioning_status: string;
-  };
-  readonly listeners?: readonly {
-    id: string;
-    name: string;
-    port: number;
-    protocol: string;
-    loadbalancer_id: string;
-  }[];
-  readonly pools?: readonly {
-    id: string;
-    name: string;
-    protocol: string;
-    listener_id: string | null;
-    loadbalancer_id: string;
-  }[];
-  readonly members?: readonly {
-    id: string;
-    name: string;
-    ip: string;
-    port: number;
-    pool_id: string;
-    subnet_id: string | null;
-  }[];
-  readonly service_pub_ip_info?: { ip_id: string; ip_addr: string; alloc_method: 'pool' | 'user' } | null;
-  readonly conditions?: readonly KlbCondition[];
-}
-
-export interface KuryrLoadBalancer {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { name?: string; namespace?: string; resourceVersion?: string; uid?: string };
-  readonly spec?: KlbSpec;
-  readonly status?: KlbStatus;
-}
+export * from './klb-types.js';
 
 const ref = (namespace: string, name: string) => ({
   group: KLB_GROUP,
@@ -93,15 +30,20 @@ const ref = (namespace: string, name: string) => ({
   name,
 });
 
-/** Reads the CR, or null when it does not exist. */
+const what = (namespace: string, name: string): string => `KuryrLoadBalancer ${namespace}/${name}`;
+
+/** Reads the CR live from the API server, or null when it does not exist (404). */
 export async function getKlb(
   clients: KubeClients,
   namespace: string,
   name: string,
+  signal: AbortSignal,
 ): Promise<KuryrLoadBalancer | null> {
   try {
-    return (await kubeCall(`get KuryrLoadBalancer ${namespace}/${name}`, () =>
-      clients.custom.getNamespacedCustomObject(ref(namespace, name)),
+    return (await callKube(
+      clients,
+      { operation: 'klb.get', object: what(namespace, name), signal },
+      (options) => clients.custom.getNamespacedCustomObject(ref(namespace, name), options),
     )) as KuryrLoadBalancer;
   } catch (err) {
     if (err instanceof KubeApiError && err.isNotFound) return null;
@@ -109,74 +51,134 @@ export async function getKlb(
   }
 }
 
-/** Creates the CR owned by `svc`, or merge-patches its spec when it differs. Idempotent. */
+/**
+ * The JSON merge patch that brings `current`'s spec to `desired` for the keys we own
+ * (OWNED_SPEC_KEYS plus any key `desired` sets): differing keys are set, owned keys no longer
+ * wanted become null; every other key is left out, so it survives. Null when nothing differs.
+ */
+export function klbSpecPatch(current: object | undefined, desired: KlbSpec): Record<string, unknown> | null {
+  const now = (current ?? {}) as Record<string, unknown>;
+  const want = desired as unknown as Record<string, unknown>;
+  const patch: Record<string, unknown> = {};
+  const keys = new Set<string>([...OWNED_SPEC_KEYS, ...Object.keys(want)]);
+  for (const key of keys) {
+    const wanted = want[key];
+    if (wanted === undefined) {
+      // Only keys we own are removed; a key `desired` merely omits is someone else's.
+      if (now[key] !== undefined && (OWNED_SPEC_KEYS as readonly string[]).includes(key)) patch[key] = null;
+    } else if (!isDeepStrictEqual(now[key], wanted)) patch[key] = wanted;
+  }
+  return Object.keys(patch).length === 0 ? null : patch;
+}
+
+function createBody(svc: V1Service, spec: KlbSpec): object {
+  const name = svc.metadata?.name ?? '';
+  return {
+    apiVersion: `${KLB_GROUP}/${KLB_VERSION}`,
+    kind: KLB_KIND,
+    metadata: {
+      name,
+      namespace: svc.metadata?.namespace ?? '',
+      ownerReferences: [
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          name,
+          uid: svc.metadata?.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: false,
+        },
+      ],
+    },
+    spec,
+  };
+}
+
+/**
+ * Makes the CR of `svc` carry `spec` for the keys we own. `current` is the cached CR
+ * (undefined: none cached). Absent: created owned by the Service (a 409 AlreadyExists — the
+ * cache lagging — is answered by a live read and a patch). Present: a merge patch of only the
+ * differing keys of ours (klbSpecPatch), never the whole spec. Returns the CR as written, or
+ * `current` when nothing differed. Idempotent.
+ */
+// eslint-disable-next-line max-params -- the signature the reconciler codes against (agreed with the lead)
 export async function ensureKlbSpec(
   clients: KubeClients,
   svc: V1Service,
   spec: KlbSpec,
+  current: KuryrLoadBalancer | undefined,
+  signal: AbortSignal,
 ): Promise<KuryrLoadBalancer> {
   const namespace = svc.metadata?.namespace ?? '';
   const name = svc.metadata?.name ?? '';
-  const existing = await getKlb(clients, namespace, name);
-  if (existing === null) {
-    const body = {
-      apiVersion: `${KLB_GROUP}/${KLB_VERSION}`,
-      kind: KLB_KIND,
-      metadata: {
-        name,
-        namespace,
-        ownerReferences: [
-          {
-            apiVersion: 'v1',
-            kind: 'Service',
-            name,
-            uid: svc.metadata?.uid ?? '',
-            controller: true,
-            blockOwnerDeletion: false,
-          },
-        ],
-      },
-      spec,
-    };
-    return (await kubeCall(`create KuryrLoadBalancer ${namespace}/${name}`, () =>
-      clients.custom.createNamespacedCustomObject({ ...ref(namespace, name), body }),
-    )) as KuryrLoadBalancer;
+  let existing = current;
+  if (existing === undefined) {
+    try {
+      return (await callKube(
+        clients,
+        { operation: 'klb.create', object: what(namespace, name), signal },
+        (options) =>
+          clients.custom.createNamespacedCustomObject(
+            { ...ref(namespace, name), body: createBody(svc, spec) },
+            options,
+          ),
+      )) as KuryrLoadBalancer;
+    } catch (err) {
+      if (!(err instanceof KubeApiError && err.isConflict)) throw err;
+      const live = await getKlb(clients, namespace, name, signal);
+      if (live === null) throw err;
+      existing = live;
+    }
   }
-  // Key order is not compared: the API server returns custom resources with sorted keys.
-  if (isDeepStrictEqual(existing.spec, spec)) return existing;
-  // A JSON-patch `replace` of the whole spec: a merge patch could not remove keys we no longer set.
-  const body = [{ op: existing.spec === undefined ? 'add' : 'replace', path: '/spec', value: spec }];
-  return (await kubeCall(`patch KuryrLoadBalancer ${namespace}/${name} spec`, () =>
-    clients.custom.patchNamespacedCustomObject(
-      { ...ref(namespace, name), body },
-      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-    ),
+  const patch = klbSpecPatch(existing.spec, spec);
+  if (patch === null) return existing;
+  return (await callKube(
+    clients,
+    { operation: 'klb.patch', object: what(namespace, name), signal },
+    (options) =>
+      clients.custom.patchNamespacedCustomObject(
+        { ...ref(namespace, name), body: { spec: patch } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch, options),
+      ),
   )) as KuryrLoadBalancer;
 }
 
-/** Replaces the CR's status (status subresource) when it differs from `current`. */
+/**
+ * Replaces the CR's status (status subresource) with `status` unless equal to `current`'s
+ * (key order ignored). Returns the CR as written, or `current` when nothing was written.
+ */
 export async function writeKlbStatus(
   clients: KubeClients,
   current: KuryrLoadBalancer,
   status: KlbStatus,
-): Promise<void> {
-  if (isDeepStrictEqual(current.status ?? {}, status)) return;
+  signal: AbortSignal,
+): Promise<KuryrLoadBalancer> {
+  if (isDeepStrictEqual(current.status ?? {}, status)) return current;
   const namespace = current.metadata.namespace ?? '';
   const name = current.metadata.name ?? '';
-  const body = [{ op: current.status === undefined ? 'add' : 'replace', path: '/status', value: status }];
-  await kubeCall(`patch KuryrLoadBalancer ${namespace}/${name} status`, () =>
-    clients.custom.patchNamespacedCustomObjectStatus(
-      { ...ref(namespace, name), body },
-      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-    ),
-  );
+  // `add` replaces an existing member too (RFC 6902), so a cache that lags behind a status does not fail.
+  const body = [{ op: 'add', path: '/status', value: status }];
+  return (await callKube(
+    clients,
+    { operation: 'klb.status.patch', object: what(namespace, name), signal },
+    (options) =>
+      clients.custom.patchNamespacedCustomObjectStatus(
+        { ...ref(namespace, name), body },
+        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch, options),
+      ),
+  )) as KuryrLoadBalancer;
 }
 
 /** Deletes the CR; absent is fine. */
-export async function deleteKlb(clients: KubeClients, namespace: string, name: string): Promise<void> {
+export async function deleteKlb(
+  clients: KubeClients,
+  namespace: string,
+  name: string,
+  signal: AbortSignal,
+): Promise<void> {
   try {
-    await kubeCall(`delete KuryrLoadBalancer ${namespace}/${name}`, () =>
-      clients.custom.deleteNamespacedCustomObject(ref(namespace, name)),
+    await callKube(clients, { operation: 'klb.delete', object: what(namespace, name), signal }, (options) =>
+      clients.custom.deleteNamespacedCustomObject(ref(namespace, name), options),
     );
   } catch (err) {
     if (err instanceof KubeApiError && err.isNotFound) return;

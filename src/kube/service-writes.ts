@@ -2,15 +2,21 @@
  * Writes to Services: our finalizer and `status.loadBalancer`. Finalizer changes are merge
  * patches carrying the observed resourceVersion, so a concurrent change yields 409 Conflict
  * (the reconcile is retried on a fresh read) instead of overwriting someone's finalizer list.
+ * Every call goes through callKube (signal, timeout, metrics).
  */
-import { PatchStrategy, setHeaderOptions, type V1Service } from '@kubernetes/client-node';
+import {
+  PatchStrategy,
+  setHeaderOptions,
+  type ConfigurationOptions,
+  type V1Service,
+} from '@kubernetes/client-node';
+import { callKube } from './call.js';
 import type { KubeClients } from './clients.js';
-import { kubeCall } from './errors.js';
 
 export const SERVICE_FINALIZER = 'kuryr.openstack.org/service-finalizer';
 
-const mergePatch = (): ReturnType<typeof setHeaderOptions> =>
-  setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const mergePatch = (options: ConfigurationOptions): ConfigurationOptions =>
+  setHeaderOptions('Content-Type', PatchStrategy.MergePatch, options);
 
 function ids(svc: V1Service): { namespace: string; name: string; resourceVersion: string } {
   const { namespace, name, resourceVersion } = svc.metadata ?? {};
@@ -25,25 +31,40 @@ export function hasFinalizer(svc: V1Service): boolean {
   return (svc.metadata?.finalizers ?? []).includes(SERVICE_FINALIZER);
 }
 
-async function setFinalizers(clients: KubeClients, svc: V1Service, finalizers: string[]): Promise<V1Service> {
+async function setFinalizers(
+  clients: KubeClients,
+  svc: V1Service,
+  finalizers: string[],
+  signal: AbortSignal,
+): Promise<V1Service> {
   const { namespace, name, resourceVersion } = ids(svc);
   const body = { metadata: { resourceVersion, finalizers } };
-  return kubeCall(`patch Service ${namespace}/${name} finalizers`, () =>
-    clients.core.patchNamespacedService({ name, namespace, body }, mergePatch()),
+  return callKube(
+    clients,
+    { operation: 'service.patch', object: `Service ${namespace}/${name} finalizers`, signal },
+    (o) => clients.core.patchNamespacedService({ name, namespace, body }, mergePatch(o)),
   );
 }
 
 /** Adds our finalizer (no-op when present). Throws KubeApiError 409 when the Service changed meanwhile. */
-export async function addFinalizer(clients: KubeClients, svc: V1Service): Promise<V1Service> {
+export async function addFinalizer(
+  clients: KubeClients,
+  svc: V1Service,
+  signal: AbortSignal,
+): Promise<V1Service> {
   if (hasFinalizer(svc)) return svc;
-  return setFinalizers(clients, svc, [...(svc.metadata?.finalizers ?? []), SERVICE_FINALIZER]);
+  return setFinalizers(clients, svc, [...(svc.metadata?.finalizers ?? []), SERVICE_FINALIZER], signal);
 }
 
 /** Removes our finalizer (no-op when absent). Throws KubeApiError 409 when the Service changed meanwhile. */
-export async function removeFinalizer(clients: KubeClients, svc: V1Service): Promise<V1Service> {
+export async function removeFinalizer(
+  clients: KubeClients,
+  svc: V1Service,
+  signal: AbortSignal,
+): Promise<V1Service> {
   if (!hasFinalizer(svc)) return svc;
   const rest = (svc.metadata?.finalizers ?? []).filter((f) => f !== SERVICE_FINALIZER);
-  return setFinalizers(clients, svc, rest);
+  return setFinalizers(clients, svc, rest, signal);
 }
 
 /** Current `status.loadBalancer.ingress` IPs. */
@@ -53,18 +74,22 @@ export function ingressIps(svc: V1Service): string[] {
 
 /**
  * Sets `status.loadBalancer.ingress` to exactly `ips` (empty clears it); no-op when already so.
- * Returns the Service as written (its new resourceVersion), or `svc` itself after a no-op.
+ * Unconditional (status is ours). Returns the Service as written (its new resourceVersion), or
+ * `svc` itself after a no-op.
  */
 export async function setIngress(
   clients: KubeClients,
   svc: V1Service,
   ips: readonly string[],
+  signal: AbortSignal,
 ): Promise<V1Service> {
   const current = ingressIps(svc);
   if (current.length === ips.length && current.every((ip, i) => ip === ips[i])) return svc;
   const { namespace, name } = ids(svc);
   const body = { status: { loadBalancer: { ingress: ips.length === 0 ? null : ips.map((ip) => ({ ip })) } } };
-  return kubeCall(`patch Service ${namespace}/${name} status`, () =>
-    clients.core.patchNamespacedServiceStatus({ name, namespace, body }, mergePatch()),
+  return callKube(
+    clients,
+    { operation: 'service.status.patch', object: `Service ${namespace}/${name}`, signal },
+    (o) => clients.core.patchNamespacedServiceStatus({ name, namespace, body }, mergePatch(o)),
   );
 }

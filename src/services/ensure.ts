@@ -12,7 +12,13 @@ import type { DesiredLoadBalancer, Observed, ObservedLoadBalancer } from '../cor
 import { plan } from '../core/plan/plan.js';
 import type { Reason } from '../core/translation.js';
 import { done, requeueAfter, terminal, type Result } from '../engine/result.js';
-import { ensureKlbSpec, writeKlbStatus, type KlbCondition, type KuryrLoadBalancer } from '../kube/klb.js';
+import {
+  ensureKlbSpec,
+  getKlb,
+  writeKlbStatus,
+  type KlbCondition,
+  type KuryrLoadBalancer,
+} from '../kube/klb.js';
 import { addFinalizer, setIngress } from '../kube/service-writes.js';
 import type { ReconcilerDeps } from './deps.js';
 import { ServiceInputError } from './errors.js';
@@ -45,8 +51,10 @@ interface EnsureInput {
 export async function ensureService(deps: ReconcilerDeps, input: EnsureInput): Promise<Result> {
   const { desired, signal } = input;
   for (const w of input.warnings) await deps.events.record(input.svc, 'Warning', w.code, w.message);
-  const svc = await addFinalizer(deps.kube, input.svc);
-  const klb = await ensureKlbSpec(deps.kube, svc, klbSpecFor(svc, desired));
+  const svc = await addFinalizer(deps.kube, input.svc, signal);
+  // Compile fix (kubeio): still a live read per pass until the reconciler reads the KLB cache.
+  const current = await getKlb(deps.kube, svc.metadata?.namespace ?? '', svc.metadata?.name ?? '', signal);
+  const klb = await ensureKlbSpec(deps.kube, svc, klbSpecFor(svc, desired), current ?? undefined, signal);
   const hintId = klb.status?.loadbalancer?.id;
   const fingerprint = desiredFingerprint(desired);
   const light = await lightPoll(deps, {
@@ -162,7 +170,8 @@ interface Converged {
 async function finish(deps: ReconcilerDeps, c: Converged): Promise<Result> {
   const fip = servingFloatingIp(c.observed, c.desired, c.kept, deps.clusterId);
   const hadIngress = (c.svc.status?.loadBalancer?.ingress ?? []).length > 0;
-  await setIngress(deps.kube, c.svc, fip === null ? [] : [fip.ip.address]);
+  // Compile fix (kubeio): no reconcile signal reaches here yet.
+  await setIngress(deps.kube, c.svc, fip === null ? [] : [fip.ip.address], new AbortController().signal);
   if (fip !== null && !hadIngress) recordIngressLatency(deps, c.svc);
   const problem = userFloatingIpProblem(c.observed, c.desired, deps.clusterId);
   if (problem !== null) {
@@ -221,5 +230,6 @@ async function writeStatus(
     nowIso,
   );
   const fip = kept === null ? null : servingFloatingIp(observed, desired, kept, deps.clusterId);
-  await writeKlbStatus(deps.kube, klb, klbStatusFor(kept, fip, [ready, valid]));
+  // Compile fix (kubeio): no reconcile signal reaches here yet.
+  await writeKlbStatus(deps.kube, klb, klbStatusFor(kept, fip, [ready, valid]), new AbortController().signal);
 }

@@ -69,7 +69,7 @@ export function makeServiceReconciler(deps: ReconcilerDeps): Reconcile {
         }
         return hasFinalizer(svc) ? releaseService(releaseDeps, svc, ref, signal) : done();
       case 'invalid':
-        return reportInvalid(deps, svc, t.reason);
+        return reportInvalid(deps, svc, t.reason, signal);
     }
   };
 }
@@ -79,26 +79,37 @@ export function makeServiceReconciler(deps: ReconcilerDeps): Reconcile {
  * whatever load balancer it already has is left as it is (a typo must not take a working
  * Service down). Not retried until the Service changes.
  */
-async function reportInvalid(deps: ReconcilerDeps, svc: V1Service, reason: Reason): Promise<Result> {
+async function reportInvalid(
+  deps: ReconcilerDeps,
+  svc: V1Service,
+  reason: Reason,
+  signal: AbortSignal,
+): Promise<Result> {
   await deps.events.record(svc, 'Warning', reason.code, reason.message);
   const nowIso = new Date(deps.now()).toISOString();
-  const existing = await getKlb(deps.kube, svc.metadata?.namespace ?? '', svc.metadata?.name ?? '');
+  const existing = await getKlb(deps.kube, svc.metadata?.namespace ?? '', svc.metadata?.name ?? '', signal);
   const klb =
     existing ??
-    (await ensureKlbSpec(deps.kube, svc, {
-      ip: svc.spec?.clusterIP ?? '',
-      subnet_id: '',
-      type: svc.spec?.type ?? 'ClusterIP',
-      provider: '',
-      ports: [],
-    }));
+    (await ensureKlbSpec(
+      deps.kube,
+      svc,
+      {
+        ip: svc.spec?.clusterIP ?? '',
+        subnet_id: '',
+        type: svc.spec?.type ?? 'ClusterIP',
+        provider: '',
+        ports: [],
+      },
+      undefined,
+      signal,
+    ));
   const condition = conditionFor(
     { type: 'InputValid', status: 'False', reason: reason.code, message: reason.message },
     klb.status?.conditions,
     nowIso,
   );
   const others = (klb.status?.conditions ?? []).filter((c) => c.type !== 'InputValid');
-  await writeKlbStatus(deps.kube, klb, { ...(klb.status ?? {}), conditions: [...others, condition] });
+  await writeKlbStatus(deps.kube, klb, { ...(klb.status ?? {}), conditions: [...others, condition] }, signal);
   return terminal(
     new ServiceInputError(`${svc.metadata?.namespace ?? ''}/${svc.metadata?.name ?? ''}: ${reason.message}`),
   );

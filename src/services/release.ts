@@ -119,9 +119,10 @@ export async function releaseService(
   await reportActions(deps, svc, pass.done);
   if (!pass.clean) return requeueAfter(pass.requeueMs, 'waiting for load balancer deletion');
   // The status write bumps the resourceVersion the finalizer patch is conditioned on.
-  const current = svc.metadata?.deletionTimestamp === undefined ? await setIngress(deps.kube, svc, []) : svc;
-  await deleteKlb(deps.kube, ref.namespace, ref.name);
-  await removeFinalizer(deps.kube, current);
+  const current =
+    svc.metadata?.deletionTimestamp === undefined ? await setIngress(deps.kube, svc, [], signal) : svc;
+  await deleteKlb(deps.kube, ref.namespace, ref.name, signal);
+  await removeFinalizer(deps.kube, current, signal);
   deps.logger.info({ key: `${ref.namespace}/${ref.name}` }, 'released');
   return done();
 }

@@ -1,0 +1,106 @@
+/**
+ * The store side of a reflector: applies full lists and watch events to an ObjectStore and
+ * calls back for each difference (update passes old and new). It also holds our own writes
+ * (`note`): an answer to our write is stored at once, and older events or lists do not
+ * replace it until the server's own event for it (or a newer one) arrives.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from './logger.js';
+import { ObjectStore, storeKeyOf, type IndexFunc } from './store.js';
+
+/** Change callbacks; a throwing callback is logged and does not stop the reflector. */
+export interface ReflectorHandlers<T> {
+  readonly add?: (obj: T) => void;
+  readonly update?: (old: T, obj: T) => void;
+  readonly delete?: (obj: T) => void;
+}
+
+/** resourceVersions are opaque; compared only when both are decimal (as every real server's are). */
+function isOlder(rv: string | undefined, than: string | undefined): boolean {
+  if (rv === undefined || than === undefined || !/^\d+$/.test(rv) || !/^\d+$/.test(than)) return false;
+  return BigInt(rv) < BigInt(than);
+}
+
+const rvOf = (obj: KubernetesObject): string | undefined => obj.metadata?.resourceVersion;
+
+/** An ObjectStore fed by lists and watch events, with change callbacks. */
+export class ReflectedStore<T extends KubernetesObject> {
+  readonly objects: ObjectStore<T>;
+  /** Our own writes not yet seen from the server: key -> resourceVersion. */
+  private readonly noted = new Map<string, string>();
+
+  constructor(
+    private readonly options: {
+      readonly resource: string;
+      readonly logger: Logger;
+      readonly handlers?: ReflectorHandlers<T> | undefined;
+      readonly indexers?: Readonly<Record<string, IndexFunc<T>>> | undefined;
+    },
+  ) {
+    this.objects = new ObjectStore<T>(options.indexers);
+  }
+
+  /** Stores our own write's answer without callbacks, unless a newer resourceVersion is stored. */
+  note(obj: T): void {
+    const key = storeKeyOf(obj);
+    const rv = rvOf(obj);
+    if (key === null || rv === undefined) return;
+    const stored = this.objects.get(key);
+    if (stored !== undefined && isOlder(rv, rvOf(stored))) return;
+    this.objects.set(key, obj);
+    this.noted.set(key, rv);
+  }
+
+  /** Applies one ADDED / MODIFIED / DELETED event. */
+  applyEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T): void {
+    const key = storeKeyOf(obj);
+    if (key === null || this.keepsNoted(key, rvOf(obj))) return;
+    if (type === 'DELETED') {
+      const old = this.objects.delete(key);
+      if (old !== undefined) this.emit('delete', () => this.options.handlers?.delete?.(obj));
+      return;
+    }
+    this.put(key, obj, true);
+  }
+
+  /** Replaces everything with a full list taken at `listRv`, calling back for every difference. */
+  replace(items: readonly T[], listRv: string): void {
+    const seen = new Set<string>();
+    for (const obj of items) {
+      const key = storeKeyOf(obj);
+      if (key === null) continue;
+      seen.add(key);
+      if (!this.keepsNoted(key, rvOf(obj))) this.put(key, obj, false);
+    }
+    for (const key of this.objects.keys()) {
+      // A noted write newer than the list's snapshot is not missing, just newer.
+      if (seen.has(key) || this.keepsNoted(key, listRv)) continue;
+      const old = this.objects.delete(key);
+      if (old !== undefined) this.emit('delete', () => this.options.handlers?.delete?.(old));
+    }
+  }
+
+  /** True (keep our write) when `rv` is older than a noted write of `key`; else forgets the note. */
+  private keepsNoted(key: string, rv: string | undefined): boolean {
+    if (isOlder(rv, this.noted.get(key))) return true;
+    this.noted.delete(key);
+    return false;
+  }
+
+  /** Stores `obj`; calls add, or update (on a list only when the resourceVersion moved). */
+  private put(key: string, obj: T, fromWatch: boolean): void {
+    const old = this.objects.set(key, obj);
+    if (old === undefined) this.emit('add', () => this.options.handlers?.add?.(obj));
+    else if (fromWatch || rvOf(old) !== rvOf(obj)) {
+      this.emit('update', () => this.options.handlers?.update?.(old, obj));
+    }
+  }
+
+  private emit(what: string, call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.options.logger.error({ resource: this.options.resource, err }, `${what} callback failed`);
+    }
+  }
+}
