@@ -24,8 +24,8 @@ beforeEach(async () => {
     clients,
     logger,
     now: () => clock.now(),
-    windowMs: 600_000,
     repeatIntervalMs: 60_000,
+    capacity: 3,
   });
   svc = await clients.core.createNamespacedService({
     namespace: 'default',
@@ -85,11 +85,44 @@ describe('event recorder', () => {
     expect(events()).toHaveLength(4);
   });
 
-  it('after the window a repeat starts a new Event', async () => {
+  it('there is no window: a repeat hours later (every resync) still only bumps the one Event', async () => {
     await recorder.record(svc, 'Normal', 'KuryrEnsuredLB', 'ACTIVE');
-    await clock.advance(600_001);
-    await recorder.record(svc, 'Normal', 'KuryrEnsuredLB', 'ACTIVE');
-    expect(events().map((e) => e.count)).toEqual([1, 1]);
+    for (let hour = 1; hour <= 3; hour++) {
+      await clock.advance(3_600_000);
+      await recorder.record(svc, 'Normal', 'KuryrEnsuredLB', 'ACTIVE');
+    }
+    expect(events().map((e) => e.count)).toEqual([4]);
+  });
+
+  it('memory is a bounded LRU: the least recently seen event is forgotten first and then created again', async () => {
+    await recorder.record(svc, 'Normal', 'A', 'x');
+    await recorder.record(svc, 'Normal', 'B', 'x');
+    await recorder.record(svc, 'Normal', 'C', 'x');
+    await recorder.record(svc, 'Normal', 'A', 'x'); // A is now the most recent
+    await recorder.record(svc, 'Normal', 'D', 'x'); // evicts B
+    expect(events()).toHaveLength(4);
+    await recorder.record(svc, 'Normal', 'A', 'x');
+    expect(events()).toHaveLength(4);
+    await recorder.record(svc, 'Normal', 'B', 'x');
+    expect(events().filter((e) => e.reason === 'B')).toHaveLength(2);
+  });
+
+  it('an Event the server expired meanwhile is created again on the next bump', async () => {
+    await recorder.record(svc, 'Warning', 'KuryrEnsureLBError', 'quota');
+    const [stored] = server.store.list({ plural: 'events', namespace: 'default' });
+    server.store.delete({ plural: 'events', namespace: 'default', name: stored?.metadata.name ?? '' });
+    await clock.advance(60_000);
+    await recorder.record(svc, 'Warning', 'KuryrEnsureLBError', 'quota');
+    expect(events().map((e) => e.count)).toEqual([1]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('two concurrent first occurrences create one Event', async () => {
+    await Promise.all([
+      recorder.record(svc, 'Normal', 'KuryrEnsureLB', 'y'),
+      recorder.record(svc, 'Normal', 'KuryrEnsureLB', 'y'),
+    ]);
+    expect(events().map((e) => e.count)).toEqual([1]);
   });
 
   it('never throws: a failed write is logged and a later occurrence is created again', async () => {

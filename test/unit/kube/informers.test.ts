@@ -61,6 +61,13 @@ const failures = (resource: string, stage = 'list'): LogLine[] =>
     (l) => l.fields.resource === resource && l.fields.stage === stage && l.msg.includes('failed'),
   );
 
+const RESOURCES = ['services', 'endpointslices', 'kuryrloadbalancers'];
+
+/** Waits until every reflector logged `n` failures of `stage` (each retry delay starts at its own failure). */
+async function allFailed(stage: 'list' | 'watch', n: number): Promise<void> {
+  for (const r of RESOURCES) await eventually(() => failures(r, stage).length === n);
+}
+
 const services = { plural: 'services', namespace: 'default' };
 const slices = { apiVersion: 'discovery.k8s.io/v1', plural: 'endpointslices', namespace: 'default' };
 const klbs = { apiVersion: 'openstack.org/v1', plural: 'kuryrloadbalancers', namespace: 'default' };
@@ -152,9 +159,7 @@ describe('the cache-sync gate', () => {
     await gate.close();
     const inf = start({ kubeConfig: kubeConfigFor(gate.url, server.token) });
     const sync = tracked(inf.waitForSync(new AbortController().signal));
-    for (const r of ['services', 'endpointslices', 'kuryrloadbalancers']) {
-      await eventually(() => failures(r).length === 1);
-    }
+    await allFailed('list', 1);
     expect(failures('services')[0]?.fields.status).toBe('error');
     expect(failures('services')[0]?.fields.error).toContain('ECONNREFUSED');
     const reason = inf.unsynced() ?? '';
@@ -162,7 +167,7 @@ describe('the cache-sync gate', () => {
     expect(reason).toContain('endpointslices: not listed yet');
     expect(reason).toContain('kuryrloadbalancers: not listed yet');
     await clock.advance(1000);
-    await eventually(() => failures('services').length === 2);
+    await allFailed('list', 2);
     expect(failures('services').map((l) => l.fields.nextDelayMs)).toEqual([1000, 2000]);
     expect(sync.done()).toBe(false);
 
@@ -178,7 +183,7 @@ describe('the cache-sync gate', () => {
     const inf = await started({ kubeConfig: kubeConfigFor(gate.url, server.token) });
     expect(inf.unsynced()).toBeNull();
     await gate.close();
-    await eventually(() => failures('services', 'watch').length === 1);
+    await allFailed('watch', 1);
     expect(inf.unsynced()).toMatch(/services: stale for 0 s \(watch failed: service\.watch failed/);
     await clock.advance(500);
     expect(inf.unsynced()).toContain('services: stale for 1 s');
@@ -212,7 +217,7 @@ describe('watches', () => {
     createService('seen');
     await eventually(() => keys.includes('default/seen'));
     server.closeWatches({ abrupt: true });
-    await eventually(() => failures('services', 'watch').length === 1);
+    await allFailed('watch', 1);
     server.store.delete({ ...services, name: 'gone' });
     createService('new');
     server.compactHistory();
@@ -250,10 +255,12 @@ describe('watches', () => {
     expect(metrics.count('service.list')).toBe(1);
     expect(metrics.count('service.watch', '200')).toBeGreaterThanOrEqual(1);
     expect(failures('services', 'watch')).toEqual([]);
-    // The slice watch saw nothing before it was closed: a closed-at-once watch waits (no hot loop).
-    expect(failures('endpointslices', 'watch')[0]?.fields.error).toContain(
-      'closed at once without any event',
-    );
+    // The slice and KLB watches saw nothing before they were closed: a closed-at-once watch waits (no hot loop).
+    for (const r of ['endpointslices', 'kuryrloadbalancers']) {
+      await eventually(() => failures(r, 'watch').length === 1);
+      expect(failures(r, 'watch')[0]?.fields.error).toContain('closed at once without any event');
+    }
+    expect(server.activeWatches).toBe(1);
     await clock.advance(1000);
     await eventually(() => server.activeWatches === 3);
     expect(metrics.count('endpointslice.list')).toBe(1);

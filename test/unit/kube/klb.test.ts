@@ -5,15 +5,18 @@ import {
   deleteKlb,
   ensureKlbSpec,
   getKlb,
+  klbSpecPatch,
   writeKlbStatus,
   type KlbSpec,
   type KlbStatus,
+  type KuryrLoadBalancer,
 } from '../../../src/kube/klb.js';
 import { startKubeApiServer, type KubeApiServer } from '../../support/kube-apiserver/index.js';
 
 let server: KubeApiServer;
 let clients: KubeClients;
 let svc: V1Service;
+const signal = new AbortController().signal;
 
 const spec: KlbSpec = {
   ip: '10.2.0.10',
@@ -36,6 +39,8 @@ afterEach(async () => {
   await server.stop();
 });
 
+const klbRef = { apiVersion: 'openstack.org/v1', plural: 'kuryrloadbalancers', namespace: 'default' };
+
 const stored = () =>
   server.store.get({
     apiVersion: 'openstack.org/v1',
@@ -46,8 +51,8 @@ const stored = () =>
 
 describe('KuryrLoadBalancer record', () => {
   it('is created owned by the Service and garbage collected with it', async () => {
-    expect(await getKlb(clients, 'default', 'web')).toBeNull();
-    const created = await ensureKlbSpec(clients, svc, spec);
+    expect(await getKlb(clients, 'default', 'web', signal)).toBeNull();
+    const created = await ensureKlbSpec(clients, svc, spec, undefined, signal);
     expect(created.spec).toEqual(spec);
     expect(stored()?.metadata.ownerReferences).toEqual([
       expect.objectContaining({ kind: 'Service', name: 'web', uid: svc.metadata?.uid, controller: true }),
@@ -56,12 +61,19 @@ describe('KuryrLoadBalancer record', () => {
     expect(stored()).toBeUndefined();
   });
 
-  it('an unchanged spec writes nothing; a changed one replaces the whole spec (removed keys go)', async () => {
-    await ensureKlbSpec(clients, svc, spec);
+  it('an unchanged spec writes nothing; a changed one is merge-patched: our removed keys go, foreign keys stay', async () => {
+    const created = await ensureKlbSpec(clients, svc, spec, undefined, signal);
     const rv = server.store.resourceVersion;
-    await ensureKlbSpec(clients, svc, spec);
+    expect(await ensureKlbSpec(clients, svc, spec, created, signal)).toBe(created);
     expect(server.store.resourceVersion).toBe(rv);
 
+    // kuryr writes its own keys next to ours.
+    const foreign = {
+      endpointSlices: [{ endpoints: [{ addresses: ['10.1.0.5'] }] }],
+      security_groups_ids: ['sg-1'],
+      project_id: 'project-of-kuryr',
+    };
+    const withForeign = server.store.patch({ ...klbRef, name: 'web' }, { spec: foreign });
     const changed: KlbSpec = {
       ip: spec.ip,
       subnet_id: spec.subnet_id,
@@ -69,13 +81,45 @@ describe('KuryrLoadBalancer record', () => {
       ports: spec.ports,
       type: 'ClusterIP',
     };
-    const replaced = await ensureKlbSpec(clients, svc, changed);
-    expect(replaced.spec).toEqual(changed);
-    expect(stored()?.spec).toEqual(changed);
+    const patched = await ensureKlbSpec(
+      clients,
+      svc,
+      changed,
+      withForeign as unknown as KuryrLoadBalancer,
+      signal,
+    );
+    expect(stored()?.spec).toEqual({ ...changed, ...foreign });
+    expect(patched.spec).toEqual({ ...changed, ...foreign });
+    expect(patched.metadata.generation).toBe(3);
+  });
+
+  it('klbSpecPatch sends only differing keys of ours, null for ours no longer wanted, never foreign keys', () => {
+    const current = { ...spec, timeout_client_data: 50_000, project_id: 'p', endpointSlices: [] };
+    const desired: KlbSpec = { ...spec, ports: [{ port: 443, protocol: 'TCP', targetPort: '8443' }] };
+    delete (desired as { lb_ip?: string }).lb_ip;
+    expect(klbSpecPatch(current, desired)).toEqual({
+      ports: [{ port: 443, protocol: 'TCP', targetPort: '8443' }],
+      lb_ip: null,
+      timeout_client_data: null,
+    });
+    expect(klbSpecPatch({ ...spec, project_id: 'p' }, spec)).toBeNull();
+    expect(klbSpecPatch(undefined, spec)).toEqual(spec);
+  });
+
+  it('a create that meets an existing record (the cache lagging) patches the live one instead', async () => {
+    server.store.create(klbRef, {
+      apiVersion: 'openstack.org/v1',
+      kind: 'KuryrLoadBalancer',
+      metadata: { name: 'web' },
+      spec: { ...spec, type: 'ClusterIP', security_groups_ids: ['sg'] },
+    });
+    const klb = await ensureKlbSpec(clients, svc, spec, undefined, signal);
+    expect(klb.spec).toEqual({ ...spec, security_groups_ids: ['sg'] });
+    expect(stored()?.spec).toEqual({ ...spec, security_groups_ids: ['sg'] });
   });
 
   it('status is written through the status subresource, and only when it differs', async () => {
-    const klb = await ensureKlbSpec(clients, svc, spec);
+    const klb = await ensureKlbSpec(clients, svc, spec, undefined, signal);
     const status = {
       conditions: [
         {
@@ -88,13 +132,16 @@ describe('KuryrLoadBalancer record', () => {
       ],
       service_pub_ip_info: null,
     };
-    await writeKlbStatus(clients, klb, status);
+    const written = await writeKlbStatus(clients, klb, status, signal);
     expect(stored()?.status).toEqual(status);
+    expect(written.status).toEqual(status);
+    expect(written.metadata.resourceVersion).toBe(stored()?.metadata.resourceVersion);
+    expect(written.metadata.generation).toBe(klb.metadata.generation);
 
-    const read = await getKlb(clients, 'default', 'web');
+    const read = await getKlb(clients, 'default', 'web', signal);
     expect(read?.status).toEqual(status);
     const rv = server.store.resourceVersion;
-    await writeKlbStatus(clients, read ?? klb, status);
+    expect(await writeKlbStatus(clients, written, status, signal)).toBe(written);
     expect(server.store.resourceVersion).toBe(rv);
 
     const next: KlbStatus = {
@@ -108,16 +155,17 @@ describe('KuryrLoadBalancer record', () => {
         },
       ],
     };
-    await writeKlbStatus(clients, read ?? klb, next);
+    // A cached copy without status (lagging) still writes: `add` replaces an existing member.
+    await writeKlbStatus(clients, klb, next, signal);
     expect(stored()?.status).toEqual(next);
     expect(stored()?.spec).toEqual(spec);
   });
 
   it('delete is idempotent', async () => {
-    await ensureKlbSpec(clients, svc, spec);
-    await deleteKlb(clients, 'default', 'web');
+    await ensureKlbSpec(clients, svc, spec, undefined, signal);
+    await deleteKlb(clients, 'default', 'web', signal);
     expect(stored()).toBeUndefined();
-    await expect(deleteKlb(clients, 'default', 'web')).resolves.toBeUndefined();
+    await expect(deleteKlb(clients, 'default', 'web', signal)).resolves.toBeUndefined();
   });
 });
 
@@ -159,18 +207,19 @@ describe('KuryrLoadBalancer record read back with another key order', () => {
 
     // Any write now fails: an equal record must not be written.
     server.failNext({ method: 'PATCH', pathRegex: /kuryrloadbalancers/, status: 500, times: 2 });
-    const read = await ensureKlbSpec(clients, svc, spec);
-    await writeKlbStatus(clients, read, status);
+    const cached = server.store.get(named) as unknown as KuryrLoadBalancer;
+    const read = await ensureKlbSpec(clients, svc, spec, cached, signal);
+    await writeKlbStatus(clients, read, status, signal);
   });
 });
 
 describe('KuryrLoadBalancer record created by someone else', () => {
   it('a record without spec gets ours', async () => {
-    server.store.create(
+    const created = server.store.create(
       { apiVersion: 'openstack.org/v1', plural: 'kuryrloadbalancers', namespace: 'default' },
       { apiVersion: 'openstack.org/v1', kind: 'KuryrLoadBalancer', metadata: { name: 'web' } },
     );
-    const klb = await ensureKlbSpec(clients, svc, spec);
+    const klb = await ensureKlbSpec(clients, svc, spec, created as unknown as KuryrLoadBalancer, signal);
     expect(klb.spec).toEqual(spec);
     expect(stored()?.spec).toEqual(spec);
   });

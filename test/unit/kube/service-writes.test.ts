@@ -15,6 +15,7 @@ import { startKubeApiServer, type KubeApiServer } from '../../support/kube-apise
 let server: KubeApiServer;
 let clients: KubeClients;
 let svc: V1Service;
+const signal = new AbortController().signal;
 
 beforeEach(async () => {
   server = await startKubeApiServer();
@@ -42,22 +43,22 @@ async function thrown(p: Promise<unknown>): Promise<unknown> {
 
 describe('finalizer writes', () => {
   it('adds ours next to the others, once', async () => {
-    const added = await addFinalizer(clients, svc);
+    const added = await addFinalizer(clients, svc, signal);
     expect(hasFinalizer(added)).toBe(true);
     expect(stored()?.metadata.finalizers).toEqual(['example.com/other', SERVICE_FINALIZER]);
     const rv = server.store.resourceVersion;
-    const again = await addFinalizer(clients, added);
+    const again = await addFinalizer(clients, added, signal);
     expect(again).toBe(added);
     expect(server.store.resourceVersion).toBe(rv);
   });
 
   it('removes only ours, and is a no-op when it is absent', async () => {
-    const added = await addFinalizer(clients, svc);
-    const removed = await removeFinalizer(clients, added);
+    const added = await addFinalizer(clients, svc, signal);
+    const removed = await removeFinalizer(clients, added, signal);
     expect(hasFinalizer(removed)).toBe(false);
     expect(stored()?.metadata.finalizers).toEqual(['example.com/other']);
     const rv = server.store.resourceVersion;
-    await removeFinalizer(clients, removed);
+    await removeFinalizer(clients, removed, signal);
     expect(server.store.resourceVersion).toBe(rv);
   });
 
@@ -66,15 +67,19 @@ describe('finalizer writes', () => {
       { plural: 'services', namespace: 'default', name: 'web' },
       { metadata: { finalizers: ['example.com/other', 'example.com/third'] } },
     );
-    const err = await thrown(addFinalizer(clients, svc));
+    const err = await thrown(addFinalizer(clients, svc, signal));
     expect(err).toBeInstanceOf(KubeApiError);
     expect((err as KubeApiError).isConflict).toBe(true);
-    expect((err as KubeApiError).message).toContain('patch Service default/web finalizers');
+    expect((err as KubeApiError).reason).toBe('Conflict');
+    expect((err as KubeApiError).statusCode).toBe(409);
+    expect((err as KubeApiError).message).toContain(
+      'service.patch Service default/web finalizers failed (HTTP 409 Conflict)',
+    );
     expect(stored()?.metadata.finalizers).toEqual(['example.com/other', 'example.com/third']);
   });
 
   it('removing ours lets a deleting Service go', async () => {
-    const added = await addFinalizer(clients, svc);
+    const added = await addFinalizer(clients, svc, signal);
     await clients.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
     server.store.patch(
       { plural: 'services', namespace: 'default', name: 'web' },
@@ -83,24 +88,24 @@ describe('finalizer writes', () => {
     const deleting = await clients.core.readNamespacedService({ name: 'web', namespace: 'default' });
     expect(deleting.metadata?.deletionTimestamp).toBeDefined();
     expect(hasFinalizer(added)).toBe(true);
-    await removeFinalizer(clients, deleting);
+    await removeFinalizer(clients, deleting, signal);
     expect(stored()).toBeUndefined();
   });
 });
 
 describe('ingress writes', () => {
   it('sets, keeps and clears status.loadBalancer.ingress, returning the written Service', async () => {
-    const set = await setIngress(clients, svc, ['203.0.113.5']);
+    const set = await setIngress(clients, svc, ['203.0.113.5'], signal);
     expect(ingressIps(set)).toEqual(['203.0.113.5']);
     expect(stored()?.status).toMatchObject({ loadBalancer: { ingress: [{ ip: '203.0.113.5' }] } });
 
     const rv = server.store.resourceVersion;
-    expect(await setIngress(clients, set, ['203.0.113.5'])).toBe(set);
+    expect(await setIngress(clients, set, ['203.0.113.5'], signal)).toBe(set);
     expect(server.store.resourceVersion).toBe(rv);
 
-    const cleared = await setIngress(clients, set, []);
+    const cleared = await setIngress(clients, set, [], signal);
     expect(ingressIps(cleared)).toEqual([]);
     // The written Service carries the new resourceVersion a following finalizer patch needs.
-    await expect(addFinalizer(clients, cleared)).resolves.toBeDefined();
+    await expect(addFinalizer(clients, cleared, signal)).resolves.toBeDefined();
   });
 });
