@@ -39,10 +39,7 @@ export interface KubeInformers extends KubeCaches {
   noteKlb(klb: KuryrLoadBalancer): void;
 }
 
-/**
- * The reconciler's older, narrower view of the caches.
- * @deprecated Use KubeCaches; kept only until src/services/ moves to it.
- */
+/** The reconciler's older, narrower view of the caches; kept only until src/services/ moves to KubeCaches. */
 export type ServiceCaches = Pick<KubeCaches, 'getService' | 'slicesFor' | 'serviceKeys'>;
 
 export interface KubeInformerOptions {
