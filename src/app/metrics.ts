@@ -7,10 +7,13 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ControllerMetrics } from '../engine/observability.js';
 import type { ReconcilerMetrics } from '../services/deps.js';
+import type { SweepResult } from '../services/sweep.js';
 
 export interface AppMetrics {
   readonly controller: ControllerMetrics;
   readonly reconciler: ReconcilerMetrics;
+  /** One orphan sweep ended. */
+  sweep(result: SweepResult): void;
 }
 
 /** Registers the metrics on `registry` and returns the seams that feed them. */
@@ -52,7 +55,37 @@ export function makeAppMetrics(registry: Registry): AppMetrics {
     buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300],
     registers: [registry],
   });
+  const failures = new Counter({
+    name: 'kuryr_reconcile_failures_total',
+    help: 'Failures reported to a Service owner (Event + condition), by class and reason',
+    labelNames: ['class', 'reason'],
+    registers: [registry],
+  });
+  const sweeps = new Counter({
+    name: 'kuryr_orphan_sweeps_total',
+    help: 'Orphan sweeps, by result (swept, or skipped because the caches were not synced)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const orphans = new Counter({
+    name: 'kuryr_orphans_total',
+    help: 'Orphans found by sweeps: queued for release, or deferred by max_orphan_releases_per_sweep',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const deferred = new Gauge({
+    name: 'kuryr_orphans_deferred',
+    help: 'Orphans the last sweep left for a later one (max_orphan_releases_per_sweep)',
+    registers: [registry],
+  });
   return {
+    sweep: (result) => {
+      sweeps.inc({ result: result.kind });
+      if (result.kind === 'skipped') return;
+      orphans.inc({ result: 'queued' }, result.queued.length);
+      orphans.inc({ result: 'deferred' }, result.deferred.length);
+      deferred.set(result.deferred.length);
+    },
     controller: {
       observeReconcile: (controller, ms, outcome) => {
         reconciles.observe({ controller, outcome }, ms / 1000);
@@ -73,6 +106,9 @@ export function makeAppMetrics(registry: Registry): AppMetrics {
       },
       ingressLatency: (seconds) => {
         ingress.observe(seconds);
+      },
+      failure: (kind, reason) => {
+        failures.inc({ class: kind, reason });
       },
     },
   };

@@ -14,7 +14,8 @@ export interface OpsServer {
 
 export interface OpsServerOptions {
   readonly registry: Registry;
-  readonly ready: () => boolean;
+  /** null when ready; else why not (served with the 503). */
+  readonly ready: () => string | null;
   readonly host?: string;
   readonly port?: number;
 }
@@ -37,9 +38,9 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       return;
     }
     if (path === '/healthz' || path === '/readyz') {
-      const ok = path === '/healthz' || options.ready();
-      res.writeHead(ok ? 200 : 503, { 'Content-Type': 'text/plain' });
-      res.end(ok ? 'ok\n' : 'not ready\n');
+      const why = path === '/healthz' ? null : options.ready();
+      res.writeHead(why === null ? 200 : 503, { 'Content-Type': 'text/plain' });
+      res.end(why === null ? 'ok\n' : `not ready: ${why}\n`);
       return;
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' });

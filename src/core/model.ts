@@ -175,6 +175,12 @@ export interface ObservedLoadBalancer {
   readonly pools: readonly ObservedPool[];
 }
 
+/** A load balancer's own fields as one GET returns them (no children): what a light poll sees. */
+export type ObservedLoadBalancerHead = Pick<
+  ObservedLoadBalancer,
+  'id' | 'name' | 'tags' | 'provisioningStatus'
+>;
+
 export interface ObservedFloatingIp {
   readonly id: string;
   readonly address: string;
@@ -204,6 +210,8 @@ export interface Observed {
 /** What the translation was told about the cluster and Octavia. */
 export interface TranslateConfig {
   readonly clusterId: string;
+  /** The writer identity (the kube-system namespace uid; see src/core/ownership.ts). */
+  readonly writer: string;
   readonly memberMode: MemberMode;
   readonly lbAlgorithm: LbAlgorithm;
   readonly timeoutClientData: number | null;

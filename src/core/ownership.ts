@@ -3,6 +3,13 @@
  * from the Service alone and nothing we did not create is ever touched. Neutron limits a
  * tag to 60 characters, so the Service's namespace/name is carried as a short digest
  * (the full name is in the object name and description).
+ *
+ * Ownership is proven by two tags (docs/adr/0008-safety-rules.md): the cluster id
+ * (`ks-cluster=`, configured or derived) and the writer identity (`ks-writer=`, the uid of
+ * the cluster's kube-system namespace, which no other cluster has). An object with our
+ * cluster id but another writer is a collision (two clusters configured with one
+ * cluster_id): it is never touched and is reported. An object with our cluster id and no
+ * writer tag was made before writer tags existed and counts as ours.
  */
 import type { ServiceRef } from './model.js';
 import { digestHex } from './digest.js';
@@ -12,6 +19,22 @@ export const OWNER_TAG = 'kuryr-services';
 const CLUSTER_PREFIX = 'ks-cluster=';
 const SERVICE_PREFIX = 'ks-svc=';
 const UID_PREFIX = 'ks-uid=';
+const WRITER_PREFIX = 'ks-writer=';
+
+/**
+ * Marks a Pool floating IP the Service asked to keep (`loadbalancer.openstack.org/keep-floatingip`):
+ * released by disowning it (it becomes an ordinary floating IP of the project), never deleted.
+ */
+export const KEEP_TAG = 'ks-keep';
+
+/** The identity our objects are written under: the cluster id and the writer (see the module comment). */
+export interface Owner {
+  readonly clusterId: string;
+  readonly writer: string;
+}
+
+/** How an object's tags relate to `owner`. */
+export type Ownership = 'ours' | 'foreign' | 'conflict';
 
 /**
  * Marks a listener whose `timeout_client_data` / `timeout_member_data` we set (from an
@@ -50,28 +73,62 @@ export function uidTag(uid: string): string {
   return UID_PREFIX + uid;
 }
 
-/** The full tag set for an object created for `service` in `clusterId`, plus `extra` (kuryr's resource_tags). */
-export function ownershipTags(
-  clusterId: string,
-  service: ServiceRef,
-  extra: readonly string[] = [],
-): string[] {
-  const tags = [OWNER_TAG, clusterTag(clusterId), serviceTag(service), uidTag(service.uid), ...extra];
+/** Tag naming the cluster identity that wrote the object. */
+export function writerTag(writer: string): string {
+  return WRITER_PREFIX + writer;
+}
+
+/** True for the tags that prove ownership (what disowning an object removes). */
+export function isOwnershipTag(tag: string): boolean {
+  return (
+    tag === OWNER_TAG ||
+    tag === KEEP_TAG ||
+    [CLUSTER_PREFIX, SERVICE_PREFIX, UID_PREFIX, WRITER_PREFIX].some((p) => tag.startsWith(p))
+  );
+}
+
+/** The full tag set for an object created for `service` by `owner`, plus `extra` (kuryr's resource_tags). */
+export function ownershipTags(owner: Owner, service: ServiceRef, extra: readonly string[] = []): string[] {
+  const tags = [
+    OWNER_TAG,
+    clusterTag(owner.clusterId),
+    writerTag(owner.writer),
+    serviceTag(service),
+    uidTag(service.uid),
+    ...extra,
+  ];
   return [...new Set(tags)];
 }
 
-/** True when `tags` prove the object was created by this cluster (for any Service). */
-export function isOwnedByCluster(tags: readonly string[], clusterId: string): boolean {
-  return tags.includes(OWNER_TAG) && tags.includes(clusterTag(clusterId));
+/** How `tags` relate to `owner`: ours, someone else's, or a cluster-id collision (see the module comment). */
+export function ownershipOf(tags: readonly string[], owner: Owner): Ownership {
+  if (!tags.includes(OWNER_TAG) || !tags.includes(clusterTag(owner.clusterId))) return 'foreign';
+  const writers = tags.filter((t) => t.startsWith(WRITER_PREFIX));
+  if (writers.length === 0) return 'ours';
+  return writers.every((t) => t === writerTag(owner.writer)) ? 'ours' : 'conflict';
 }
 
-/** True when `tags` prove the object was created by this cluster for this Service (any incarnation). */
+/** True when `tags` prove the object was created by `owner` (for any Service). */
+export function isOwnedByCluster(tags: readonly string[], owner: Owner): boolean {
+  return ownershipOf(tags, owner) === 'ours';
+}
+
+/** True when `tags` prove the object was created by `owner` for this Service (any incarnation). */
 export function isOwnedForService(
   tags: readonly string[],
-  clusterId: string,
+  owner: Owner,
   service: Pick<ServiceRef, 'namespace' | 'name'>,
 ): boolean {
-  return isOwnedByCluster(tags, clusterId) && tags.includes(serviceTag(service));
+  return isOwnedByCluster(tags, owner) && tags.includes(serviceTag(service));
+}
+
+/** True when `tags` carry our cluster id and this Service but another writer (a collision). */
+export function isConflictForService(
+  tags: readonly string[],
+  owner: Owner,
+  service: Pick<ServiceRef, 'namespace' | 'name'>,
+): boolean {
+  return ownershipOf(tags, owner) === 'conflict' && tags.includes(serviceTag(service));
 }
 
 /** The Service uid recorded in `tags`, or null. */

@@ -22,6 +22,7 @@
  *   serves only its class, which is how it runs next to OCCM without a race.
  *   Without the switch such claims only give a KuryrForeignController warning.
  */
+import { KEEP_FLOATING_IP_ANNOTATION } from './keep-rules.js';
 import type { V1Service } from '@kubernetes/client-node';
 import type { ServiceRef, TranslateConfig } from './model.js';
 import { serviceKey } from './naming.js';
@@ -43,7 +44,10 @@ export const FOREIGN_MARK_ANNOTATIONS: readonly string[] = [
   'metallb.io/ip-allocated-from-pool',
 ];
 /** The `loadbalancer.openstack.org/*` annotations kuryr-services implements. */
-export const IMPLEMENTED_OCCM_ANNOTATIONS: readonly string[] = [INTERNAL_ANNOTATION];
+export const IMPLEMENTED_OCCM_ANNOTATIONS: readonly string[] = [
+  INTERNAL_ANNOTATION,
+  KEEP_FLOATING_IP_ANNOTATION,
+];
 
 function annotationsOf(service: V1Service): Readonly<Record<string, string>> {
   return service.metadata?.annotations ?? {};

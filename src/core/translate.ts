@@ -15,7 +15,7 @@ import type {
 } from './model.js';
 import { requiresMemberSubnet } from './capabilities.js';
 import { listenerName, loadBalancerDescription, loadBalancerName, poolName } from './naming.js';
-import { ownershipTags, timeoutTags } from './ownership.js';
+import { ownershipTags, timeoutTags, type Owner } from './ownership.js';
 import type { Reason, Translation } from './translation.js';
 import { translateAllowedCidrs, translateFloatingIp, type AccessContext } from './translate-access.js';
 import { ignoredAnnotations, translateCoexistence, translateInternal } from './translate-coexistence.js';
@@ -62,7 +62,7 @@ export function translate(input: TranslateInput): Translation {
   const settings = translateSettings(input, frame.value, warnings);
   if (!settings.ok) return settings.halt;
   const { ref, vip, kind } = frame.value;
-  const tags = ownershipTags(input.config.clusterId, ref, input.config.resourceTags);
+  const tags = ownershipTags(ownerOf(input.config), ref, input.config.resourceTags);
   const listeners = collect(
     translateListeners(input, { frame: frame.value, settings: settings.value, tags }),
     warnings,
@@ -71,7 +71,7 @@ export function translate(input: TranslateInput): Translation {
   const loadBalancer: DesiredLoadBalancer = {
     service: ref,
     name: loadBalancerName(ref),
-    description: loadBalancerDescription(input.config.clusterId, ref),
+    description: loadBalancerDescription(ownerOf(input.config), ref),
     vipAddress: vip.ip.address,
     vipSubnetId: vip.subnetId,
     provider: input.capabilities.provider,
@@ -198,4 +198,9 @@ function translateListeners(
     });
   }
   return ok(listeners.sort(compareProtocolPort), warnings);
+}
+
+/** The owner identity a translation writes into tags and descriptions. Pure. */
+export function ownerOf(config: Pick<TranslateConfig, 'clusterId' | 'writer'>): Owner {
+  return { clusterId: config.clusterId, writer: config.writer };
 }

@@ -71,6 +71,14 @@ export interface KlbStatus {
   }[];
   readonly service_pub_ip_info?: { ip_id: string; ip_addr: string; alloc_method: 'pool' | 'user' } | null;
   readonly conditions?: readonly KlbCondition[];
+  /** What the controller remembers across passes and restarts (ours; kuryr has no such field). */
+  readonly progress?: KlbProgress;
+}
+
+/** `status.progress`: the create path of the next create, and children seen unsettled since when. */
+export interface KlbProgress {
+  readonly create_path: 'fully-populated' | 'step-by-step';
+  readonly unsettled: { readonly loadbalancer_id: string; readonly since: string } | null;
 }
 
 /** The metadata fields we read (the API server sends more). */

@@ -42,6 +42,7 @@ export function octaviaTarget(action: Action): string | null {
     case 'disassociateFloatingIp':
     case 'deleteFloatingIp':
     case 'tagFloatingIp':
+    case 'disownFloatingIp':
       return null;
     default:
       return action.loadBalancerId;
@@ -127,6 +128,12 @@ async function runNeutron(
     case 'deleteFloatingIp':
       return deleting(floatingips.delete(session, action.floatingIpId, signal));
     case 'tagFloatingIp':
+      await tags.replace(session, { resource: 'floatingips', id: action.floatingIpId }, action.tags, signal);
+      return;
+    case 'disownFloatingIp':
+      // Marker first: a crash in between leaves it tagged, so the next pass disowns it again
+      // (tags first would leave an untagged FIP whose marker still claims it).
+      await floatingips.update(session, action.floatingIpId, { description: '' }, signal);
       await tags.replace(session, { resource: 'floatingips', id: action.floatingIpId }, action.tags, signal);
       return;
   }

@@ -12,7 +12,14 @@
  */
 import type { Observed, ObservedFloatingIp, ObservedLoadBalancer, ServiceRef } from '../core/model.js';
 import { loadBalancerDescription, markedService } from '../core/naming.js';
-import { clusterTag, isOwnedForService, OWNER_TAG, ownershipTags, serviceTag } from '../core/ownership.js';
+import {
+  clusterTag,
+  isOwnedForService,
+  OWNER_TAG,
+  ownershipTags,
+  serviceTag,
+  type Owner,
+} from '../core/ownership.js';
 import { NotFoundError } from './errors.js';
 import * as floatingips from './neutron/floatingips.js';
 import type { FloatingIpRecord } from './neutron/floatingips.js';
@@ -24,7 +31,9 @@ import type { OpenStackSession } from './session.js';
 /** What to observe. */
 export interface ObserveServiceInput {
   readonly session: OpenStackSession;
-  readonly clusterId: string;
+  readonly owner: Owner;
+  /** Every list is scoped to this project (the configured one, or the token's). */
+  readonly projectId: string;
   readonly service: ServiceRef;
   /** The deterministic load balancer name (src/core/naming.ts `loadBalancerName`). */
   readonly loadBalancerName: string;
@@ -37,9 +46,12 @@ export interface ObserveServiceInput {
   readonly signal?: AbortSignal;
 }
 
-/** The tags every object of this Service carries whatever its incarnation (uid excluded). */
-export function serviceTags(clusterId: string, service: ServiceRef): string[] {
-  return [OWNER_TAG, clusterTag(clusterId), serviceTag(service)];
+/**
+ * The tags every object of this Service carries whatever its incarnation and writer (uid and
+ * writer excluded: objects of another writer must be seen too, to be reported as collisions).
+ */
+export function serviceTags(owner: Owner, service: ServiceRef): string[] {
+  return [OWNER_TAG, clusterTag(owner.clusterId), serviceTag(service)];
 }
 
 function uniqueById<T extends { readonly id: string }>(items: readonly T[]): T[] {
@@ -56,9 +68,9 @@ async function hintedLoadBalancer(
   if (id === undefined || found.some((lb) => lb.id === id)) return [];
   try {
     const lb = await loadbalancers.get(input.session, id, input.signal);
-    const ours =
-      isOwnedForService(lb.tags, input.clusterId, input.service) || lb.name === input.loadBalancerName;
-    return ours && lb.provisioningStatus !== 'DELETED' ? [lb] : [];
+    const ours = isOwnedForService(lb.tags, input.owner, input.service) || lb.name === input.loadBalancerName;
+    const inProject = lb.projectId === input.projectId;
+    return ours && inProject && lb.provisioningStatus !== 'DELETED' ? [lb] : [];
   } catch (error) {
     if (error instanceof NotFoundError) return [];
     throw error;
@@ -68,8 +80,12 @@ async function hintedLoadBalancer(
 async function findLoadBalancers(input: ObserveServiceInput): Promise<LoadBalancerRecord[]> {
   const { session, signal } = input;
   const [byTags, byName] = await Promise.all([
-    loadbalancers.listAll(session, { tags: serviceTags(input.clusterId, input.service) }, signal),
-    loadbalancers.listAll(session, { name: input.loadBalancerName }, signal),
+    loadbalancers.listAll(
+      session,
+      { tags: serviceTags(input.owner, input.service), projectId: input.projectId },
+      signal,
+    ),
+    loadbalancers.listAll(session, { name: input.loadBalancerName, projectId: input.projectId }, signal),
   ]);
   const found = [...byTags, ...byName];
   return uniqueById([...found, ...(await hintedLoadBalancer(input, found))]);
@@ -91,12 +107,13 @@ export function adoptUntagged(fip: FloatingIpRecord, tags: readonly string[]): F
  * descriptions only by equality, so the project's floating IPs are listed and parsed.
  */
 export async function findMarkedFloatingIps(input: ObserveServiceInput): Promise<FloatingIpRecord[]> {
-  const { session, signal, clusterId, service } = input;
-  const filters = service.uid === '' ? {} : { description: loadBalancerDescription(clusterId, service) };
+  const { session, signal, owner, service, projectId } = input;
+  const filters =
+    service.uid === '' ? { projectId } : { projectId, description: loadBalancerDescription(owner, service) };
   const candidates = await floatingips.listAll(session, filters, signal);
   return candidates.flatMap((fip) => {
-    const owner = fip.tags.length === 0 ? markedService(fip.description, clusterId, service) : null;
-    return owner === null ? [] : [adoptUntagged(fip, ownershipTags(clusterId, owner))];
+    const named = fip.tags.length === 0 ? markedService(fip.description, owner, service) : null;
+    return named === null ? [] : [adoptUntagged(fip, ownershipTags(owner, named))];
   });
 }
 
@@ -120,7 +137,11 @@ async function findFloatingIps(
 ): Promise<FloatingIpRecord[]> {
   const { session, signal } = input;
   const [byTags, adopted, ...byPort] = await Promise.all([
-    floatingips.listAll(session, { tags: serviceTags(input.clusterId, input.service) }, signal),
+    floatingips.listAll(
+      session,
+      { tags: serviceTags(input.owner, input.service), projectId: input.projectId },
+      signal,
+    ),
     findMarkedFloatingIps(input),
     ...vipPortIds.map((portId) => floatingips.listAll(session, { portId }, signal)),
   ]);

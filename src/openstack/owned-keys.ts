@@ -7,30 +7,41 @@
  * PUT, is known by its description marker only, which Neutron cannot filter on).
  */
 import { ownedServiceKey } from '../core/naming.js';
-import { clusterTag, isOwnedByCluster, OWNER_TAG } from '../core/ownership.js';
+import { clusterTag, isOwnedByCluster, OWNER_TAG, ownershipOf, type Owner } from '../core/ownership.js';
 import * as floatingips from './neutron/floatingips.js';
 import * as loadbalancers from './octavia/loadbalancers.js';
 import type { OpenStackSession } from './session.js';
 
-/** Sorted, distinct keys of Services whose objects in `clusterId` OpenStack still holds. */
+/** What the sweep found: our keys, and objects that carry our cluster id but another writer. */
+export interface OwnedKeys {
+  readonly keys: readonly string[];
+  /** "load balancer <id>" / "floating IP <address>": never touched, reported loudly. */
+  readonly conflicts: readonly string[];
+}
+
+/** Sorted, distinct keys of Services whose objects by `owner` in `projectId` OpenStack still holds. */
 export async function listOwnedServiceKeys(
   session: OpenStackSession,
-  clusterId: string,
+  scope: { readonly owner: Owner; readonly projectId: string },
   signal?: AbortSignal,
-): Promise<string[]> {
+): Promise<OwnedKeys> {
+  const { owner, projectId } = scope;
   const [lbs, fips] = await Promise.all([
-    loadbalancers.listAll(session, { tags: [OWNER_TAG, clusterTag(clusterId)] }, signal),
-    floatingips.listAll(session, {}, signal),
+    loadbalancers.listAll(session, { tags: [OWNER_TAG, clusterTag(owner.clusterId)], projectId }, signal),
+    floatingips.listAll(session, { projectId }, signal),
   ]);
   const keys = new Set<string>();
+  const conflicts: string[] = [];
   for (const lb of lbs) {
-    const key = ownedServiceKey({ ...lb, owned: true }, clusterId);
+    if (ownershipOf(lb.tags, owner) === 'conflict') conflicts.push(`load balancer ${lb.id}`);
+    const key = isOwnedByCluster(lb.tags, owner) ? ownedServiceKey({ ...lb, owned: true }, owner) : null;
     if (key !== null) keys.add(key);
   }
   for (const fip of fips) {
-    const owned = fip.tags.length === 0 || isOwnedByCluster(fip.tags, clusterId);
-    const key = owned ? ownedServiceKey({ ...fip, name: '', owned: false }, clusterId) : null;
+    if (ownershipOf(fip.tags, owner) === 'conflict') conflicts.push(`floating IP ${fip.address}`);
+    const owned = fip.tags.length === 0 || isOwnedByCluster(fip.tags, owner);
+    const key = owned ? ownedServiceKey({ ...fip, name: '', owned: false }, owner) : null;
     if (key !== null) keys.add(key);
   }
-  return [...keys].sort();
+  return { keys: [...keys].sort(), conflicts };
 }

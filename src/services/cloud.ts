@@ -1,58 +1,60 @@
-/** The reconciler's CloudPort over our real OpenStack clients. */
+/** The reconciler's CloudPort over our real OpenStack clients, scoped to one project and owner. */
+import type { Owner } from '../core/ownership.js';
+import type { HeadAnswer } from '../core/plan/decision.js';
 import { NotFoundError } from '../openstack/errors.js';
 import { executeActions } from '../openstack/execute.js';
 import * as loadbalancers from '../openstack/octavia/loadbalancers.js';
 import { observeService } from '../openstack/observe.js';
-import { listOwnedServiceKeys } from '../openstack/owned-keys.js';
+import { listOwnedServiceKeys, type OwnedKeys } from '../openstack/owned-keys.js';
 import type { OpenStackSession } from '../openstack/session.js';
-import type { CloudPort, LoadBalancerHead } from './ports.js';
+import type { CloudPort } from './ports.js';
 
 export interface CloudPortOptions {
   readonly session: OpenStackSession;
-  readonly clusterId: string;
-  /** Look again this long after an Octavia write (the LB is busy meanwhile). */
-  readonly busyRequeueMs: number;
-  /** Look again this long after Octavia answered 409. */
-  readonly conflictRequeueMs: number;
+  readonly owner: Owner;
+  /** Every list that decides ownership is scoped to this project. */
+  readonly projectId: string;
+  /** Told what the sweep saw that carries our cluster id but another writer. */
+  readonly onConflicts?: (conflicts: readonly string[]) => void;
 }
 
-/** Observe, read one load balancer and execute through `session` (no I/O until called). */
+/** Observe, read heads, list owned keys and execute through `session` (no I/O until called). */
 export function makeCloudPort(options: CloudPortOptions): CloudPort {
-  const { session, clusterId } = options;
+  const { session, owner, projectId } = options;
   return {
     observe: (q, signal) =>
       observeService({
         session,
-        clusterId,
+        owner,
+        projectId,
         service: q.service,
         loadBalancerName: q.loadBalancerName,
         ...(q.userFloatingIpAddress === undefined ? {} : { userFloatingIpAddress: q.userFloatingIpAddress }),
         ...(q.hintLoadBalancerId === undefined ? {} : { hints: { loadBalancerId: q.hintLoadBalancerId } }),
         signal,
       }),
-    getLoadBalancer: (id, signal) => getLoadBalancerHead(session, id, signal),
-    ownedServiceKeys: (signal) => listOwnedServiceKeys(session, clusterId, signal),
-    execute: (actions, signal) =>
-      executeActions({
-        session,
-        actions,
-        signal,
-        busyRequeueMs: options.busyRequeueMs,
-        conflictRequeueMs: options.conflictRequeueMs,
-      }),
+    heads: (ids, signal) => Promise.all(ids.map((id) => headOf(session, id, signal))),
+    ownedServiceKeys: async (signal) => {
+      const owned: OwnedKeys = await listOwnedServiceKeys(session, { owner, projectId }, signal);
+      if (owned.conflicts.length > 0) options.onConflicts?.(owned.conflicts);
+      return owned.keys;
+    },
+    execute: async (actions, signal) => {
+      const r = await executeActions({ session, actions, signal });
+      return { done: r.done, deferred: r.deferred, conflict: r.conflict !== undefined };
+    },
   };
 }
 
-async function getLoadBalancerHead(
-  session: OpenStackSession,
-  id: string,
-  signal: AbortSignal,
-): Promise<LoadBalancerHead | null> {
+async function headOf(session: OpenStackSession, id: string, signal: AbortSignal): Promise<HeadAnswer> {
   try {
     const lb = await loadbalancers.get(session, id, signal);
-    return { id: lb.id, name: lb.name, tags: lb.tags, provisioningStatus: lb.provisioningStatus };
+    return {
+      id,
+      head: { id: lb.id, name: lb.name, tags: lb.tags, provisioningStatus: lb.provisioningStatus },
+    };
   } catch (error) {
-    if (error instanceof NotFoundError) return null;
+    if (error instanceof NotFoundError) return { id, head: null };
     throw error;
   }
 }

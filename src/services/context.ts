@@ -1,29 +1,37 @@
 /**
- * The translation context from the live cloud: the configured service and pod subnets read
- * from Neutron (kuryr.conf names them by id; translate needs their CIDRs) and the capability
- * profile from Octavia's version discovery.
+ * The cloud context read at start: the project ownership lists are scoped to, the configured
+ * service and pod subnets read from Neutron (kuryr.conf names them by id; translate needs
+ * their CIDRs) and Octavia's version from its discovery.
  */
 import { networkContextFromSubnets } from '../core/network-context.js';
-import type { CapabilityProfile, SubnetInfo, TranslateConfig } from '../core/model.js';
+import type { ApiVersion, CapabilityProfile, NetworkContext, SubnetInfo } from '../core/model.js';
 import { NotFoundError } from '../openstack/errors.js';
 import * as subnets from '../openstack/neutron/subnets.js';
 import * as versions from '../openstack/octavia/versions.js';
 import type { OpenStackSession } from '../openstack/session.js';
-import type { TranslateContext } from './ports.js';
 
 /** A configured subnet that Neutron does not show to our project. */
 export class SubnetMissingError extends Error {
   override readonly name = 'SubnetMissingError';
 }
 
-export interface ContextSource {
+/** Where the cloud context comes from. */
+export interface CloudContextSource {
   readonly session: OpenStackSession;
+  /** `[neutron_defaults] project`; null = the project the token is scoped to. */
+  readonly project: string | null;
   readonly serviceSubnetIds: readonly string[];
   readonly podSubnetIds: readonly string[];
-  readonly translateConfig: TranslateConfig;
-  /** Turns the discovered profile into the effective one (kuryr.conf overrides). */
-  readonly profile: (discovered: CapabilityProfile) => CapabilityProfile;
   readonly provider: CapabilityProfile['provider'];
+}
+
+/** What the controller reads from the cloud once at start. */
+export interface CloudContext {
+  /** The project every ownership list is scoped to. */
+  readonly projectId: string;
+  readonly network: NetworkContext;
+  /** Octavia's version as discovered. */
+  readonly apiVersion: ApiVersion;
 }
 
 async function readSubnet(
@@ -52,24 +60,25 @@ async function readSubnet(
   }
 }
 
-/** Reads the subnets and Octavia's version once; throws SubnetMissingError naming the kuryr.conf key. */
-export async function loadTranslateContext(
-  source: ContextSource,
+/** Reads the project, the subnets and Octavia's version once; throws SubnetMissingError naming the kuryr.conf key. */
+export async function loadCloudContext(
+  source: CloudContextSource,
   signal?: AbortSignal,
-): Promise<TranslateContext> {
+): Promise<CloudContext> {
   const { session } = source;
   const wanted = [
     ...source.serviceSubnetIds.map((id) => ({ id, key: '[neutron_defaults] service_subnet' })),
     ...source.podSubnetIds.map((id) => ({ id, key: '[neutron_defaults] pod_subnet' })),
   ];
   const unique = [...new Map(wanted.map((w) => [w.id, w])).values()];
-  const [infos, discovered] = await Promise.all([
+  const [infos, discovered, projectId] = await Promise.all([
     Promise.all(unique.map((w) => readSubnet(session, w.id, w.key, signal))),
     versions.discover(session, source.provider, signal),
+    source.project ?? session.projectId(signal),
   ]);
   return {
-    config: source.translateConfig,
+    projectId,
     network: networkContextFromSubnets(infos, source.serviceSubnetIds, source.podSubnetIds),
-    capabilities: source.profile(discovered),
+    apiVersion: discovered.apiVersion,
   };
 }

@@ -1,17 +1,30 @@
 /**
- * What the Service reconciler needs from the outside, as narrow interfaces: the cloud
- * (observe a Service's objects, read one load balancer, execute the plan's actions) and the translation context.
- * The controller wires them to the real OpenStack clients; nothing here does I/O itself.
+ * What the Service reconciler needs from the outside, as narrow interfaces: the caches, the
+ * cloud (observe a Service's objects, read load balancer heads, execute actions, list what
+ * this cluster owns), the Kubernetes writes, and the translation context. The controller
+ * wires them to the real clients; nothing here does I/O itself.
  */
-import type { Action } from '../core/plan/actions.js';
+import type { V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import type {
   CapabilityProfile,
   NetworkContext,
   Observed,
-  ObservedLoadBalancer,
   ServiceRef,
   TranslateConfig,
 } from '../core/model.js';
+import type { Action } from '../core/plan/actions.js';
+import type { HeadAnswer } from '../core/plan/decision.js';
+import type { KlbSpec, KlbStatus, KuryrLoadBalancer } from '../kube/klb.js';
+
+/** The informers' caches, as the reconciler reads them. */
+export interface ReconcilerCaches {
+  getService(namespace: string, name: string): V1Service | undefined;
+  slicesFor(namespace: string, serviceName: string): readonly V1EndpointSlice[];
+  getKlb(namespace: string, name: string): KuryrLoadBalancer | undefined;
+  serviceKeys(): string[];
+  /** null when every cache listed successfully and none is stale; else why not. */
+  unsynced(): string | null;
+}
 
 export interface ObserveQuery {
   readonly service: ServiceRef;
@@ -22,33 +35,50 @@ export interface ObserveQuery {
   readonly hintLoadBalancerId?: string;
 }
 
-/** A load balancer's own fields as one GET returns them (no children). */
-export type LoadBalancerHead = Pick<ObservedLoadBalancer, 'id' | 'name' | 'tags' | 'provisioningStatus'>;
-
 export interface ExecuteOutcome {
   /** Actions that were carried out, in order. */
   readonly done: readonly Action[];
   /** Actions not run this round (the LB became busy, or Octavia answered 409). */
   readonly deferred: readonly Action[];
-  /** Set when the caller should look again after this many ms. */
-  readonly requeueAfterMs: number | null;
+  /** Octavia answered 409 and the run stopped. */
+  readonly conflict: boolean;
 }
 
 export interface CloudPort {
-  /** Reads everything OpenStack holds for the Service (see `Observed`). */
+  /** Reads everything OpenStack holds for the Service in the configured project (see `Observed`). */
   observe(query: ObserveQuery, signal: AbortSignal): Promise<Observed>;
-  /**
-   * One read of load balancer `id` (GET /v2/lbaas/loadbalancers/{id}); null when Octavia
-   * answers 404. Other failures throw typed OpenStack errors.
-   */
-  getLoadBalancer(id: string, signal: AbortSignal): Promise<LoadBalancerHead | null>;
+  /** One GET per load balancer id (null on a 404); other failures throw typed OpenStack errors. */
+  heads(ids: readonly string[], signal: AbortSignal): Promise<HeadAnswer[]>;
   /**
    * Keys (`namespace/name`) of every Service this cluster still owns a load balancer or
-   * floating IP for, whether or not the Service exists (the orphan sweep's input).
+   * floating IP for in the configured project, whether or not the Service exists.
    */
   ownedServiceKeys(signal: AbortSignal): Promise<readonly string[]>;
   /** Runs `actions` in order, one API call each; throws typed OpenStack errors. */
   execute(actions: readonly Action[], signal: AbortSignal): Promise<ExecuteOutcome>;
+}
+
+/** The Kubernetes writes (and the one live read) of a reconcile, each with the pass's signal. */
+export interface KubePort {
+  addFinalizer(svc: V1Service, signal: AbortSignal): Promise<V1Service>;
+  removeFinalizer(svc: V1Service, signal: AbortSignal): Promise<V1Service>;
+  setIngress(svc: V1Service, ips: readonly string[], signal: AbortSignal): Promise<V1Service>;
+  /** Creates the record or merges our spec keys into it; returns the record as written. */
+  ensureKlbSpec(
+    svc: V1Service,
+    spec: KlbSpec,
+    current: KuryrLoadBalancer | undefined,
+    signal: AbortSignal,
+  ): Promise<KuryrLoadBalancer>;
+  /** Writes the status when it differs; returns the record as written (or `current`). */
+  writeKlbStatus(
+    current: KuryrLoadBalancer,
+    status: KlbStatus,
+    signal: AbortSignal,
+  ): Promise<KuryrLoadBalancer>;
+  deleteKlb(namespace: string, name: string, signal: AbortSignal): Promise<void>;
+  /** A live GET of the Service from the API server: null only on a 404; other failures throw. */
+  readServiceLive(namespace: string, name: string, signal: AbortSignal): Promise<V1Service | null>;
 }
 
 /** The context `translate` runs in; refreshed by the controller, read per reconcile. */

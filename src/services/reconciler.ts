@@ -1,26 +1,26 @@
 /**
  * The Service reconciler: for one key (`namespace/name`), read the Service and its slices
- * from the caches, translate, and either ensure its load balancer or release everything we
- * own for it. Level-triggered: there is no create/update/delete branching on events; a
- * missing or deleting Service is simply the desired state "nothing".
+ * from the caches, turn them into an intent (ensure a desired load balancer, or release
+ * everything we own for the key), and run one pass (pass.ts). Level-triggered: there is no
+ * create/update/delete branching on events; a missing or deleting Service is simply the
+ * intent "nothing". Safety (docs/adr/0008): a Service missing from the cache is released
+ * only when the caches are synced and a live GET from the API server answered 404.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import { translate } from '../core/translate.js';
+import { keepRulesOf } from '../core/keep-rules.js';
 import type { ServiceRef } from '../core/model.js';
-import { loadBalancerName } from '../core/naming.js';
-import { done, terminal, type Result } from '../engine/result.js';
-import { ensureKlbSpec, getKlb, writeKlbStatus } from '../kube/klb.js';
-import { hasFinalizer } from '../kube/service-writes.js';
+import type { Licence } from '../core/plan/decision.js';
+import { KEEP_NOTHING } from '../core/plan/floating-ips.js';
+import { translate } from '../core/translate.js';
 import type { Reason } from '../core/translation.js';
+import { done, requeueAfter, terminal, type ReconcileContext, type Result } from '../engine/result.js';
+import { hasFinalizer } from '../kube/service-writes.js';
 import type { ReconcilerDeps } from './deps.js';
 import { ServiceInputError } from './errors.js';
-import { ensureService } from './ensure.js';
-import { conditionFor } from './klb-record.js';
-import { releaseOrphan, releaseService } from './release.js';
-import { ReleaseMemory } from './release-memory.js';
-import { StuckTracker } from './stuck.js';
+import { runPass } from './pass.js';
+import { reportInvalid } from './invalid.js';
 
-export type Reconcile = (key: string, signal: AbortSignal) => Promise<Result>;
+export type Reconcile = (key: string, ctx: ReconcileContext) => Promise<Result>;
 
 function splitKey(key: string): { namespace: string; name: string } {
   const at = key.indexOf('/');
@@ -28,89 +28,92 @@ function splitKey(key: string): { namespace: string; name: string } {
   return { namespace: key.slice(0, at), name: key.slice(at + 1) };
 }
 
-function refOf(svc: V1Service, fallback: { namespace: string; name: string }): ServiceRef {
-  return { ...fallback, uid: svc.metadata?.uid ?? '' };
+/** The licence a previous pass of this key left, if the carry is one. */
+function licenceOf(carry: unknown): Licence | null {
+  if (typeof carry !== 'object' || carry === null) return null;
+  const c = carry as Partial<Licence>;
+  return (c.mode === 'ensure' || c.mode === 'release') && Array.isArray(c.loadBalancerIds)
+    ? (carry as Licence)
+    : null;
 }
 
-/** Builds the reconcile function; its memory (stuck, busy and vanishing load balancers) lives in the closure. */
+/** Builds the reconcile function. It keeps no memory of its own: see the engine and the record. */
 export function makeServiceReconciler(deps: ReconcilerDeps): Reconcile {
-  const stuck = new StuckTracker(deps.timing.stuckChildrenMs);
-  const releaseDeps = { ...deps, releases: new ReleaseMemory() };
-  // Skip reasons already reported, so a headless Service is not re-announced on every resync.
-  const skipsReported = new Map<string, string>();
-  return async (key, signal) => {
+  return async (key, ctx) => {
     const id = splitKey(key);
+    const licence = licenceOf(ctx.carry);
     const svc = deps.caches.getService(id.namespace, id.name);
-    if (svc === undefined) {
-      skipsReported.delete(key);
-      stuck.forget(loadBalancerName(id));
-      return releaseOrphan(releaseDeps, { ...id, uid: '' }, signal);
-    }
-    const ref = refOf(svc, id);
+    if (svc === undefined) return reconcileGone(deps, { ...id, uid: '' }, { licence, signal: ctx.signal });
+    const ref: ServiceRef = { ...id, uid: svc.metadata?.uid ?? '' };
+    const pass = { svc, ref, licence, signal: ctx.signal };
     if (svc.metadata?.deletionTimestamp !== undefined) {
-      return hasFinalizer(svc) ? releaseService(releaseDeps, svc, ref, signal) : done();
+      if (!hasFinalizer(svc)) return done();
+      return runPass(deps, { ...pass, intent: { kind: 'release', keep: keepRulesOf(svc) }, warnings: [] });
     }
-    const ctx = deps.context();
+    const ctxNow = deps.context();
     const t = translate({
       service: svc,
-      slices: deps.caches.slicesFor(id.namespace, id.name),
-      config: ctx.config,
-      network: ctx.network,
-      capabilities: ctx.capabilities,
+      slices: [...deps.caches.slicesFor(id.namespace, id.name)],
+      config: ctxNow.config,
+      network: ctxNow.network,
+      capabilities: ctxNow.capabilities,
     });
     switch (t.kind) {
-      case 'desired':
-        skipsReported.delete(key);
-        return ensureService(deps, { svc, desired: t.loadBalancer, warnings: t.warnings, stuck, signal });
+      case 'desired': {
+        const intent = { kind: 'ensure' as const, desired: t.loadBalancer, keep: keepRulesOf(svc) };
+        return runPass(deps, { ...pass, intent, warnings: t.warnings });
+      }
       case 'skip':
-        if (skipsReported.get(key) !== t.reason.message) {
-          skipsReported.set(key, t.reason.message);
-          await deps.events.record(svc, 'Normal', t.reason.code, t.reason.message);
-        }
-        return hasFinalizer(svc) ? releaseService(releaseDeps, svc, ref, signal) : done();
+        await deps.events.record(svc, 'Normal', t.reason.code, t.reason.message);
+        if (!hasFinalizer(svc)) return done();
+        return runPass(deps, { ...pass, intent: { kind: 'release', keep: keepRulesOf(svc) }, warnings: [] });
       case 'invalid':
-        return reportInvalid(deps, svc, t.reason, signal);
+        return invalid(deps, svc, t.reason, ctx.signal);
     }
   };
 }
 
-/**
- * A Service that can never work as written: a Warning event and a condition on its record;
- * whatever load balancer it already has is left as it is (a typo must not take a working
- * Service down). Not retried until the Service changes.
- */
-async function reportInvalid(
+async function invalid(
   deps: ReconcilerDeps,
   svc: V1Service,
   reason: Reason,
   signal: AbortSignal,
 ): Promise<Result> {
-  await deps.events.record(svc, 'Warning', reason.code, reason.message);
-  const nowIso = new Date(deps.now()).toISOString();
-  const existing = await getKlb(deps.kube, svc.metadata?.namespace ?? '', svc.metadata?.name ?? '', signal);
-  const klb =
-    existing ??
-    (await ensureKlbSpec(
-      deps.kube,
-      svc,
-      {
-        ip: svc.spec?.clusterIP ?? '',
-        subnet_id: '',
-        type: svc.spec?.type ?? 'ClusterIP',
-        provider: '',
-        ports: [],
-      },
-      undefined,
-      signal,
-    ));
-  const condition = conditionFor(
-    { type: 'InputValid', status: 'False', reason: reason.code, message: reason.message },
-    klb.status?.conditions,
-    nowIso,
-  );
-  const others = (klb.status?.conditions ?? []).filter((c) => c.type !== 'InputValid');
-  await writeKlbStatus(deps.kube, klb, { ...(klb.status ?? {}), conditions: [...others, condition] }, signal);
-  return terminal(
-    new ServiceInputError(`${svc.metadata?.namespace ?? ''}/${svc.metadata?.name ?? ''}: ${reason.message}`),
-  );
+  await reportInvalid(deps, svc, reason, signal);
+  const key = `${svc.metadata?.namespace ?? ''}/${svc.metadata?.name ?? ''}`;
+  return terminal(new ServiceInputError(`${key}: ${reason.message}`));
+}
+
+/**
+ * The key has no Service in the cache. Release what we own for it only on positive
+ * evidence: the caches are synced (an unsynced cache is empty, not proof) and the API
+ * server itself answers 404 for the Service now. Any other answer defers the release.
+ */
+async function reconcileGone(
+  deps: ReconcilerDeps,
+  ref: ServiceRef,
+  options: { readonly licence: Licence | null; readonly signal: AbortSignal },
+): Promise<Result> {
+  const unsynced = deps.caches.unsynced();
+  if (unsynced !== null) {
+    return requeueAfter(
+      deps.timing.unsyncedRequeueMs,
+      `not releasing ${ref.namespace}/${ref.name}: ${unsynced}`,
+    );
+  }
+  const live = await deps.kube.readServiceLive(ref.namespace, ref.name, options.signal);
+  if (live !== null) {
+    return requeueAfter(
+      deps.timing.unsyncedRequeueMs,
+      'the API server still has the Service; the cache is behind',
+    );
+  }
+  return runPass(deps, {
+    svc: null,
+    ref,
+    intent: { kind: 'release', keep: KEEP_NOTHING },
+    warnings: [],
+    licence: options.licence,
+    signal: options.signal,
+  });
 }

@@ -42,6 +42,12 @@ function describe(action: Action): { type: EventType; reason: string; message: s
         reason: 'KuryrReleaseFIP',
         message: `Detaching floating IP ${action.floatingIpId}`,
       };
+    case 'disownFloatingIp':
+      return {
+        type: 'Normal',
+        reason: 'KuryrKeepFIP',
+        message: `Keeping floating IP ${action.floatingIpId}: it is no longer managed by kuryr-services`,
+      };
     case 'deleteFloatingIp':
       return {
         type: 'Normal',
@@ -68,12 +74,13 @@ function describe(action: Action): { type: EventType; reason: string; message: s
 /** Records events and metrics for actions that were carried out on behalf of `svc`. */
 export async function reportActions(
   deps: ReconcilerDeps,
-  svc: V1Service,
+  svc: V1Service | null,
   actions: readonly Action[],
 ): Promise<void> {
   for (const action of actions) {
     deps.metrics.actionExecuted(action.kind);
     const event = describe(action);
-    if (event !== null) await deps.events.record(svc, event.type, event.reason, event.message);
+    if (event !== null && svc !== null)
+      await deps.events.record(svc, event.type, event.reason, event.message);
   }
 }

@@ -2,8 +2,15 @@
  * The orphan sweep. Watch events are not enough to release everything: a Service deleted
  * while the controller was down (its finalizer removed by hand, or never added because the
  * controller died first) leaves no key behind. At start and on every resync, the keys of the
- * Services OpenStack still holds objects for are compared with the cache; each one the cache
- * lacks is queued, and the reconciler's orphan path releases it.
+ * Services OpenStack still holds objects for are compared with the cache; the ones the cache
+ * lacks are queued, and the reconciler's orphan path releases each after a live GET of the
+ * Service answered 404 (docs/adr/0008).
+ *
+ * Two guards against acting on a wrong picture: nothing is swept while the caches are not
+ * synced (an empty cache would make every live Service look gone), and at most
+ * `maxReleases` orphans are queued per sweep — a cluster that suddenly appears to have lost
+ * many Services is far more likely looking at a broken cache than at a mass deletion; the
+ * rest wait for the next sweep and are counted.
  */
 import type { CloudPort } from './ports.js';
 
@@ -11,15 +18,31 @@ export interface SweepInput {
   readonly cloud: Pick<CloudPort, 'ownedServiceKeys'>;
   /** Keys of the Services in the cache now. */
   readonly knownKeys: readonly string[];
+  /** null when the caches are synced; else why not (then nothing is swept). */
+  readonly unsynced: string | null;
+  readonly maxReleases: number;
   readonly enqueue: (key: string) => void;
   readonly signal: AbortSignal;
 }
 
-/** Queues every owned key the cache lacks; returns them (sorted). */
-export async function sweepOrphans(input: SweepInput): Promise<string[]> {
+/** What one sweep did. */
+export type SweepResult =
+  | { readonly kind: 'skipped'; readonly reason: string }
+  | {
+      readonly kind: 'swept';
+      /** Orphan keys queued for release (sorted). */
+      readonly queued: readonly string[];
+      /** Orphan keys left for a later sweep by the cap (sorted). */
+      readonly deferred: readonly string[];
+    };
+
+/** Queues at most `maxReleases` owned keys the cache lacks; see the module comment. */
+export async function sweepOrphans(input: SweepInput): Promise<SweepResult> {
+  if (input.unsynced !== null) return { kind: 'skipped', reason: input.unsynced };
   const known = new Set(input.knownKeys);
   const owned = await input.cloud.ownedServiceKeys(input.signal);
-  const orphans = owned.filter((key) => !known.has(key));
-  for (const key of orphans) input.enqueue(key);
-  return orphans;
+  const orphans = owned.filter((key) => !known.has(key)).sort();
+  const queued = orphans.slice(0, input.maxReleases);
+  for (const key of queued) input.enqueue(key);
+  return { kind: 'swept', queued, deferred: orphans.slice(queued.length) };
 }

@@ -7,6 +7,7 @@
  * names the Service uid), so an untagged leftover of a crash would not go unnoticed. A
  * Service removed while the controller is down is found again by the orphan sweep.
  */
+import { anOwner } from '../support/builders.js';
 import { describe, expect, it } from 'vitest';
 import type { V1Service } from '@kubernetes/client-node';
 import { waitFor, type Harness } from '../support/e2e-harness.js';
@@ -105,7 +106,7 @@ describe('crash safety', () => {
       const orphan = await floatingips.create(h.cloud.session, {
         networkId: h.info.public_net_id,
         subnetId: h.info.public_subnet_id,
-        description: loadBalancerDescription(h.clusterId, ref),
+        description: loadBalancerDescription(anOwner(h.clusterId), ref),
       });
       untagged.push(orphan.id);
       await h.startController();
@@ -129,7 +130,7 @@ describe('crash safety', () => {
       const crashed = await floatingips.create(h.cloud.session, {
         networkId: h.info.public_net_id,
         subnetId: h.info.public_subnet_id,
-        description: loadBalancerDescription(h.clusterId, ref),
+        description: loadBalancerDescription(anOwner(h.clusterId), ref),
       });
       untagged.push(crashed.id);
       const current = await h.core.readNamespacedService({ name: 'cr-d', namespace: NS });

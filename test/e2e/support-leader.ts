@@ -148,7 +148,7 @@ export function spawnController(opts: ControllerChildOptions): ControllerChild {
   };
 }
 
-/** One JSON log line of the controller (pino: `time` in ms, `msg`). */
+/** One JSON log line of the controller (pino: `time` as ISO text, read back in ms; `msg`). */
 export interface LogLine {
   readonly time: number;
   readonly msg: string;
@@ -163,7 +163,8 @@ export async function logLines(file: string): Promise<LogLine[]> {
       const parsed = JSON.parse(line) as unknown;
       if (typeof parsed !== 'object' || parsed === null) return [];
       const { time, msg } = parsed as { time?: unknown; msg?: unknown };
-      return typeof time === 'number' && typeof msg === 'string' ? [{ ...parsed, time, msg }] : [];
+      const ms = typeof time === 'string' ? Date.parse(time) : Number.NaN;
+      return !Number.isNaN(ms) && typeof msg === 'string' ? [{ ...parsed, time: ms, msg }] : [];
     } catch {
       return [];
     }

@@ -3,6 +3,7 @@
  * fields, dropped children, duplicates, previous incarnations, and objects we do not own
  * (untagged, another Service's, another cluster's) added anywhere.
  */
+import { anOwner } from './builders.js';
 import fc from 'fast-check';
 import type {
   Observed,
@@ -24,8 +25,8 @@ const SERVICE: ServiceRef = { namespace: 'default', name: 'web', uid: 'uid-1' };
 export const OTHERS: readonly (readonly string[])[] = [
   [],
   ['user-tag'],
-  ownershipTags(CLUSTER, { namespace: 'default', name: 'other', uid: 'uid-9' }),
-  ownershipTags('c2', SERVICE),
+  ownershipTags(anOwner(CLUSTER), { namespace: 'default', name: 'other', uid: 'uid-9' }),
+  ownershipTags(anOwner('c2'), SERVICE),
 ];
 const STATUSES: readonly ProvisioningStatus[] = [
   'ERROR',
@@ -140,7 +141,7 @@ function mutateLb(o: Observed, m: Mutation, id: string): Observed {
     case 'lbUid':
       return editLb(o, m.pick, (lb) => ({
         ...lb,
-        tags: ownershipTags(CLUSTER, { ...SERVICE, uid: 'uid-0' }),
+        tags: ownershipTags(anOwner(CLUSTER), { ...SERVICE, uid: 'uid-0' }),
       }));
     case 'lbVip':
       return editLb(o, m.pick, (lb) => ({ ...lb, vipAddress: '10.2.0.77' }));
@@ -280,7 +281,7 @@ function mutateFip(o: Observed, m: Mutation, id: string): Observed {
     networkId: m.pick % 2 === 0 ? 'ext-net' : 'ext-net-2',
     portId,
     tags: owned
-      ? ownershipTags(CLUSTER, { ...SERVICE, uid: m.n % 2 === 0 ? 'uid-1' : 'uid-0' })
+      ? ownershipTags(anOwner(CLUSTER), { ...SERVICE, uid: m.n % 2 === 0 ? 'uid-1' : 'uid-0' })
       : others(m.n),
     description: '',
   };

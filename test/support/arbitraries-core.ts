@@ -3,6 +3,7 @@
  * random floating IP intents) and observed trees (what applying a desired LB left in
  * OpenStack, then randomly mutated, plus objects we do not own).
  */
+import { anOwner } from './builders.js';
 import fc from 'fast-check';
 import type {
   DesiredListener,
@@ -26,7 +27,7 @@ export const EXT_NETS = ['ext-net', 'ext-net-2'] as const;
 
 /** Ownership tags of SERVICE in its incarnation `uid`. */
 export function tagsFor(uid: string): readonly string[] {
-  return ownershipTags(CLUSTER, { ...SERVICE, uid });
+  return ownershipTags(anOwner(CLUSTER), { ...SERVICE, uid });
 }
 
 function arbMember(tags: readonly string[]): fc.Arbitrary<DesiredMember> {
@@ -137,7 +138,7 @@ export const arbDesired: fc.Arbitrary<DesiredLoadBalancer> = fc
 
 /** What OpenStack holds once `desired` was planned from nothing and applied. */
 export function builtFrom(desired: DesiredLoadBalancer, start: Observed): Observed {
-  return apply(start, plan({ service: SERVICE, clusterId: CLUSTER, desired, observed: start }).actions);
+  return apply(start, plan({ service: SERVICE, owner: anOwner(CLUSTER), desired, observed: start }).actions);
 }
 
 /** A start state: no load balancer, maybe the user's floating IP (free or on a VM). */

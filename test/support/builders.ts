@@ -3,6 +3,7 @@
  * are translated in. Defaults describe one small healthy cluster (service subnet
  * 10.2.0.0/16, pod subnet 10.1.0.0/16, Octavia 2.27 amphora); override what a test is about.
  */
+import type { Owner } from '../../src/core/ownership.js';
 import type {
   V1Endpoint,
   DiscoveryV1EndpointPort,
@@ -64,10 +65,17 @@ export function aNetworkContext(
   };
 }
 
-/** kuryr's defaults plus cluster id `c1`, L2 members and an external network. */
+/** The owner identity tests use for cluster `clusterId`: its writer is derived from it. */
+export function anOwner(clusterId = 'c1'): Owner {
+  return { clusterId, writer: `writer-${clusterId}` };
+}
+
+/** kuryr's defaults plus cluster id `c1` (writer `writer-c1`), L2 members and an external network. */
 export function aTranslateConfig(overrides: Partial<TranslateConfig> = {}): TranslateConfig {
+  const clusterId = overrides.clusterId ?? 'c1';
   return {
-    clusterId: 'c1',
+    clusterId,
+    writer: anOwner(clusterId).writer,
     memberMode: 'L2',
     lbAlgorithm: 'ROUND_ROBIN',
     timeoutClientData: null,

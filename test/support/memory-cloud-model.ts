@@ -4,6 +4,7 @@
  * how many GET requests the real observer (src/openstack/observe.ts) would have sent for it.
  * No state: the class holds the project's objects and Octavia's asynchrony.
  */
+import { anOwner } from './builders.js';
 import type { Action, PortRef } from '../../src/core/plan/actions.js';
 import type {
   Observed,
@@ -128,8 +129,11 @@ export function observeAnswer(state: CloudState, query: ObserveQuery, clusterId:
   // Untagged floating IPs whose description is our marker for this Service are adopted with
   // the tags of the incarnation it names (any incarnation when the uid is unknown).
   const adopt = (f: ObservedFloatingIp): ObservedFloatingIp | null => {
-    const owner = f.tags.length === 0 ? markedService(f.description, clusterId, query.service) : null;
-    return owner === null ? null : { ...f, tags: ownershipTags(clusterId, owner), tagsMissing: true };
+    const owner =
+      f.tags.length === 0 ? markedService(f.description, anOwner(clusterId), query.service) : null;
+    return owner === null
+      ? null
+      : { ...f, tags: ownershipTags(anOwner(clusterId), owner), tagsMissing: true };
   };
   const fips = state.fips.flatMap((f) => {
     const adopted = adopt(f);

@@ -21,6 +21,7 @@
  *
  * `observe` answers like src/openstack/observe.ts (memory-cloud-model.ts `observeAnswer`).
  */
+import { anOwner } from './builders.js';
 import type { Action } from '../../src/core/plan/actions.js';
 import { isOctaviaWrite } from '../../src/core/plan/actions.js';
 import { apply } from './plan-oracle/apply.js';
@@ -162,11 +163,11 @@ export class MemoryCloud implements CloudPort {
       ...this.lbs.map((lb) =>
         ownedServiceKey(
           { name: lb.name, description: '', owned: isOwnedByCluster(lb.tags, clusterId) },
-          clusterId,
+          anOwner(clusterId),
         ),
       ),
       ...this.fips.map((fip) =>
-        ownedServiceKey({ name: '', description: fip.description, owned: false }, clusterId),
+        ownedServiceKey({ name: '', description: fip.description, owned: false }, anOwner(clusterId)),
       ),
     ];
     return [...new Set(keys.flatMap((k) => (k === null ? [] : [k])))].sort();

@@ -140,7 +140,7 @@ async function runLeaderElected(
     // (a 503 would stall every rolling update behind the standby that never leads).
     ...(ops === null
       ? {}
-      : { standby: () => startOpsServer({ registry: options.registry, ready: () => true, ...ops }) }),
+      : { standby: () => startOpsServer({ registry: options.registry, ready: () => null, ...ops }) }),
     clock,
     logger,
     lostDrainMs: (DEFAULT_LEADER_TIMING.leaseDurationMs - DEFAULT_LEADER_TIMING.renewDeadlineMs) / 2,

@@ -134,12 +134,23 @@ export const kubernetesSchema = z.object({
 
 /** [kuryr_services]: our own settings. */
 export const kuryrServicesSchema = z.object({
+  /**
+   * Absent: derived from the cluster's identity (the kube-system namespace uid) at start.
+   * `kubernetes`, the old default every cluster shared, is refused (docs/adr/0008).
+   */
   cluster_id: text
     .regex(
       /^[A-Za-z0-9._-]{1,40}$/,
       'must be 1 to 40 characters from A-Z a-z 0-9 . _ - (it becomes a Neutron tag)',
     )
-    .default('kubernetes'),
+    .refine((value) => value !== 'kubernetes', {
+      message:
+        'the old default "kubernetes" is shared by every cluster that kept it, so it cannot prove ownership: set a value unique to this cluster, or remove the key to derive one from the kube-system namespace uid',
+    })
+    .optional()
+    .transform((value) => value ?? null),
+  /** At most this many orphans (Services gone, objects left) are released per sweep (docs/adr/0008). */
+  max_orphan_releases_per_sweep: integer(0, 10_000).default(5),
   enable_session_affinity: bool.default(true),
   enable_source_ranges: bool.default(true),
   workers: integer(1, 64).default(4),

@@ -36,7 +36,10 @@ export interface AppConfig {
     readonly provider: OctaviaProvider;
   };
   readonly service: {
-    readonly clusterId: string;
+    /** null: derived from the kube-system namespace uid at start. */
+    readonly clusterId: string | null;
+    /** Orphans released per sweep at most; the rest wait for the next sweep. */
+    readonly maxOrphanReleasesPerSweep: number;
     readonly enableSessionAffinity: boolean;
     readonly enableSourceRanges: boolean;
     readonly workers: number;
@@ -199,6 +202,7 @@ function toAppConfig(values: SectionValues, file: string): AppConfig {
     },
     service: {
       clusterId: s.cluster_id,
+      maxOrphanReleasesPerSweep: s.max_orphan_releases_per_sweep,
       enableSessionAffinity: s.enable_session_affinity,
       enableSourceRanges: s.enable_source_ranges,
       workers: s.workers,

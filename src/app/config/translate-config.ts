@@ -1,12 +1,17 @@
 /** From the application configuration to what `translate` and the capability profile need. */
 import { effectiveApiVersion, octaviaProfile } from '../../core/capabilities.js';
 import type { ApiVersion, CapabilityProfile, TranslateConfig } from '../../core/model.js';
+import type { Owner } from '../../core/ownership.js';
 import type { AppConfig } from './kuryr-conf.js';
 
-/** The TranslateConfig kuryr.conf describes (pure; the same config always gives the same result). */
-export function translateConfigFrom(config: AppConfig): TranslateConfig {
+/**
+ * The TranslateConfig kuryr.conf describes for `owner` (the configured or derived cluster id
+ * and the writer identity; see src/core/ownership.ts). Pure.
+ */
+export function translateConfigFrom(config: AppConfig, owner: Owner): TranslateConfig {
   return {
-    clusterId: config.service.clusterId,
+    clusterId: owner.clusterId,
+    writer: owner.writer,
     memberMode: config.octavia.memberMode,
     lbAlgorithm: config.octavia.lbAlgorithm,
     timeoutClientData: config.octavia.timeoutClientData,

@@ -80,8 +80,13 @@ export type Action =
   | { readonly kind: 'disassociateFloatingIp'; readonly floatingIpId: string }
   /** DELETE /floatingips/{id} (Pool method release). */
   | { readonly kind: 'deleteFloatingIp'; readonly floatingIpId: string }
-  /** PUT /floatingips/{id}/tags: completes a create whose tagging was interrupted. */
-  | { readonly kind: 'tagFloatingIp'; readonly floatingIpId: string; readonly tags: readonly string[] };
+  /** PUT /floatingips/{id}/tags: completes a create whose tagging was interrupted, or sets KEEP_TAG. */
+  | { readonly kind: 'tagFloatingIp'; readonly floatingIpId: string; readonly tags: readonly string[] }
+  /**
+   * PUT /floatingips/{id} {description: ""} then PUT /floatingips/{id}/tags `tags` (ours
+   * removed): the floating IP stops being ours and is never deleted by us (a kept address).
+   */
+  | { readonly kind: 'disownFloatingIp'; readonly floatingIpId: string; readonly tags: readonly string[] };
 
 export type ActionKind = Action['kind'];
 
@@ -92,7 +97,8 @@ export function isOctaviaWrite(action: Action): boolean {
     action.kind === 'associateFloatingIp' ||
     action.kind === 'disassociateFloatingIp' ||
     action.kind === 'deleteFloatingIp' ||
-    action.kind === 'tagFloatingIp'
+    action.kind === 'tagFloatingIp' ||
+    action.kind === 'disownFloatingIp'
   );
 }
 

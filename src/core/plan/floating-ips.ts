@@ -21,6 +21,18 @@
  */
 import type { Action, PortRef } from './actions.js';
 import type { DesiredLoadBalancer, ObservedFloatingIp, ObservedLoadBalancer } from '../model.js';
+import { isOwnershipTag, KEEP_TAG } from '../ownership.js';
+
+/** Floating IPs a release must not delete (see the module comment). */
+export interface KeepRules {
+  /** Addresses a user named (`spec.loadBalancerIP`). */
+  readonly addresses: readonly string[];
+  /** The Service asks to keep its Pool floating IP (`loadbalancer.openstack.org/keep-floatingip`). */
+  readonly poolFloatingIps: boolean;
+}
+
+/** No floating IP is kept beyond the tag rules (an orphan: nothing is known of the Service). */
+export const KEEP_NOTHING: KeepRules = { addresses: [], poolFloatingIps: false };
 
 /** Arguments of `planFloatingIps`. */
 export interface FloatingIpInput {
@@ -33,6 +45,7 @@ export interface FloatingIpInput {
   /** Where the Service's floating IP should point now; null when no port can be named yet. */
   readonly target: PortRef | null;
   readonly isOwned: (tags: readonly string[]) => boolean;
+  readonly keep: KeepRules;
 }
 
 /** Releases run before load balancer deletes, attaches after the load balancer create. */
@@ -67,13 +80,36 @@ function keptPoolFip(
   return onNetwork.find((fip) => pointsAt(fip, input.target)) ?? onNetwork[0] ?? null;
 }
 
+/** The tags the kept Pool floating IP should carry. */
+function poolTags(input: FloatingIpInput, desired: DesiredLoadBalancer): readonly string[] {
+  return input.keep.poolFloatingIps ? [...desired.tags, KEEP_TAG] : desired.tags;
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+}
+
+/** Removes our claim on `fip`: our tags go, the description marker is cleared. */
+export function disown(fip: ObservedFloatingIp): Action {
+  const tags = fip.tagsMissing === true ? [] : fip.tags.filter((t) => !isOwnershipTag(t));
+  return { kind: 'disownFloatingIp', floatingIpId: fip.id, tags };
+}
+
+/** Whether an owned floating IP that must go is disowned rather than deleted. */
+function isKept(input: FloatingIpInput, fip: ObservedFloatingIp): boolean {
+  return (
+    input.keep.poolFloatingIps || input.keep.addresses.includes(fip.address) || fip.tags.includes(KEEP_TAG)
+  );
+}
+
 function poolAttach(input: FloatingIpInput, kept: ObservedFloatingIp | null): Action[] {
   const desired = input.desired;
   const intent = desired?.floatingIp ?? null;
   if (desired === null || intent?.method !== 'pool' || input.target === null) return [];
   if (kept !== null) {
-    const tag: Action[] =
-      kept.tagsMissing === true ? [{ kind: 'tagFloatingIp', floatingIpId: kept.id, tags: desired.tags }] : [];
+    const wanted = poolTags(input, desired);
+    const retag = kept.tagsMissing === true || !sameTags(kept.tags, wanted);
+    const tag: Action[] = retag ? [{ kind: 'tagFloatingIp', floatingIpId: kept.id, tags: wanted }] : [];
     return pointsAt(kept, input.target)
       ? tag
       : [...tag, { kind: 'associateFloatingIp', floatingIpId: kept.id, port: input.target }];
@@ -84,7 +120,7 @@ function poolAttach(input: FloatingIpInput, kept: ObservedFloatingIp | null): Ac
       networkId: intent.networkId,
       ...(intent.subnetId === undefined ? {} : { subnetId: intent.subnetId }),
       port: input.target,
-      tags: desired.tags,
+      tags: poolTags(input, desired),
       description: desired.description,
     },
   ];
@@ -112,11 +148,18 @@ export function planFloatingIps(input: FloatingIpInput): FloatingIpActions {
         !input.isOwned(fip.tags) && fip.id !== user?.id && fip.portId !== null && ourPorts.has(fip.portId),
     )
     .map((fip) => ({ kind: 'disassociateFloatingIp', floatingIpId: fip.id }));
-  const deletions: Action[] = owned
-    .filter((fip) => fip.id !== kept?.id)
+  const going = owned.filter((fip) => fip.id !== kept?.id);
+  const keptGoing = going.filter((fip) => isKept(input, fip));
+  const detachKept: Action[] = keptGoing
+    .filter((fip) => fip.portId !== null)
+    .map((fip) => ({ kind: 'disassociateFloatingIp', floatingIpId: fip.id }));
+  const deletions: Action[] = going
+    .filter((fip) => !isKept(input, fip))
     .map((fip) => ({ kind: 'deleteFloatingIp', floatingIpId: fip.id }));
+  // The user named one of our addresses: from now on it is theirs.
+  const claimed: Action[] = user !== null && input.isOwned(user.tags) ? [disown(user)] : [];
   return {
-    releases: [...disassociations, ...deletions],
+    releases: [...claimed, ...disassociations, ...detachKept, ...keptGoing.map(disown), ...deletions],
     attaches: [...poolAttach(input, kept), ...userAttach(input, ourPorts)],
   };
 }

@@ -71,10 +71,15 @@ function keepOrder(a: ObservedLoadBalancer, b: ObservedLoadBalancer): number {
   return activeA - activeB || byId(a, b);
 }
 
-/** Sorts the Service's owned load balancers into the kept one, deletions and the vanishing. */
+/**
+ * Sorts the Service's owned load balancers into the kept one, deletions and the vanishing.
+ * `condemned` names load balancers that must be replaced whatever they look like (id →
+ * why, e.g. children stuck PENDING_* past the limit).
+ */
 export function selectLoadBalancers(
   owned: readonly ObservedLoadBalancer[],
   desired: DesiredLoadBalancer | null,
+  condemned: ReadonlyMap<string, string> = new Map(),
 ): LoadBalancerSelection {
   const deletions: LoadBalancerDeletion[] = [];
   const vanishing: ObservedLoadBalancer[] = [];
@@ -84,7 +89,7 @@ export function selectLoadBalancers(
       vanishing.push(lb);
       continue;
     }
-    const reason = disqualification(lb, desired);
+    const reason = condemned.get(lb.id) ?? disqualification(lb, desired);
     if (reason === null) candidates.push(lb);
     else deletions.push({ loadBalancer: lb, reason });
   }

@@ -44,6 +44,7 @@ export interface FloatingIpFilters extends CommonFilters {
   readonly portId?: string;
   readonly networkId?: string;
   readonly description?: string;
+  readonly projectId?: string;
 }
 
 /** Neutron's floating IP JSON → FloatingIpRecord. */
@@ -98,6 +99,7 @@ export function floatingIpQuery(filters: FloatingIpFilters): Record<string, stri
     portId: 'port_id',
     networkId: 'floating_network_id',
     description: 'description',
+    projectId: 'project_id',
   };
   return { ...commonQuery(filters), ...definedFields(filters, names) };
 }

@@ -5,6 +5,7 @@
  * and released; a member batch keeps a foreign member; busy and 409 paths are reported
  * typed; deleteLoadBalancer cascades. Everything carries the run tag and is removed.
  */
+import { anOwner } from '../../support/builders.js';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,6 +122,7 @@ describe.skipIf(!testcloudAvailable())('observeService → executeActions round 
   let info: TestcloudInfo;
   let desired: DesiredLoadBalancer;
   let vipPortId = '';
+  let projectId = '';
   const tag = runTag('obx');
   const registry = new Registry();
   /** Calls the session has counted so far (all services, operations and statuses). */
@@ -131,10 +133,17 @@ describe.skipIf(!testcloudAvailable())('observeService → executeActions round 
       .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
   const clusterId = `it-${tag.slice(-12)}`;
   const service: ServiceRef = { namespace: tag, name: 'web', uid: randomUUID() };
-  const owned = () => ownershipTags(clusterId, service, [tag]);
+  const owned = () => ownershipTags(anOwner(clusterId), service, [tag]);
 
   const observe = (extra: { userFloatingIpAddress?: string; hints?: { loadBalancerId: string } } = {}) =>
-    observeService({ session, clusterId, service, loadBalancerName: loadBalancerName(service), ...extra });
+    observeService({
+      session,
+      owner: anOwner(clusterId),
+      projectId,
+      service,
+      loadBalancerName: loadBalancerName(service),
+      ...extra,
+    });
 
   /** Polls observe until the one load balancer and all its children are ACTIVE. */
   const observeActive = async (): Promise<{ observed: Observed; lb: ObservedLoadBalancer }> =>
@@ -146,6 +155,7 @@ describe.skipIf(!testcloudAvailable())('observeService → executeActions round 
 
   beforeAll(async () => {
     opened = await testcloudSession({ registry });
+    projectId = await opened.session.projectId();
     session = opened.session;
     info = await loadTestcloudInfo();
     const member = (address: string, port: number) => ({
@@ -158,7 +168,7 @@ describe.skipIf(!testcloudAvailable())('observeService → executeActions round 
     desired = {
       service,
       name: loadBalancerName(service),
-      description: loadBalancerDescription(clusterId, service),
+      description: loadBalancerDescription(anOwner(clusterId), service),
       vipAddress: vipAddress(),
       vipSubnetId: info.service_subnet_id,
       provider: 'amphora',
@@ -264,7 +274,7 @@ describe.skipIf(!testcloudAvailable())('observeService → executeActions round 
     try {
       const observed = await observe();
       const seen = observed.floatingIps.find((f) => f.id === orphan.id);
-      expect([...(seen?.tags ?? [])].sort()).toEqual([...ownershipTags(clusterId, service)].sort());
+      expect([...(seen?.tags ?? [])].sort()).toEqual([...ownershipTags(anOwner(clusterId), service)].sort());
     } finally {
       await floatingips.delete(session, orphan.id);
     }

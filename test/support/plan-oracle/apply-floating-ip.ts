@@ -71,3 +71,26 @@ export function tagFloatingIp(state: State, floatingIpId: string, tags: readonly
     ),
   };
 }
+
+/** Disowns a floating IP: its description is cleared and its tags replaced. */
+export function disownFloatingIp(state: State, floatingIpId: string, tags: readonly string[]): State {
+  const disowned = (f: ObservedFloatingIp): ObservedFloatingIp => ({
+    id: f.id,
+    address: f.address,
+    networkId: f.networkId,
+    portId: f.portId,
+    tags,
+    description: '',
+  });
+  const user = state.observed.userFloatingIp;
+  const observed = mapFips(state.observed, (f) => (f.id === floatingIpId ? disowned(f) : f));
+  return {
+    ...state,
+    observed: {
+      ...observed,
+      ...(user === undefined || user === null
+        ? {}
+        : { userFloatingIp: user.id === floatingIpId ? disowned(user) : user }),
+    },
+  };
+}

@@ -18,6 +18,7 @@ import {
   resolvePort,
   setFipPort,
   tagFloatingIp,
+  disownFloatingIp,
 } from './apply-floating-ip.js';
 
 export { ApplyError } from './apply-state.js';
@@ -243,6 +244,8 @@ function step(state: State, action: Action): State {
       return deleteFloatingIp(state, action.floatingIpId);
     case 'tagFloatingIp':
       return tagFloatingIp(state, action.floatingIpId, action.tags);
+    case 'disownFloatingIp':
+      return disownFloatingIp(state, action.floatingIpId, action.tags);
     default:
       return updateLoadBalancer(state, { id: action.loadBalancerId, operation: action.kind }, (lb, taken) =>
         applyListenerAction(lb, action, taken),

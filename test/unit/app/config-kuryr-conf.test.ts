@@ -142,8 +142,9 @@ describe('kuryr.conf', () => {
 
   it('derives the TranslateConfig and the capability profile', () => {
     const { config } = parseKuryrConf(FULL, 'kuryr.conf');
-    expect(translateConfigFrom(config)).toEqual({
+    expect(translateConfigFrom(config, { clusterId: 'prod-1', writer: 'w' })).toEqual({
       clusterId: 'prod-1',
+      writer: 'w',
       memberMode: 'L2',
       lbAlgorithm: 'SOURCE_IP_PORT',
       timeoutClientData: 50000,

@@ -1,3 +1,5 @@
+import { writerDigest } from '../../../src/core/naming.js';
+import { anOwner } from '../../support/builders.js';
 import { describe, expect, it } from 'vitest';
 import type { DesiredLoadBalancer } from '../../../src/core/model.js';
 import { ownershipTags } from '../../../src/core/ownership.js';
@@ -25,7 +27,7 @@ function desired(result: Translation): { loadBalancer: DesiredLoadBalancer; warn
 describe('translate: the happy path', () => {
   it('turns a ClusterIP Service and its slice into one listener, one pool, sorted members', () => {
     const result = translate(aTranslateInput());
-    const tags = ownershipTags('c1', { namespace: 'default', name: 'web', uid: DEFAULT_UID });
+    const tags = ownershipTags(anOwner('c1'), { namespace: 'default', name: 'web', uid: DEFAULT_UID });
     const member = (address: string) => ({
       name: `default/pod-${address.replace(/\./g, '-')}:8080`,
       address,
@@ -39,7 +41,7 @@ describe('translate: the happy path', () => {
       loadBalancer: {
         service: { namespace: 'default', name: 'web', uid: DEFAULT_UID },
         name: 'default/web',
-        description: `kuryr-services: Service default/web (uid ${DEFAULT_UID}, cluster c1)`,
+        description: `kuryr-services: default/web (uid ${DEFAULT_UID}, cluster c1, writer ${writerDigest('writer-c1')})`,
         vipAddress: '10.2.0.10',
         vipSubnetId: 'service-subnet-id',
         provider: 'amphora',

@@ -1,3 +1,4 @@
+import { anOwner } from '../../support/builders.js';
 import { describe, expect, it } from 'vitest';
 import type { ServiceRef } from '../../../src/core/model.js';
 import { loadBalancerDescription } from '../../../src/core/naming.js';
@@ -5,12 +6,13 @@ import { ownershipTags } from '../../../src/core/ownership.js';
 import { plan } from '../../../src/core/plan/plan.js';
 import { executeActions } from '../../../src/openstack/execute.js';
 import { observeService } from '../../../src/openstack/observe.js';
-import { CLUSTER, desiredLb, OWNED, SERVICE } from '../core/plan-fixtures.js';
+import { CLUSTER, desiredLb, OWNED, SERVICE } from '../core/plan/fixtures.js';
 import { FakeCloud } from './observe-fake-cloud.js';
 import { LB_JSON } from './octavia-fixtures.js';
 
 const ORPHAN: ServiceRef = { ...SERVICE, uid: '' };
-const marker = (clusterId: string, service: ServiceRef) => loadBalancerDescription(clusterId, service);
+const marker = (clusterId: string, service: ServiceRef) =>
+  loadBalancerDescription(anOwner(clusterId), service);
 
 /** A project holding untagged floating IPs with every kind of description that matters. */
 function project(): FakeCloud {
@@ -28,7 +30,8 @@ function project(): FakeCloud {
 async function observe(cloud: FakeCloud, service: ServiceRef) {
   return observeService({
     session: cloud.session,
-    clusterId: CLUSTER,
+    owner: anOwner(CLUSTER),
+    projectId: 'p',
     service,
     loadBalancerName: 'default/web',
   });
@@ -46,7 +49,7 @@ describe('observeService: untagged floating IPs found by the description marker'
     expect(observed.floatingIps.map((f) => f.id)).toEqual(['ours-earlier', 'ours-now']);
     // Each is adopted with the tags of the incarnation its marker names.
     expect(observed.floatingIps.map((f) => f.tags)).toEqual([
-      ownershipTags(CLUSTER, { ...SERVICE, uid: 'uid-0' }),
+      ownershipTags(anOwner(CLUSTER), { ...SERVICE, uid: 'uid-0' }),
       OWNED,
     ]);
   });
@@ -61,7 +64,7 @@ describe('observeService: untagged floating IPs found by the description marker'
       listeners: [],
       floatingIp: { method: 'pool', networkId: 'public' },
     });
-    const input = { service: SERVICE, clusterId: CLUSTER, desired };
+    const input = { service: SERVICE, owner: anOwner(CLUSTER), desired };
     const first = plan({ ...input, observed: await observe(cloud, SERVICE) });
     await executeActions({ session: cloud.session, actions: first.actions });
 

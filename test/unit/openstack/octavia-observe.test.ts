@@ -1,3 +1,4 @@
+import { anOwner } from '../../support/builders.js';
 import { describe, expect, it } from 'vitest';
 import type { ServiceRef } from '../../../src/core/model.js';
 import { loadBalancerDescription } from '../../../src/core/naming.js';
@@ -9,7 +10,7 @@ import { ScriptedSession } from './octavia-fake-session.js';
 import { LB_JSON, LISTENER_JSON, MEMBER_JSON, POOL_JSON } from './octavia-fixtures.js';
 
 const service: ServiceRef = { namespace: 'ns', name: 'web', uid: 'uid-1' };
-const tags = ownershipTags('c1', service);
+const tags = ownershipTags(anOwner('c1'), service);
 const fip = (id: string, extra: Record<string, unknown>) => ({
   id,
   floating_ip_address: `172.24.4.${id.length}`,
@@ -36,7 +37,7 @@ function cloud(overrides: { listener?: Record<string, unknown> } = {}) {
   const pool = { ...POOL_JSON, id: 'p-1', listeners: [{ id: 'l-1' }], members: [{ id: 'm-1' }] };
   const fips: Record<string, unknown>[] = [
     fip('tagged', { tags }),
-    fip('marker-untagged', { description: loadBalancerDescription('c1', service) }),
+    fip('marker-untagged', { description: loadBalancerDescription(anOwner('c1'), service) }),
     fip('user-on-vip', { port_id: 'vip-1' }),
     fip('users-own', { floating_ip_address: '172.24.4.200' }),
   ];
@@ -62,7 +63,8 @@ describe('observeService (scripted cloud)', () => {
   it('maps the tree and the floating IPs to the model, deduplicated', async () => {
     const observed = await observeService({
       session: cloud(),
-      clusterId: 'c1',
+      owner: anOwner('c1'),
+      projectId: 'p',
       service,
       loadBalancerName: 'ks-ns-web',
       userFloatingIpAddress: '172.24.4.200',
@@ -127,7 +129,8 @@ describe('observeService (scripted cloud)', () => {
   it('reports a user floating IP that does not exist as null', async () => {
     const observed = await observeService({
       session: cloud(),
-      clusterId: 'c1',
+      owner: anOwner('c1'),
+      projectId: 'p',
       service,
       loadBalancerName: 'x',
       userFloatingIpAddress: '198.51.100.1',
@@ -138,7 +141,7 @@ describe('observeService (scripted cloud)', () => {
   it('fails typed on a listener protocol the model does not know', async () => {
     const session = cloud({ listener: { protocol: 'TERMINATED_HTTPS' } });
     await expect(
-      observeService({ session, clusterId: 'c1', service, loadBalancerName: 'x' }),
+      observeService({ session, owner: anOwner('c1'), projectId: 'p', service, loadBalancerName: 'x' }),
     ).rejects.toBeInstanceOf(UnexpectedResponseError);
   });
 });

@@ -1,3 +1,4 @@
+import { anOwner } from '../../support/builders.js';
 import { describe, expect, it } from 'vitest';
 import type { ServiceRef } from '../../../src/core/model.js';
 import { loadBalancerDescription } from '../../../src/core/naming.js';
@@ -10,7 +11,8 @@ import { CLUSTER_ID, TIMING } from './world.js';
 
 const WEB: ServiceRef = { namespace: 'default', name: 'web', uid: 'uid-1' };
 const ORPHAN: ServiceRef = { ...WEB, uid: '' };
-const marker = (clusterId: string, service: ServiceRef) => loadBalancerDescription(clusterId, service);
+const marker = (clusterId: string, service: ServiceRef) =>
+  loadBalancerDescription(anOwner(clusterId), service);
 
 function depsOver(cloud: FakeCloud): ReleaseDeps {
   const port = makeCloudPort({
@@ -58,9 +60,9 @@ describe('releaseOrphan (the Service and its uid are gone)', () => {
 
   it('deletes the load balancer and the untagged marked floating IP on its VIP port (not just detaching it)', async () => {
     const cloud = new FakeCloud();
-    const lb = cloud.addLb('lb-1', 'default/web', ownershipTags(CLUSTER_ID, WEB));
+    const lb = cloud.addLb('lb-1', 'default/web', ownershipTags(anOwner(CLUSTER_ID), WEB));
     cloud.addFip({ id: 'crashed', description: marker(CLUSTER_ID, WEB), port_id: lb.vip_port_id });
-    cloud.addFip({ id: 'tagged', tags: ownershipTags(CLUSTER_ID, { ...WEB, uid: 'uid-0' }) });
+    cloud.addFip({ id: 'tagged', tags: ownershipTags(anOwner(CLUSTER_ID), { ...WEB, uid: 'uid-0' }) });
     cloud.addFip({ id: 'user-on-vip', port_id: lb.vip_port_id });
 
     await releaseUntilDone(cloud);

@@ -1,3 +1,4 @@
+import { anOwner } from '../../support/builders.js';
 import { describe, expect, it } from 'vitest';
 import type { ServiceRef } from '../../../src/core/model.js';
 import { loadBalancerDescription, ownedServiceKey } from '../../../src/core/naming.js';
@@ -18,19 +19,22 @@ const signal = (): AbortSignal => new AbortController().signal;
 /** A project holding objects of this cluster for web, api and db, and look-alikes that are not ours. */
 function project(): FakeCloud {
   const cloud = new FakeCloud();
-  cloud.addLb('lb-web', 'default/web', ownershipTags(CLUSTER_ID, WEB));
-  cloud.addLb('lb-foreign', 'default/cache', ownershipTags('c2', ref('default', 'cache')));
+  cloud.addLb('lb-web', 'default/web', ownershipTags(anOwner(CLUSTER_ID), WEB));
+  cloud.addLb('lb-foreign', 'default/cache', ownershipTags(anOwner('c2'), ref('default', 'cache')));
   cloud.addLb('lb-hand-made', 'default/hand', []);
-  cloud.addFip({ id: 'crashed-api', description: loadBalancerDescription(CLUSTER_ID, API) });
+  cloud.addFip({ id: 'crashed-api', description: loadBalancerDescription(anOwner(CLUSTER_ID), API) });
   cloud.addFip({
     id: 'db',
-    description: loadBalancerDescription(CLUSTER_ID, DB),
-    tags: ownershipTags(CLUSTER_ID, DB),
+    description: loadBalancerDescription(anOwner(CLUSTER_ID), DB),
+    tags: ownershipTags(anOwner(CLUSTER_ID), DB),
   });
-  cloud.addFip({ id: 'other-cluster', description: loadBalancerDescription('c2', ref('default', 'x')) });
+  cloud.addFip({
+    id: 'other-cluster',
+    description: loadBalancerDescription(anOwner('c2'), ref('default', 'x')),
+  });
   cloud.addFip({
     id: 'human',
-    description: `see ${loadBalancerDescription(CLUSTER_ID, ref('default', 'y'))}`,
+    description: `see ${loadBalancerDescription(anOwner(CLUSTER_ID), ref('default', 'y'))}`,
   });
   cloud.addFip({ id: 'user', description: 'allocated by a user', tags: ['team-a'] });
   return cloud;
@@ -38,12 +42,16 @@ function project(): FakeCloud {
 
 describe('ownedServiceKey', () => {
   it('reads the key from our marker, or from the name of an object proven ours by its tags', () => {
-    const marked = { name: '', description: loadBalancerDescription('c1', WEB), owned: false };
-    expect(ownedServiceKey(marked, 'c1')).toBe('default/web');
-    expect(ownedServiceKey(marked, 'c2')).toBeNull();
-    expect(ownedServiceKey({ name: 'default/web', description: '', owned: true }, 'c1')).toBe('default/web');
-    expect(ownedServiceKey({ name: 'default/web', description: '', owned: false }, 'c1')).toBeNull();
-    expect(ownedServiceKey({ name: 'not a key', description: 'free text', owned: true }, 'c1')).toBeNull();
+    const marked = { name: '', description: loadBalancerDescription(anOwner('c1'), WEB), owned: false };
+    expect(ownedServiceKey(marked, anOwner('c1'))).toBe('default/web');
+    expect(ownedServiceKey(marked, anOwner('c2'))).toBeNull();
+    expect(ownedServiceKey({ name: 'default/web', description: '', owned: true }, anOwner('c1'))).toBe(
+      'default/web',
+    );
+    expect(ownedServiceKey({ name: 'default/web', description: '', owned: false }, anOwner('c1'))).toBeNull();
+    expect(
+      ownedServiceKey({ name: 'not a key', description: 'free text', owned: true }, anOwner('c1')),
+    ).toBeNull();
   });
 });
 

@@ -71,7 +71,7 @@ export function planService(manifest: ServiceManifest, settings: PlanSettings): 
   const desired = translation.loadBalancer;
   const result = plan({
     service: desired.service,
-    clusterId: settings.config.clusterId,
+    owner: { clusterId: settings.config.clusterId, writer: settings.config.writer },
     desired,
     observed: observedFromNothing(desired, settings),
   });

@@ -67,9 +67,17 @@ function capabilities(
   return { profile: octaviaProfile(version, provider), label };
 }
 
+/** The cluster id `plan` shows when kuryr.conf sets none (the controller derives it at start). */
+export const OFFLINE_CLUSTER_ID = 'derived-at-start';
+/** The writer identity `plan` shows (the controller reads the kube-system namespace uid). */
+export const OFFLINE_WRITER = 'offline';
+
 /** kuryr.conf's settings (kuryr's defaults without --config), the demo external network, then flags. */
 function translateConfig(flags: PlanFlags, inputs: PlanInputs): TranslateConfig {
-  const base = translateConfigFrom(inputs.config ?? defaultAppConfig());
+  const config = inputs.config ?? defaultAppConfig();
+  // Offline there is no cluster to derive an identity from: the ids are placeholders.
+  const owner = { clusterId: config.service.clusterId ?? OFFLINE_CLUSTER_ID, writer: OFFLINE_WRITER };
+  const base = translateConfigFrom(config, owner);
   const demo = inputs.config === null && inputs.subnets === null;
   return {
     ...base,

@@ -1,27 +1,12 @@
 /**
- * Pure readings of an observation for reporting: the load balancer we keep, whether its
- * children are all settled, and which floating IP serves it.
+ * Pure readings of an observation around the kept load balancer: whether its children are
+ * all settled, which floating IP serves it, and why a user's floating IP cannot be used.
  */
-import type {
-  DesiredLoadBalancer,
-  Observed,
-  ObservedFloatingIp,
-  ObservedLoadBalancer,
-} from '../core/model.js';
-import { isOwnedForService } from '../core/ownership.js';
-import { selectLoadBalancers } from '../core/plan/load-balancers.js';
+import type { DesiredLoadBalancer, Observed, ObservedLoadBalancer } from '../model.js';
+import { isOwnedForService, type Owner } from '../ownership.js';
+import type { ServingFloatingIp } from './decision.js';
 
-/** The owned load balancer the plan converges (null when one must be created). */
-export function keptLoadBalancer(
-  observed: Observed,
-  desired: DesiredLoadBalancer,
-  clusterId: string,
-): ObservedLoadBalancer | null {
-  const owned = observed.loadBalancers.filter((lb) => isOwnedForService(lb.tags, clusterId, desired.service));
-  return selectLoadBalancers(owned, desired).kept;
-}
-
-/** Listeners, pools or members still PENDING_* (or ERROR) under `lb`. */
+/** Listeners, pools or members not ACTIVE under `lb` ("listener ns/a:TCP:80 PENDING_CREATE", ...). */
 export function unsettledChildren(lb: ObservedLoadBalancer): string[] {
   const out: string[] = [];
   for (const l of lb.listeners)
@@ -34,13 +19,24 @@ export function unsettledChildren(lb: ObservedLoadBalancer): string[] {
   return out;
 }
 
-/** The floating IP currently attached to `lb`'s VIP port as the Service wants it, or null. */
+/** True when some child of `lb` is PENDING_*. */
+export function hasPendingChild(lb: ObservedLoadBalancer): boolean {
+  const pending = (s: string): boolean => s.startsWith('PENDING_');
+  return (
+    lb.listeners.some((l) => pending(l.provisioningStatus)) ||
+    lb.pools.some(
+      (p) => pending(p.provisioningStatus) || p.members.some((m) => pending(m.provisioningStatus)),
+    )
+  );
+}
+
+/** The floating IP attached to `lb`'s VIP port as the Service wants it, or null. */
 export function servingFloatingIp(
   observed: Observed,
   desired: DesiredLoadBalancer,
   lb: ObservedLoadBalancer,
-  clusterId: string,
-): { readonly ip: ObservedFloatingIp; readonly method: 'pool' | 'user' } | null {
+  owner: Owner,
+): ServingFloatingIp | null {
   const intent = desired.floatingIp;
   if (intent === null || lb.vipPortId === null) return null;
   if (intent.method === 'user') {
@@ -48,7 +44,7 @@ export function servingFloatingIp(
     return user !== null && user.portId === lb.vipPortId ? { ip: user, method: 'user' } : null;
   }
   const ours = observed.floatingIps.find(
-    (f) => f.portId === lb.vipPortId && isOwnedForService(f.tags, clusterId, desired.service),
+    (f) => f.portId === lb.vipPortId && isOwnedForService(f.tags, owner, desired.service),
   );
   return ours === undefined ? null : { ip: ours, method: 'pool' };
 }
@@ -57,7 +53,7 @@ export function servingFloatingIp(
 export function userFloatingIpProblem(
   observed: Observed,
   desired: DesiredLoadBalancer,
-  clusterId: string,
+  owner: Owner,
 ): string | null {
   const intent = desired.floatingIp;
   if (intent?.method !== 'user') return null;
@@ -66,7 +62,7 @@ export function userFloatingIpProblem(
     return `floating IP ${intent.address} (spec.loadBalancerIP) does not exist in this project`;
   const ourPorts = new Set(
     observed.loadBalancers
-      .filter((lb) => isOwnedForService(lb.tags, clusterId, desired.service))
+      .filter((lb) => isOwnedForService(lb.tags, owner, desired.service))
       .flatMap((lb) => (lb.vipPortId === null ? [] : [lb.vipPortId])),
   );
   if (fip.portId !== null && !ourPorts.has(fip.portId)) {

@@ -1,10 +1,10 @@
 /** Table tests of `plan` on the children of an existing load balancer. */
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/core/plan/actions.js';
-import { apply } from '../../support/plan-oracle/apply.js';
-import { TIMEOUT_CLIENT_TAG, TIMEOUT_MEMBER_TAG } from '../../../src/core/ownership.js';
-import { listenerChanges } from '../../../src/core/plan/listeners.js';
-import type { ObservedListener, ObservedLoadBalancer, ObservedPool } from '../../../src/core/model.js';
+import type { Action } from '../../../../src/core/plan/actions.js';
+import { apply } from '../../../support/plan-oracle/apply.js';
+import { TIMEOUT_CLIENT_TAG, TIMEOUT_MEMBER_TAG } from '../../../../src/core/ownership.js';
+import { listenerChanges } from '../../../../src/core/plan/listeners.js';
+import type { ObservedListener, ObservedLoadBalancer, ObservedPool } from '../../../../src/core/model.js';
 import {
   built,
   desiredLb,
@@ -15,7 +15,7 @@ import {
   planFor,
   summary,
   withLb,
-} from './plan-fixtures.js';
+} from './fixtures.js';
 
 const desired = desiredLb();
 const observed = built(desired);

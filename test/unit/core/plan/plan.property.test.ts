@@ -1,12 +1,13 @@
 /** Property tests of `plan` and `apply` over random desired LBs and mutated observed trees. */
+import { anOwner } from '../../../support/builders.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Action, isOctaviaWrite } from '../../../src/core/plan/actions.js';
-import { apply } from '../../support/plan-oracle/apply.js';
-import type { DesiredLoadBalancer, Observed, ObservedLoadBalancer } from '../../../src/core/model.js';
-import { isOwnedForService } from '../../../src/core/ownership.js';
-import { plan } from '../../../src/core/plan/plan.js';
-import { foreignBatchMember } from '../../../src/core/plan/members.js';
+import { type Action, isOctaviaWrite } from '../../../../src/core/plan/actions.js';
+import { apply } from '../../../support/plan-oracle/apply.js';
+import type { DesiredLoadBalancer, Observed, ObservedLoadBalancer } from '../../../../src/core/model.js';
+import { isOwnedForService } from '../../../../src/core/ownership.js';
+import { plan } from '../../../../src/core/plan/plan.js';
+import { foreignBatchMember } from '../../../../src/core/plan/members.js';
 import {
   arbDesired,
   arbObservedForeignOnly,
@@ -14,17 +15,18 @@ import {
   CLUSTER,
   SERVICE,
   type Scenario,
-} from '../../support/arbitraries-core.js';
+} from '../../../support/arbitraries-core.js';
 
 const RUNS = { numRuns: 1000 };
 /** 1000 runs of a property take seconds on the shared 2-core machine. */
 const TIMEOUT = 120_000;
 
 function planOf(desired: DesiredLoadBalancer | null, observed: Observed) {
-  return plan({ service: SERVICE, clusterId: CLUSTER, desired, observed });
+  const { actions, wait } = plan({ service: SERVICE, owner: anOwner(CLUSTER), desired, observed });
+  return { actions, wait };
 }
 
-const owned = (tags: readonly string[]) => isOwnedForService(tags, CLUSTER, SERVICE);
+const owned = (tags: readonly string[]) => isOwnedForService(tags, anOwner(CLUSTER), SERVICE);
 
 /** Every array of the tree in reverse order: the same state, listed differently. */
 function reversed(observed: Observed): Observed {
@@ -55,6 +57,8 @@ function trespass(action: Action, { desired, observed }: Scenario): string | nul
       return owned(fipOf(action.floatingIpId)?.tags ?? []) ? null : 'deletes a floating IP not ours';
     case 'tagFloatingIp':
       return owned(fipOf(action.floatingIpId)?.tags ?? []) ? null : 'tags a floating IP not ours';
+    case 'disownFloatingIp':
+      return owned(fipOf(action.floatingIpId)?.tags ?? []) ? null : 'disowns a floating IP not ours';
     case 'disassociateFloatingIp': {
       const fip = fipOf(action.floatingIpId);
       return fip && (owned(fip.tags) || ourPorts.has(fip.portId))
@@ -109,6 +113,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 /** Rank of each action in the required order; a plan's ranks never decrease. */
 const RANK: Readonly<Record<Action['kind'], number>> = {
   disassociateFloatingIp: 0,
+  disownFloatingIp: 0,
   deleteFloatingIp: 0,
   deleteLoadBalancer: 1,
   createLoadBalancer: 2,

@@ -1,6 +1,7 @@
 /** Builders for the plan/apply table tests: one Service, its desired LB, observed trees. */
-import type { Action, Plan } from '../../../src/core/plan/actions.js';
-import { apply } from '../../support/plan-oracle/apply.js';
+import { anOwner } from '../../../support/builders.js';
+import type { Action, Plan } from '../../../../src/core/plan/actions.js';
+import { apply } from '../../../support/plan-oracle/apply.js';
 import type {
   DesiredListener,
   DesiredLoadBalancer,
@@ -10,14 +11,17 @@ import type {
   ObservedLoadBalancer,
   Protocol,
   ServiceRef,
-} from '../../../src/core/model.js';
-import { ownershipTags } from '../../../src/core/ownership.js';
-import { plan } from '../../../src/core/plan/plan.js';
+} from '../../../../src/core/model.js';
+import { ownershipTags } from '../../../../src/core/ownership.js';
+import { plan } from '../../../../src/core/plan/plan.js';
 
 export const CLUSTER = 'c1';
 export const SERVICE: ServiceRef = { namespace: 'default', name: 'web', uid: 'uid-1' };
-export const OWNED: readonly string[] = ownershipTags(CLUSTER, SERVICE);
-export const OLD_INCARNATION: readonly string[] = ownershipTags(CLUSTER, { ...SERVICE, uid: 'uid-0' });
+export const OWNED: readonly string[] = ownershipTags(anOwner(CLUSTER), SERVICE);
+export const OLD_INCARNATION: readonly string[] = ownershipTags(anOwner(CLUSTER), {
+  ...SERVICE,
+  uid: 'uid-0',
+});
 export const FOREIGN: readonly string[] = ['someone-else'];
 export const EXT_NET = 'ext-net';
 export const EMPTY: Observed = { loadBalancers: [], floatingIps: [] };
@@ -72,11 +76,13 @@ export function desiredLb(overrides: Partial<DesiredLoadBalancer> = {}): Desired
 
 /** What OpenStack holds once `desired` was created (and its floating IP attached). */
 export function built(desired: DesiredLoadBalancer, start: Observed = EMPTY): Observed {
-  return apply(start, plan({ service: SERVICE, clusterId: CLUSTER, desired, observed: start }).actions);
+  return apply(start, plan({ service: SERVICE, owner: anOwner(CLUSTER), desired, observed: start }).actions);
 }
 
+/** The plan's actions and wait (the facts it returns besides are tested in decide tests). */
 export function planFor(desired: DesiredLoadBalancer | null, observed: Observed): Plan {
-  return plan({ service: SERVICE, clusterId: CLUSTER, desired, observed });
+  const { actions, wait } = plan({ service: SERVICE, owner: anOwner(CLUSTER), desired, observed });
+  return { actions, wait };
 }
 
 /** The only load balancer of `observed`. */
@@ -129,6 +135,7 @@ export function summary(actions: readonly Action[]): string[] {
       case 'disassociateFloatingIp':
       case 'deleteFloatingIp':
       case 'tagFloatingIp':
+      case 'disownFloatingIp':
         return `${a.kind} ${a.floatingIpId}`;
     }
   });

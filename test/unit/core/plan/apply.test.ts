@@ -1,8 +1,8 @@
 /** Table tests of the `apply` model: what each action leaves in the observed state. */
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/core/plan/actions.js';
-import { apply, ApplyError } from '../../support/plan-oracle/apply.js';
-import type { Observed, ObservedMember } from '../../../src/core/model.js';
+import type { Action } from '../../../../src/core/plan/actions.js';
+import { apply, ApplyError } from '../../../support/plan-oracle/apply.js';
+import type { Observed, ObservedMember } from '../../../../src/core/model.js';
 import {
   built,
   desiredLb,
@@ -14,7 +14,7 @@ import {
   member,
   onlyLb,
   OWNED,
-} from './plan-fixtures.js';
+} from './fixtures.js';
 
 const desired = desiredLb({ listeners: [listener({ port: 80 })] });
 const observed = built(desired);

@@ -1,10 +1,10 @@
 /** Table tests of member batches: one replaceMembers per pool that differs, foreign members kept. */
 import { describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/core/plan/actions.js';
-import { apply } from '../../support/plan-oracle/apply.js';
-import type { ObservedMember, ObservedPool } from '../../../src/core/model.js';
-import { planMemberBatch } from '../../../src/core/plan/members.js';
-import { built, desiredLb, FOREIGN, listener, member, OWNED, planFor, withLb } from './plan-fixtures.js';
+import type { Action } from '../../../../src/core/plan/actions.js';
+import { apply } from '../../../support/plan-oracle/apply.js';
+import type { ObservedMember, ObservedPool } from '../../../../src/core/model.js';
+import { planMemberBatch } from '../../../../src/core/plan/members.js';
+import { built, desiredLb, FOREIGN, listener, member, OWNED, planFor, withLb } from './fixtures.js';
 
 const desired = desiredLb({ listeners: [listener({ port: 80 })] });
 const observed = built(desired);

@@ -1,7 +1,7 @@
 /** Table tests of floating IP planning: Pool and User methods, switches, release. */
 import { describe, expect, it } from 'vitest';
-import { apply } from '../../support/plan-oracle/apply.js';
-import type { FloatingIpIntent, Observed, ObservedFloatingIp } from '../../../src/core/model.js';
+import { apply } from '../../../support/plan-oracle/apply.js';
+import type { FloatingIpIntent, Observed, ObservedFloatingIp } from '../../../../src/core/model.js';
 import {
   built,
   desiredLb,
@@ -13,7 +13,7 @@ import {
   OWNED,
   planFor,
   summary,
-} from './plan-fixtures.js';
+} from './fixtures.js';
 
 const POOL: FloatingIpIntent = { method: 'pool', networkId: EXT_NET };
 const USER_ADDRESS = '203.0.113.50';
@@ -198,9 +198,10 @@ describe('plan: floating IP switches and release', () => {
     ]);
   });
 
-  it('a user floating IP that happens to carry our tags is associated, not deleted', () => {
+  it('a floating IP of ours that the user names becomes theirs: disowned, then associated, never deleted', () => {
     const tagged = { ...userFip(null), tags: OWNED };
     expect(summary(planFor(withUser, observe([tagged], tagged)).actions)).toEqual([
+      'disownFloatingIp fip-user',
       `associateFloatingIp fip-user ${PORT}`,
     ]);
   });

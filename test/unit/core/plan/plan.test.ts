@@ -1,7 +1,7 @@
 /** Table tests of `plan` at the load balancer level: which LB is kept, what is deleted, waits. */
 import { describe, expect, it } from 'vitest';
-import { isOctaviaWrite } from '../../../src/core/plan/actions.js';
-import type { Observed, ObservedLoadBalancer, ProvisioningStatus } from '../../../src/core/model.js';
+import { isOctaviaWrite } from '../../../../src/core/plan/actions.js';
+import type { Observed, ObservedLoadBalancer, ProvisioningStatus } from '../../../../src/core/model.js';
 import {
   built,
   desiredLb,
@@ -12,7 +12,7 @@ import {
   OWNED,
   planFor,
   summary,
-} from './plan-fixtures.js';
+} from './fixtures.js';
 
 const desired = desiredLb();
 const existing = onlyLb(built(desired));

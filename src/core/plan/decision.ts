@@ -1,0 +1,147 @@
+/**
+ * The vocabulary of the decision (decide.ts): what a reconcile pass wants (intent), what it
+ * saw (observation), what it remembers across passes and restarts (progress, licence), and
+ * the whole decision it gets back. Pure data.
+ */
+import type { Action } from './actions.js';
+import type { KeepRules } from './floating-ips.js';
+import type { CreatePath } from './plan.js';
+import type {
+  DesiredLoadBalancer,
+  Observed,
+  ObservedFloatingIp,
+  ObservedLoadBalancer,
+  ObservedLoadBalancerHead,
+  ServiceRef,
+} from '../model.js';
+import type { Owner } from '../ownership.js';
+
+/**
+ * `[kuryr_services] create_mode` (docs/adr/0006): `auto` one fully-populated call, the
+ * Service's later creates step by step after its children got stuck; `fully-populated`
+ * never falls back (stuck children are only reported); `step-by-step` always bare first.
+ */
+export type CreateMode = 'auto' | 'fully-populated' | 'step-by-step';
+
+/**
+ * What the controller must remember of a Service across passes and restarts; it lives in
+ * the KuryrLoadBalancer status (`status.progress`), so a restart neither pays the stuck
+ * wait again nor forgets that the Service is created step by step.
+ */
+export interface Progress {
+  /** The path of the Service's next create under `auto`. */
+  readonly createPath: CreatePath;
+  /** The load balancer first seen ACTIVE with children still PENDING_*, and when (ms). */
+  readonly unsettled: { readonly loadBalancerId: string; readonly since: number } | null;
+}
+
+/** Progress of a Service never seen before. */
+export const FRESH_PROGRESS: Progress = { createPath: 'fully-populated', unsettled: null };
+
+/** What the pass wants for the Service. */
+export type Intent =
+  | { readonly kind: 'ensure'; readonly desired: DesiredLoadBalancer; readonly keep: KeepRules }
+  /** Nothing of ours may remain (Service deleting, skipped now, or gone). */
+  | { readonly kind: 'release'; readonly keep: KeepRules };
+
+/** One GET of a load balancer: its head, or null on a 404. */
+export interface HeadAnswer {
+  readonly id: string;
+  readonly head: ObservedLoadBalancerHead | null;
+}
+
+/** What the pass saw: everything of the Service, or only the heads a licence names. */
+export type Observation =
+  | { readonly kind: 'full'; readonly observed: Observed }
+  | { readonly kind: 'heads'; readonly heads: readonly HeadAnswer[] };
+
+/**
+ * Granted by a pass whose plan could not act until the named load balancers leave
+ * PENDING_* (see licence.ts for when that is sound): the next pass may read only their
+ * heads. Carried by the engine from one pass to the next; lost on restart (then a full
+ * observation is made, which is always safe).
+ */
+export interface Licence {
+  readonly mode: 'ensure' | 'release';
+  /** Ensure: the desired state the licence holds for (see fingerprintOf). */
+  readonly fingerprint: string;
+  readonly loadBalancerIds: readonly string[];
+}
+
+/** A condition of the KuryrLoadBalancer (type, status, reason, message). */
+export interface ConditionSpec {
+  readonly type: 'Ready';
+  readonly status: 'True' | 'False';
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** An Event the Service's owner should see. */
+export interface Notice {
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** The floating IP serving the Service, and how it was obtained. */
+export interface ServingFloatingIp {
+  readonly ip: ObservedFloatingIp;
+  readonly method: 'pool' | 'user';
+}
+
+/** What the pass records in the KuryrLoadBalancer status. */
+export interface StatusRecord {
+  readonly loadBalancer: ObservedLoadBalancer | null;
+  readonly floatingIp: ServingFloatingIp | null;
+  readonly ready: ConditionSpec;
+}
+
+/** What the key does next. */
+export type Next =
+  /** Everything is as desired. */
+  | { readonly kind: 'converged' }
+  /** Release: nothing of ours is left; the finalizer may go. */
+  | { readonly kind: 'released' }
+  /** The heads were not enough: observe in full and decide again. */
+  | { readonly kind: 'observe' }
+  /** Waiting on something busy: poll `token` (the engine grows the delay while it repeats). */
+  | {
+      readonly kind: 'wait';
+      readonly token: string;
+      readonly reason: string;
+      readonly licence: Licence | null;
+    }
+  /** Writes were sent: look again soon to verify them. */
+  | { readonly kind: 'verify'; readonly reason: string; readonly licence: Licence | null }
+  /** Cannot proceed until someone changes something (terminal for this input). */
+  | { readonly kind: 'blocked'; readonly reason: string };
+
+/** What `decide` is given. */
+export interface DecisionInput {
+  readonly service: ServiceRef;
+  readonly owner: Owner;
+  readonly intent: Intent;
+  readonly observation: Observation;
+  readonly progress: Progress;
+  /** The licence the previous pass granted (null: none). */
+  readonly licence: Licence | null;
+  readonly createMode: CreateMode;
+  /** The Ready status recorded now ('True', 'False', or null when none): events on transitions. */
+  readonly recordedReady: 'True' | 'False' | null;
+  /** Now, in ms. */
+  readonly now: number;
+  /** How long children may stay PENDING_* under an ACTIVE load balancer. */
+  readonly stuckChildrenMs: number;
+}
+
+/** The whole decision of one pass: the caller only executes and records it. */
+export interface Decision {
+  readonly actions: readonly Action[];
+  readonly next: Next;
+  /** The status to record; null = leave it as it is (a light pass knows too little). */
+  readonly record: StatusRecord | null;
+  /** The Service's ingress addresses; null = leave them as they are. */
+  readonly ingress: readonly string[] | null;
+  readonly progress: Progress;
+  readonly notices: readonly Notice[];
+}

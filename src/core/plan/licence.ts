@@ -1,0 +1,103 @@
+/**
+ * Light passes: while the load balancers a pass left busy are still busy, one GET of each
+ * stands in for the full observation (≈9 reads), and the decision is taken on those heads.
+ *
+ * When is that sound? Only when the full plan could not act anyway. The plan is a pure
+ * function of (desired, observed). A pass grants a licence only if, from what it observed,
+ * the plan's next outcome is "no action, wait" for as long as the named load balancers stay
+ * busy:
+ * - ensure: the desired state is the same (the licence is bound to a fingerprint of the
+ *   desired load balancer; any Service, slice or context change that alters it fails the
+ *   match and that pass observes in full); the kept load balancer is busy, so Octavia refuses
+ *   every write under it (409) and the plan emits none; nothing else was left to do: every
+ *   planned Octavia write targets the kept load balancer, and no other owned load balancer
+ *   awaits a delete (each is already going away);
+ * - release: desired is "nothing" and stays so, the pass left only load balancer deletes
+ *   (no floating IP of ours remains), and nothing of ours can appear for the key meanwhile,
+ *   as only an ensure creates objects;
+ * - no stuck-children recovery is under way.
+ * The plan may then still differ only through changes made by others (drift: a floating IP
+ * detached by hand); those are seen by the full observation that follows as soon as the load
+ * balancer leaves PENDING_*, at most one capped poll delay later.
+ */
+import { digestHex } from '../digest.js';
+import type { DesiredLoadBalancer, ObservedLoadBalancer } from '../model.js';
+import { isOwnedForService, type Owner } from '../ownership.js';
+import type { Action } from './actions.js';
+import { isOctaviaWrite } from './actions.js';
+import type { HeadAnswer, Licence, Next } from './decision.js';
+import { isBusy, isVanishing } from './load-balancers.js';
+import { octaviaTargetId } from './targets.js';
+
+/** A stable fingerprint of the desired load balancer (what an ensure licence is bound to). */
+export function fingerprintOf(desired: DesiredLoadBalancer): string {
+  return digestHex(JSON.stringify(desired));
+}
+
+/** What granting an ensure licence looks at. */
+export interface EnsureLicenceView {
+  readonly desired: DesiredLoadBalancer;
+  readonly kept: ObservedLoadBalancer;
+  /** Every owned load balancer of the Service. */
+  readonly owned: readonly ObservedLoadBalancer[];
+  readonly actions: readonly Action[];
+}
+
+/** The ensure licence for the kept load balancer, or null (see the module comment). */
+export function ensureLicence(view: EnsureLicenceView): Licence | null {
+  const { kept } = view;
+  const deleted = new Set(
+    view.actions.flatMap((a) => (a.kind === 'deleteLoadBalancer' ? [a.loadBalancerId] : [])),
+  );
+  const othersGone = view.owned
+    .filter((lb) => lb.id !== kept.id)
+    .every((lb) => isVanishing(lb.provisioningStatus) || deleted.has(lb.id));
+  const onlyKept = view.actions
+    .filter((a) => isOctaviaWrite(a) && a.kind !== 'deleteLoadBalancer')
+    .every((a) => octaviaTargetId(a) === kept.id);
+  if (!othersGone || !onlyKept) return null;
+  return { mode: 'ensure', fingerprint: fingerprintOf(view.desired), loadBalancerIds: [kept.id] };
+}
+
+/** The release licence over `going` (load balancers being deleted), or null. */
+export function releaseLicence(going: readonly string[], onlyDeletesLeft: boolean): Licence | null {
+  if (going.length === 0 || !onlyDeletesLeft) return null;
+  return { mode: 'release', fingerprint: '', loadBalancerIds: [...going].sort() };
+}
+
+/** What deciding on heads needs. */
+export interface HeadsView {
+  readonly licence: Licence | null;
+  readonly heads: readonly HeadAnswer[];
+  /** The desired load balancer (ensure) or null (release). */
+  readonly desired: DesiredLoadBalancer | null;
+  readonly owner: Owner;
+}
+
+/** The next step from a light observation: keep waiting on the licence, or observe in full. */
+export function nextFromHeads(view: HeadsView): Next {
+  const { licence, desired } = view;
+  const observe: Next = { kind: 'observe' };
+  if (licence === null) return observe;
+  if (desired !== null) {
+    const [answer] = view.heads;
+    const head = answer?.head ?? null;
+    if (licence.mode !== 'ensure' || licence.fingerprint !== fingerprintOf(desired) || head === null)
+      return observe;
+    const ours = isOwnedForService(head.tags, view.owner, desired.service) && head.name === desired.name;
+    if (!ours || !isBusy(head.provisioningStatus)) return observe;
+    const reason = `load balancer ${head.id} is ${head.provisioningStatus}`;
+    return { kind: 'wait', token: `busy:${head.id}`, reason, licence };
+  }
+  if (licence.mode !== 'release') return observe;
+  const still = view.heads.flatMap((a) => (a.head === null ? [] : [a.head]));
+  if (still.length === 0 || !still.every((h) => isVanishing(h.provisioningStatus))) return observe;
+  const ids = still.map((h) => h.id).sort();
+  const reason = `load balancer(s) ${ids.join(', ')} being deleted`;
+  return {
+    kind: 'wait',
+    token: `deleting:${ids.join(',')}`,
+    reason,
+    licence: { ...licence, loadBalancerIds: ids },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * After the actions ran: the decision adjusted to what the executor could do. Octavia may
+ * answer 409 (the load balancer turned busy under us) and later writes on a busy load
+ * balancer are deferred to the next pass; both are normal. Pure.
+ */
+import type { Action } from './actions.js';
+import { isOctaviaWrite } from './actions.js';
+import type { Decision, Licence, Next } from './decision.js';
+import { octaviaTargetId } from './targets.js';
+
+/** What the executor reports of one run. */
+export interface ExecutionReport {
+  readonly done: readonly Action[];
+  readonly deferred: readonly Action[];
+  /** Octavia answered 409 and the run stopped. */
+  readonly conflict: boolean;
+}
+
+/** A licence survives deferrals only of Octavia writes on the load balancers it names. */
+function keptLicence(licence: Licence | null, deferred: readonly Action[]): Licence | null {
+  if (licence === null) return null;
+  const ids = new Set(licence.loadBalancerIds);
+  const fine = deferred.every((a) => isOctaviaWrite(a) && ids.has(octaviaTargetId(a) ?? ''));
+  return fine ? licence : null;
+}
+
+function licenceOf(next: Next): Licence | null {
+  return next.kind === 'wait' || next.kind === 'verify' ? next.licence : null;
+}
+
+/** `decision` after `run`; unchanged when nothing ran. */
+export function settle(decision: Decision, run: ExecutionReport): Decision {
+  if (decision.actions.length === 0) return decision;
+  const licence = keptLicence(licenceOf(decision.next), run.deferred);
+  if (run.conflict) {
+    const first = run.deferred.find((a) => isOctaviaWrite(a));
+    const target = first === undefined ? 'unknown' : (octaviaTargetId(first) ?? 'new');
+    const reason = `Octavia answered 409 Conflict: load balancer ${target} is busy`;
+    const next: Next = { kind: 'wait', token: `busy:${target}`, reason, licence };
+    const record =
+      decision.record === null
+        ? null
+        : {
+            ...decision.record,
+            ready: { type: 'Ready' as const, status: 'False' as const, reason: 'Pending', message: reason },
+          };
+    return { ...decision, next, record };
+  }
+  const next: Next =
+    decision.next.kind === 'wait' || decision.next.kind === 'verify'
+      ? { ...decision.next, licence }
+      : decision.next;
+  const message = `${run.done.length} change(s) sent to OpenStack`;
+  const record =
+    decision.record?.ready.reason === 'Reconciling'
+      ? { ...decision.record, ready: { ...decision.record.ready, message } }
+      : decision.record;
+  return { ...decision, next, record };
+}

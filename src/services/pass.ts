@@ -1,0 +1,127 @@
+/**
+ * One reconcile pass of a Service key, as a straight line: observe → decide → execute →
+ * record. Before anything is created the finalizer and the KuryrLoadBalancer record exist
+ * (nothing we create can outlive the Service unnoticed). The decision (src/core/plan/decide.ts)
+ * is taken once on what the pass observed — on the heads a licence names when the previous
+ * pass granted one, and again on a full observation when those were not enough; this module
+ * only carries it out.
+ */
+import type { V1Service } from '@kubernetes/client-node';
+import type { ServiceRef } from '../core/model.js';
+import { loadBalancerName } from '../core/naming.js';
+import { decide } from '../core/plan/decide.js';
+import type { Decision, Intent, Licence, Observation } from '../core/plan/decision.js';
+import { settle } from '../core/plan/settle.js';
+import type { Reason } from '../core/translation.js';
+import { done, failed, poll, requeueAfter, terminal, type Result } from '../engine/result.js';
+import type { KuryrLoadBalancer } from '../kube/klb.js';
+import type { ReconcilerDeps } from './deps.js';
+import { ServiceInputError } from './errors.js';
+import { reportFailure } from './failure-report.js';
+import { classifyFailure } from './failures.js';
+import type { ExecuteOutcome } from './ports.js';
+import { klbSpecFor, progressOf, recordedReady } from './record.js';
+import { recordPass } from './record-pass.js';
+
+/** What a pass works on. */
+export interface PassInput {
+  /** The Service as cached, or null when it is gone (an orphan, with positive evidence). */
+  readonly svc: V1Service | null;
+  readonly ref: ServiceRef;
+  readonly intent: Intent;
+  /** Translation warnings, recorded as Warning events. */
+  readonly warnings: readonly Reason[];
+  readonly licence: Licence | null;
+  readonly signal: AbortSignal;
+}
+
+const NOTHING_RAN: ExecuteOutcome = { done: [], deferred: [], conflict: false };
+
+/** Runs one pass; see the module comment. OpenStack failures are reported, Kubernetes ones thrown. */
+export async function runPass(deps: ReconcilerDeps, input: PassInput): Promise<Result> {
+  const prepared = await prepare(deps, input);
+  try {
+    const decision = await observeAndDecide(deps, { ...input, svc: prepared.svc }, prepared.klb);
+    const outcome =
+      decision.actions.length === 0 ? NOTHING_RAN : await deps.cloud.execute(decision.actions, input.signal);
+    const settled = settle(decision, outcome);
+    await recordPass(deps, { ...input, svc: prepared.svc, klb: prepared.klb, decision: settled, outcome });
+    return resultOf(deps, settled);
+  } catch (err) {
+    const failure = classifyFailure(err);
+    if (failure === null) throw err;
+    deps.metrics.failure(failure.terminal ? 'terminal' : 'retryable', failure.reason);
+    await reportFailure(deps, { svc: prepared.svc, klb: prepared.klb, failure, signal: input.signal });
+    if (!failure.terminal) throw err;
+    return failed(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+/** Ensure: the finalizer, then the record with our spec, before anything is created. */
+async function prepare(
+  deps: ReconcilerDeps,
+  input: PassInput,
+): Promise<{ svc: V1Service | null; klb: KuryrLoadBalancer | undefined }> {
+  const { ref, signal } = input;
+  const cached = input.svc === null ? undefined : deps.caches.getKlb(ref.namespace, ref.name);
+  if (input.intent.kind !== 'ensure' || input.svc === null) return { svc: input.svc, klb: cached };
+  const svc = await deps.kube.addFinalizer(input.svc, signal);
+  const klb = await deps.kube.ensureKlbSpec(svc, klbSpecFor(svc, input.intent.desired), cached, signal);
+  return { svc, klb };
+}
+
+async function observeAndDecide(
+  deps: ReconcilerDeps,
+  input: PassInput,
+  klb: KuryrLoadBalancer | undefined,
+): Promise<Decision> {
+  const { ref, intent, signal } = input;
+  const base = {
+    service: ref,
+    owner: deps.owner,
+    intent,
+    progress: progressOf(klb),
+    createMode: deps.createMode,
+    recordedReady: recordedReady(klb),
+    now: deps.now(),
+    stuckChildrenMs: deps.timing.stuckChildrenMs,
+  };
+  if (input.licence !== null) {
+    const heads = await deps.cloud.heads(input.licence.loadBalancerIds, signal);
+    const light = decide({ ...base, licence: input.licence, observation: { kind: 'heads', heads } });
+    if (light.next.kind !== 'observe') return light;
+  }
+  const desired = intent.kind === 'ensure' ? intent.desired : null;
+  const hint = klb?.status?.loadbalancer?.id;
+  const observed = await deps.cloud.observe(
+    {
+      service: ref,
+      loadBalancerName: desired?.name ?? loadBalancerName(ref),
+      ...(desired?.floatingIp?.method === 'user'
+        ? { userFloatingIpAddress: desired.floatingIp.address }
+        : {}),
+      ...(hint === undefined ? {} : { hintLoadBalancerId: hint }),
+    },
+    signal,
+  );
+  const observation: Observation = { kind: 'full', observed };
+  return decide({ ...base, licence: null, observation });
+}
+
+function resultOf(deps: ReconcilerDeps, decision: Decision): Result {
+  const next = decision.next;
+  switch (next.kind) {
+    case 'converged':
+    case 'released':
+      return done();
+    case 'observe':
+      // decide() never asks for another observation after a full one.
+      return requeueAfter(deps.timing.verifyRequeueMs, 'observation incomplete');
+    case 'wait':
+      return poll(next.token, next.reason, next.licence ?? undefined);
+    case 'verify':
+      return requeueAfter(deps.timing.verifyRequeueMs, next.reason, next.licence ?? undefined);
+    case 'blocked':
+      return terminal(new ServiceInputError(next.reason));
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The record step of a pass: what the user sees and what the next pass remembers. Events
+ * (translation warnings, the decision's notices, one per notable executed action), the
+ * KuryrLoadBalancer status (only what was observed; progress), the Service's ingress, and
+ * for a finished release the record's and the finalizer's removal.
+ */
+import type { V1Service } from '@kubernetes/client-node';
+import { isDeepStrictEqual } from 'node:util';
+import type { ServiceRef } from '../core/model.js';
+import type { Decision, Intent } from '../core/plan/decision.js';
+import type { Reason } from '../core/translation.js';
+import type { KlbStatus, KuryrLoadBalancer } from '../kube/klb.js';
+import { hasFinalizer, ingressIps } from '../kube/service-writes.js';
+import type { ReconcilerDeps } from './deps.js';
+import type { ExecuteOutcome } from './ports.js';
+import { klbProgressOf, klbStatusFor, translatedConditions } from './record.js';
+import { reportActions } from './report.js';
+
+/** What was decided and done in the pass. */
+export interface PassRecord {
+  readonly svc: V1Service | null;
+  readonly ref: ServiceRef;
+  readonly intent: Intent;
+  readonly warnings: readonly Reason[];
+  readonly klb: KuryrLoadBalancer | undefined;
+  readonly decision: Decision;
+  readonly outcome: ExecuteOutcome;
+  readonly signal: AbortSignal;
+}
+
+/** Records the pass; see the module comment. */
+export async function recordPass(deps: ReconcilerDeps, r: PassRecord): Promise<void> {
+  const { svc, decision } = r;
+  for (const a of r.outcome.done) {
+    if (a.kind === 'createLoadBalancer') {
+      deps.metrics.createPath(a.loadBalancer.listeners.length === 0 ? 'step-by-step' : 'fully-populated');
+    }
+  }
+  if (svc !== null) {
+    for (const w of r.warnings) await deps.events.record(svc, w.eventType ?? 'Warning', w.code, w.message);
+    for (const n of decision.notices) await deps.events.record(svc, n.type, n.reason, n.message);
+  } else {
+    for (const n of decision.notices)
+      deps.logger.warn({ key: `${r.ref.namespace}/${r.ref.name}` }, n.message);
+  }
+  await reportActions(deps, svc, r.outcome.done);
+  if (r.intent.kind === 'ensure') {
+    await recordStatus(deps, r);
+    await recordIngress(deps, r);
+    return;
+  }
+  if (decision.next.kind === 'released') await finishRelease(deps, r);
+}
+
+async function recordStatus(deps: ReconcilerDeps, r: PassRecord): Promise<void> {
+  const { klb, decision } = r;
+  if (klb === undefined) return;
+  const nowIso = new Date(deps.now()).toISOString();
+  const toIso = (ms: number): string => new Date(ms).toISOString();
+  const progress = klbProgressOf(decision.progress, toIso);
+  const record = decision.record;
+  const status: KlbStatus =
+    record === null
+      ? { ...(klb.status ?? {}), progress }
+      : klbStatusFor({
+          previous: klb.status,
+          loadBalancer: record.loadBalancer,
+          floatingIp: record.floatingIp,
+          conditions: translatedConditions(record.ready),
+          progress,
+          nowIso,
+        });
+  if (isDeepStrictEqual(klb.status ?? {}, status)) return;
+  await deps.kube.writeKlbStatus(klb, status, r.signal);
+}
+
+async function recordIngress(deps: ReconcilerDeps, r: PassRecord): Promise<void> {
+  const { svc, decision } = r;
+  if (svc === null || decision.ingress === null || svc.metadata?.deletionTimestamp !== undefined) return;
+  const before = ingressIps(svc);
+  await deps.kube.setIngress(svc, decision.ingress, r.signal);
+  const created = svc.metadata?.creationTimestamp;
+  if (before.length === 0 && decision.ingress.length > 0 && created !== undefined) {
+    deps.metrics.ingressLatency((deps.now() - new Date(created).getTime()) / 1000);
+  }
+}
+
+/**
+ * Nothing of ours is left: clear the ingress of a Service that stays (skipped now), delete
+ * its record, remove the finalizer. An orphan (no Service) has no finalizer, and its record,
+ * if any, goes with the Service by garbage collection (its owner reference).
+ */
+async function finishRelease(deps: ReconcilerDeps, r: PassRecord): Promise<void> {
+  const { svc, ref, signal } = r;
+  if (svc === null) {
+    deps.logger.info({ key: `${ref.namespace}/${ref.name}` }, 'released orphan');
+    return;
+  }
+  // The status write bumps the resourceVersion the finalizer patch is conditioned on.
+  const current =
+    svc.metadata?.deletionTimestamp === undefined ? await deps.kube.setIngress(svc, [], signal) : svc;
+  await deps.kube.deleteKlb(ref.namespace, ref.name, signal);
+  if (hasFinalizer(current)) await deps.kube.removeFinalizer(current, signal);
+  deps.logger.info({ key: `${ref.namespace}/${ref.name}` }, 'released');
+}
