@@ -4,10 +4,11 @@
  * attributes (a repeated key is an OR), the four tag filters, `fields`, and native
  * pagination (`limit`, `marker`, `page_reverse`, id order, `<plural>_links` with `next`
  * unless a short forward page, `previous` unless a short reverse page). An unknown filter
- * is a 400, as with Neutron's filter-validation extension.
+ * is a 400, as with Neutron's filter-validation extension; `tags` together with `tags-any`
+ * is a 500, as on the test cloud's Neutron 21 (an SQL alias bug).
  */
 import type { Collection, Selection } from '../collection.js';
-import { FakeApiError, neutronBadRequest } from '../errors.js';
+import { FakeApiError, neutronBadRequest, neutronFault } from '../errors.js';
 import { type Caller, type FakeRequest, type FakeResponse, json, type QueryParams } from '../request.js';
 import type { Stamped } from './rows.js';
 import type { NeutronState } from './state.js';
@@ -176,6 +177,10 @@ export function listResource<T extends Stamped>(
   ctx: { readonly state: NeutronState; readonly caller: Caller },
 ): FakeResponse {
   validateKeys(spec, req.query);
+  if (req.query.has('tags') && req.query.has('tags-any')) {
+    // Neutron 21 joins the tags table twice without an alias (neutron/objects/tag.py): MySQL error 1066.
+    throw neutronFault(500, 'HTTPInternalServerError', 'Request Failed: internal server error while processing your request.');
+  }
   const table = spec.table(ctx.state);
   const rows = table
     .select(selection(spec, req, ctx.caller))
