@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario, SCENARIOS } from './contract.js';
 import { type ContractTarget, realTarget } from './target.js';
 
-const TEN_MINUTES = 600_000;
+// Octavia on a loaded two-core machine: one scenario has taken close to 10 minutes.
+const TWENTY_MINUTES = 1_200_000;
 
 describe('OpenStack contract: the real test cloud', () => {
   let target: ContractTarget;
@@ -25,6 +26,6 @@ describe('OpenStack contract: the real test cloud', () => {
     async (_name, scenario) => {
       expect(await runScenario(target, scenario)).toEqual(scenario.expected);
     },
-    TEN_MINUTES,
+    TWENTY_MINUTES,
   );
 });

@@ -23,7 +23,7 @@ import {
 } from './request.js';
 import { Scheduler } from './scheduler.js';
 import type { TimeSource } from './time.js';
-import { type FakeCloudInfo, seedTopology } from './topology.js';
+import { type FakeCloudInfo, seedTopology, type TopologyOptions } from './topology.js';
 import { DEFAULT_CONFIG, type FakeCloudConfig, type OctaviaLatencies, type World } from './world.js';
 
 /** Construction options; everything has a default. */
@@ -35,6 +35,8 @@ export interface FakeOpenStackOptions {
   readonly config?: Partial<Omit<FakeCloudConfig, 'octavia'>> & {
     readonly octavia?: Partial<OctaviaLatencies>;
   };
+  /** Differences from the test cloud's topology (a larger external subnet for scale runs). */
+  readonly topology?: TopologyOptions;
 }
 
 /** A raw request as a face received it. */
@@ -113,7 +115,12 @@ export class FakeOpenStack {
     this.keystone = new KeystoneState(this.world.ids, clock);
     this.neutron = new NeutronState(this.world);
     this.octavia = new OctaviaState(this.world, this.neutron);
-    this.info = seedTopology({ keystone: this.keystone, neutron: this.neutron, ids: this.world.ids });
+    this.info = seedTopology({
+      keystone: this.keystone,
+      neutron: this.neutron,
+      ids: this.world.ids,
+      ...(opts.topology === undefined ? {} : { options: opts.topology }),
+    });
   }
 
   /** Runs the deferred work due by now (each request does this first). Returns how many jobs ran. */

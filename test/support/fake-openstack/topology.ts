@@ -55,11 +55,18 @@ function seedUsers(keystone: KeystoneState, ids: IdSource): { project: string; a
   return { project: project.id, admin: adminProject.id };
 }
 
+/** What of the topology may differ from the test cloud's. */
+export interface TopologyOptions {
+  /** The external subnet floating IPs come from (default 172.24.4.0/24, the test cloud's: 253 addresses). */
+  readonly publicCidr?: string;
+}
+
 /** Seeds users, networks, subnets and the router; returns their ids. */
 export function seedTopology(parts: {
   readonly keystone: KeystoneState;
   readonly neutron: NeutronState;
   readonly ids: IdSource;
+  readonly options?: TopologyOptions;
 }): FakeCloudInfo {
   const { neutron } = parts;
   const projects = seedUsers(parts.keystone, parts.ids);
@@ -70,7 +77,7 @@ export function seedTopology(parts: {
     networkId: pub.id,
     projectId: projects.admin,
     name: 'public-subnet',
-    cidr: '172.24.4.0/24',
+    cidr: parts.options?.publicCidr ?? '172.24.4.0/24',
     ipVersion: 4,
     body: { enable_dhcp: false },
   });

@@ -179,7 +179,11 @@ export function listResource<T extends Stamped>(
   validateKeys(spec, req.query);
   if (req.query.has('tags') && req.query.has('tags-any')) {
     // Neutron 21 joins the tags table twice without an alias (neutron/objects/tag.py): MySQL error 1066.
-    throw neutronFault(500, 'HTTPInternalServerError', 'Request Failed: internal server error while processing your request.');
+    throw neutronFault(
+      500,
+      'HTTPInternalServerError',
+      'Request Failed: internal server error while processing your request.',
+    );
   }
   const table = spec.table(ctx.state);
   const rows = table
