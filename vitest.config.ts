@@ -5,11 +5,15 @@ export default defineConfig({
     // Integration and e2e files share one real cloud: run files one at a time.
     fileParallelism: false,
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/contract/**/*.fake.test.ts'] } },
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/e2e/**/*.test.ts',
+            'test/contract/**/*.real.test.ts',
+          ],
           globalSetup: ['test/support/integration-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
