@@ -5,6 +5,7 @@
  * admission hooks, and garbage collection / namespace termination after a final removal.
  */
 import { randomUUID } from 'node:crypto';
+import { finalizeCrdIfEmpty, isCrdDef, terminateCrd } from './crds.js';
 import { collectDependents, finalizeNamespaceIfEmpty, orphanDependents, terminateNamespace } from './gc.js';
 import { clone, formatTime, isRecord, jsonEqual, type KubeObject } from './object.js';
 import { bumpGeneration, checkFinalizers, mainUpdate, statusOnly } from './write-rules.js';
@@ -65,11 +66,26 @@ const NAMESPACES = '/v1/namespaces';
 /** The object-level API of one simulated server. */
 export class Registry {
   readonly store: Store;
-  readonly resources: readonly ResourceDef[];
+  private table: readonly ResourceDef[];
 
   constructor(private readonly options: RegistryOptions) {
     this.store = options.store;
-    this.resources = options.resources;
+    this.table = [...options.resources];
+  }
+
+  /** The resources served now (built-in ones plus those of established CRDs). */
+  get resources(): readonly ResourceDef[] {
+    return this.table;
+  }
+
+  /** Starts serving `defs` (the versions of one CRD). */
+  serve(defs: readonly ResourceDef[]): void {
+    this.table = [...this.table, ...defs];
+  }
+
+  /** Stops serving the resources of the CRD `crdName`. */
+  unserve(crdName: string): void {
+    this.table = this.table.filter((d) => d.crd !== crdName);
   }
 
   /** Milliseconds since the epoch from the injected clock. */
@@ -145,9 +161,10 @@ export class Registry {
     return { object: this.write(t, current, next, subresource), created: false };
   }
 
-  /** PATCH (merge, JSON or strategic-as-merge) of the object or its `/status`. */
+  /** PATCH (merge, JSON or strategic-as-merge) of the object or its `/status`; 415 for strategic on CRs. */
   patch(t: Target, patch: { contentType: string; body: unknown }, subresource?: string): KubeObject {
     const current = this.get(t);
+    if (t.def.custom && isStrategic(patch.contentType)) throw strategicUnsupported();
     const patched = applyPatch(current, patch.contentType, patch.body);
     if (!isRecord(patched) || !isRecord(patched.metadata)) {
       throw new StatusError(422, 'Invalid', `${t.def.kind} "${t.name}": patch removed the object's metadata`);
@@ -172,12 +189,22 @@ export class Registry {
     }
     if (options.propagationPolicy === 'Orphan') orphanDependents(this, current);
     if (isNamespaceDef(t.def)) return terminateNamespace(this, current);
+    if (isCrdDef(t.def)) return terminateCrd(this, current, formatTime(new Date(this.now())));
     if ((current.metadata.finalizers ?? []).length === 0) return this.removeNow(t.def, current);
     if (current.metadata.deletionTimestamp !== undefined) return current;
     const marked = clone(current);
     marked.metadata.deletionTimestamp = formatTime(new Date(this.now()));
     marked.metadata.deletionGracePeriodSeconds = options.gracePeriodSeconds ?? 0;
     return this.store.put(resourceKey(t.def), marked);
+  }
+
+  /** DELETE that tolerates the object being gone already (garbage collectors, cleanups). */
+  deleteIfPresent(t: Target): void {
+    try {
+      this.delete(t);
+    } catch (error) {
+      if (!(error instanceof StatusError && error.code === 404)) throw error;
+    }
   }
 
   /** Removes from storage now (no finalizer check), then releases, collects and finalizes. */
@@ -192,6 +219,7 @@ export class Registry {
     if (def.namespaced && gone.metadata.namespace !== undefined) {
       finalizeNamespaceIfEmpty(this, gone.metadata.namespace);
     }
+    if (def.crd !== undefined) finalizeCrdIfEmpty(this, def.crd);
     return gone;
   }
 
@@ -258,6 +286,18 @@ export class Registry {
   private admission(def: ResourceDef): Admission {
     return this.options.admissions.get(resourceKey(def)) ?? {};
   }
+}
+
+function isStrategic(contentType: string): boolean {
+  return contentType.split(';')[0]?.trim().toLowerCase() === 'application/strategic-merge-patch+json';
+}
+
+/** What the real server answers a strategic merge patch of a custom resource. */
+function strategicUnsupported(): StatusError {
+  return statusFor(
+    415,
+    'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+  );
 }
 
 /** Storage key of a target: `namespace/name`. */

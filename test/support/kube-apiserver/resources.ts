@@ -30,11 +30,15 @@ export interface ResourceDef {
   readonly deleteReturnsObject: boolean;
   /** Name rule: DNS-1123 subdomain (most), DNS-1123 label (namespaces), DNS-1035 label (services). */
   readonly nameFormat: 'subdomain' | 'label1123' | 'label1035';
+  /** Name of the CustomResourceDefinition that serves this resource, if any. */
+  readonly crd?: string;
 }
 
-type Row = Pick<ResourceDef, 'group' | 'version' | 'plural' | 'kind'> & Partial<ResourceDef>;
+/** The fields of a row that have no default. */
+export type Row = Pick<ResourceDef, 'group' | 'version' | 'plural' | 'kind'> & Partial<ResourceDef>;
 
-function row(r: Row): ResourceDef {
+/** A ResourceDef with the generic registry's defaults for whatever `r` leaves out. */
+export function row(r: Row): ResourceDef {
   return {
     singular: r.kind.toLowerCase(),
     namespaced: true,
@@ -64,7 +68,19 @@ const EVENT_FIELDS = [
   'source',
 ];
 
-/** The resources served by default. */
+/** The CustomResourceDefinition resource (apiextensions.k8s.io/v1; behaviour in crds.ts). */
+export const CRD_RESOURCE: ResourceDef = row({
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  plural: 'customresourcedefinitions',
+  kind: 'CustomResourceDefinition',
+  namespaced: false,
+  statusSubresource: true,
+  deleteReturnsObject: true,
+  shortNames: ['crd', 'crds'],
+});
+
+/** The built-in resources served by default (custom resources come from CRDs: crds.ts). */
 export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
   row({
     group: '',
@@ -113,18 +129,7 @@ export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
     kind: 'EndpointSlice',
     tracksGeneration: true,
   }),
-  row({
-    group: 'openstack.org',
-    version: 'v1',
-    plural: 'kuryrloadbalancers',
-    kind: 'KuryrLoadBalancer',
-    statusSubresource: true,
-    tracksGeneration: true,
-    unconditionalUpdate: false,
-    custom: true,
-    deleteReturnsObject: true,
-    shortNames: ['klb'],
-  }),
+  CRD_RESOURCE,
 ];
 
 /** `v1` or `group/version`. */
