@@ -253,11 +253,11 @@ export class Registry {
     if (subresource !== 'status') this.admission(t.def).update?.(current, merged);
     bumpGeneration(t.def, current, merged);
     if (jsonEqual(merged, current)) return current;
-    const stored = this.store.put(resourceKey(t.def), merged);
-    const deleting = stored.metadata.deletionTimestamp !== undefined;
-    return deleting && (stored.metadata.finalizers ?? []).length === 0
-      ? this.removeNow(t.def, stored)
-      : stored;
+    // Like the generic registry's shouldDeleteDuringUpdate: emptying the finalizers of an
+    // object being deleted deletes it in place of the update (no MODIFIED event first).
+    const deleting = current.metadata.deletionTimestamp !== undefined;
+    if (deleting && (merged.metadata.finalizers ?? []).length === 0) return this.removeNow(t.def, current);
+    return this.store.put(resourceKey(t.def), merged);
   }
 
   private checkNamespace(def: ResourceDef, namespace: string | undefined, inBody: string | undefined): void {

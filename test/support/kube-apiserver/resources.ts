@@ -30,6 +30,8 @@ export interface ResourceDef {
   readonly deleteReturnsObject: boolean;
   /** Name rule: DNS-1123 subdomain (most), DNS-1123 label (namespaces), DNS-1035 label (services). */
   readonly nameFormat: 'subdomain' | 'label1123' | 'label1035';
+  /** DELETE on the collection is served (false for services and namespaces, as on the real server). */
+  readonly deleteCollection: boolean;
   /** Name of the CustomResourceDefinition that serves this resource, if any. */
   readonly crd?: string;
 }
@@ -51,6 +53,7 @@ export function row(r: Row): ResourceDef {
     shortNames: [],
     nameFormat: 'subdomain',
     deleteReturnsObject: false,
+    deleteCollection: true,
     ...r,
   };
 }
@@ -90,6 +93,7 @@ export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
     namespaced: false,
     nameFormat: 'label1123',
     deleteReturnsObject: true,
+    deleteCollection: false,
     statusSubresource: true,
   }),
   row({
@@ -101,6 +105,7 @@ export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
     statusSubresource: true,
     nameFormat: 'label1035',
     deleteReturnsObject: true,
+    deleteCollection: false,
     shortNames: ['svc'],
   }),
   row({

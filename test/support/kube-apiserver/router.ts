@@ -105,6 +105,7 @@ function collection(registry: Registry, hub: WatchHub, route: ResourceRoute, req
       if (def.namespaced && namespace === undefined) break;
       return { code: 201, body: registry.create(def, namespace, req.body) };
     case 'DELETE': {
+      if (!def.deleteCollection) break;
       const matches = requestMatcher(def, namespace, query);
       const items = registry.store.list(`${def.group}/${def.version}/${def.plural}`).filter(matches);
       const deleted = items.map((o) =>
