@@ -226,7 +226,7 @@ describe('lists', () => {
     expect(rest.metadata?._continue).toBeFalsy();
   });
 
-  it('deletes a collection of EndpointSlices by label selector (Services have no deletecollection)', async () => {
+  it('lists EndpointSlices of one Service by label across namespaces; deletes a collection of them (Services have none)', async () => {
     for (const [name, svc] of [
       ['dc-a', 'x'],
       ['dc-b', 'x'],
@@ -238,6 +238,13 @@ describe('lists', () => {
         body: { metadata: { name, labels }, addressType: 'IPv4', endpoints: [] },
       });
     }
+    const forX = await t.discovery.listEndpointSliceForAllNamespaces({
+      labelSelector: `kubernetes.io/service-name=x,run=${run}`,
+    });
+    expect(forX.items.map((s) => `${s.metadata?.namespace ?? ''}/${s.metadata?.name ?? ''}`).sort()).toEqual([
+      `${ns.name}/dc-a`,
+      `${ns.name}/dc-b`,
+    ]);
     await t.discovery.deleteCollectionNamespacedEndpointSlice({
       namespace: ns.name,
       labelSelector: `run=${run},kubernetes.io/service-name=x`,
