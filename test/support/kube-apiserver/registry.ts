@@ -9,7 +9,7 @@ import { finalizeCrdIfEmpty, isCrdDef, terminateCrd } from './crds.js';
 import { collectDependents, finalizeNamespaceIfEmpty, orphanDependents, terminateNamespace } from './gc.js';
 import { clone, formatTime, isRecord, jsonEqual, type KubeObject } from './object.js';
 import { bumpGeneration, checkFinalizers, mainUpdate, statusOnly } from './write-rules.js';
-import { applyPatch } from './patch.js';
+import { applyPatch, refuseStrategicMerge } from './patch.js';
 import { resourceKey, type ResourceDef } from './resources.js';
 import {
   StatusError,
@@ -164,7 +164,7 @@ export class Registry {
   /** PATCH (merge, JSON or strategic-as-merge) of the object or its `/status`; 415 for strategic on CRs. */
   patch(t: Target, patch: { contentType: string; body: unknown }, subresource?: string): KubeObject {
     const current = this.get(t);
-    if (t.def.custom && isStrategic(patch.contentType)) throw strategicUnsupported();
+    if (t.def.custom) refuseStrategicMerge(patch.contentType);
     const patched = applyPatch(current, patch.contentType, patch.body);
     if (!isRecord(patched) || !isRecord(patched.metadata)) {
       throw new StatusError(422, 'Invalid', `${t.def.kind} "${t.name}": patch removed the object's metadata`);
@@ -286,18 +286,6 @@ export class Registry {
   private admission(def: ResourceDef): Admission {
     return this.options.admissions.get(resourceKey(def)) ?? {};
   }
-}
-
-function isStrategic(contentType: string): boolean {
-  return contentType.split(';')[0]?.trim().toLowerCase() === 'application/strategic-merge-patch+json';
-}
-
-/** What the real server answers a strategic merge patch of a custom resource. */
-function strategicUnsupported(): StatusError {
-  return statusFor(
-    415,
-    'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
-  );
 }
 
 /** Storage key of a target: `namespace/name`. */
