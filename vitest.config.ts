@@ -7,6 +7,17 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/contract/**/*.fake.test.ts'] } },
       {
+        // The API server contract: against the simulated server, or the real one named by
+        // KS_KUBE_CONTRACT_KUBECONFIG (`KUBECONFIG=... npm run test:kube-contract`).
+        test: {
+          name: 'kube-contract',
+          include: ['test/kube-contract/**/*.test.ts'],
+          globalSetup: ['test/kube-contract/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         test: {
           name: 'integration',
           include: [

@@ -1,5 +1,7 @@
 /**
- * Global setup of the integration project. In CI (CI=true) the test cloud is dedicated to
+ * Global setup of the integration project. Without the test cloud the whole project fails
+ * here at once with one message naming the command that brings it up (a suite that needs a
+ * cloud fails, it never skips). In CI (CI=true) the test cloud is dedicated to
  * this run, so load balancers and floating IPs left in the test project by an earlier,
  * interrupted run are removed first: a leftover VIP would make a later create fail with
  * "IP address already allocated". Outside CI (developers sharing one cloud) nothing is
@@ -7,10 +9,11 @@
  */
 import * as floatingips from '../../src/openstack/neutron/floatingips.js';
 import * as loadbalancers from '../../src/openstack/octavia/loadbalancers.js';
-import { testcloudAvailable, testcloudSession } from './testcloud.js';
+import { requireTestcloud, testcloudSession } from './testcloud.js';
 
 export default async function setup(): Promise<void> {
-  if (process.env.CI !== 'true' || !testcloudAvailable()) return;
+  requireTestcloud();
+  if (process.env.CI !== 'true') return;
   const opened = await testcloudSession();
   const { session } = opened;
   try {

@@ -32,6 +32,24 @@ export function testcloudAvailable(): boolean {
   return existsSync(testcloudCloudsYaml()) && existsSync(path.join(testcloudDir(), 'testcloud.json'));
 }
 
+/** Thrown by suites that need the test cloud when `scripts/testcloud up` has not written its files. */
+export class TestcloudAbsentError extends Error {
+  override readonly name = 'TestcloudAbsentError';
+
+  constructor(readonly dir: string) {
+    super(
+      `the integration and e2e tests need the local OpenStack test cloud, but ${dir} holds no ` +
+        'clouds.yaml + testcloud.json: bring it up with `bash scripts/testcloud up` (or run `npm test`, ' +
+        'which does), or point KS_TESTCLOUD_DIR at the directory of a running one',
+    );
+  }
+}
+
+/** Throws TestcloudAbsentError unless the test cloud's files are there; a suite that needs it fails, never skips. */
+export function requireTestcloud(): void {
+  if (!testcloudAvailable()) throw new TestcloudAbsentError(testcloudDir());
+}
+
 const infoSchema = z.looseObject({
   project_id: z.string(),
   project_name: z.string(),

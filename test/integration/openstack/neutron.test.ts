@@ -14,12 +14,7 @@ import * as routers from '../../../src/openstack/neutron/routers.js';
 import * as subnets from '../../../src/openstack/neutron/subnets.js';
 import * as tags from '../../../src/openstack/neutron/tags.js';
 import type { OpenStackSession } from '../../../src/openstack/session.js';
-import {
-  loadTestcloudInfo,
-  testcloudAvailable,
-  testcloudSession,
-  type TestcloudInfo,
-} from '../../support/testcloud.js';
+import { loadTestcloudInfo, testcloudSession, type TestcloudInfo } from '../../support/testcloud.js';
 import { runTag, vipAddress } from './octavia-cloud.js';
 
 async function ignoreGone(call: Promise<void>): Promise<void> {
@@ -30,7 +25,7 @@ async function ignoreGone(call: Promise<void>): Promise<void> {
   }
 }
 
-describe.skipIf(!testcloudAvailable())('Neutron v2.0 resources (real cloud)', () => {
+describe('Neutron v2.0 resources (real cloud)', () => {
   let opened: OpenedSession;
   let session: OpenStackSession;
   let info: TestcloudInfo;

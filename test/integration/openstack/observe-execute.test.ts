@@ -26,12 +26,7 @@ import * as floatingips from '../../../src/openstack/neutron/floatingips.js';
 import * as members from '../../../src/openstack/octavia/members.js';
 import { observeService } from '../../../src/openstack/observe.js';
 import type { OpenStackSession } from '../../../src/openstack/session.js';
-import {
-  loadTestcloudInfo,
-  testcloudAvailable,
-  testcloudSession,
-  type TestcloudInfo,
-} from '../../support/testcloud.js';
+import { loadTestcloudInfo, testcloudSession, type TestcloudInfo } from '../../support/testcloud.js';
 import { cleanupTagged, pollUntil, remainingTagged, runTag, vipAddress } from './octavia-cloud.js';
 
 const OCTAVIA_DEFAULT_TIMEOUT_MS = 50_000;
@@ -116,7 +111,7 @@ function settled(lb: ObservedLoadBalancer): boolean {
   return states.every((s) => s === 'ACTIVE');
 }
 
-describe.skipIf(!testcloudAvailable())('observeService → executeActions round trip (real cloud)', () => {
+describe('observeService → executeActions round trip (real cloud)', () => {
   let opened: OpenedSession;
   let session: OpenStackSession;
   let info: TestcloudInfo;

@@ -15,12 +15,7 @@ import * as pools from '../../../src/openstack/octavia/pools.js';
 import * as statuses from '../../../src/openstack/octavia/statuses.js';
 import * as versions from '../../../src/openstack/octavia/versions.js';
 import type { OpenStackSession } from '../../../src/openstack/session.js';
-import {
-  loadTestcloudInfo,
-  testcloudAvailable,
-  testcloudSession,
-  type TestcloudInfo,
-} from '../../support/testcloud.js';
+import { loadTestcloudInfo, testcloudSession, type TestcloudInfo } from '../../support/testcloud.js';
 import {
   cleanupTagged,
   remainingTagged,
@@ -30,7 +25,7 @@ import {
   waitSettled,
 } from './octavia-cloud.js';
 
-describe.skipIf(!testcloudAvailable())('Octavia v2 resources (real cloud)', () => {
+describe('Octavia v2 resources (real cloud)', () => {
   let opened: OpenedSession;
   let session: OpenStackSession;
   let info: TestcloudInfo;

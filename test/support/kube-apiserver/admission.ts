@@ -6,11 +6,22 @@
  *   IP must be in range and free, else 422), `clusterIPs` mirrored, immutable clusterIP,
  *   node ports for NodePort/LoadBalancer, release on removal, `status.loadBalancer` default.
  * - Namespaces: `spec.finalizers: [kubernetes]`, `status.phase: Active`.
+ * `defaultAdmissions` wires these, the event, lease and CRD admissions to their resources.
  */
-import { AllocationError, formatIPv4, parseIPv4, type RangeAllocator } from './clusterip.js';
+import {
+  AllocationError,
+  clusterIpAllocator,
+  formatIPv4,
+  nodePortAllocator,
+  parseIPv4,
+  type RangeAllocator,
+} from './clusterip.js';
+import { crdAdmission } from './crds.js';
+import { coreEventAdmission, eventsV1Admission } from './events.js';
+import { leaseAdmission } from './leases.js';
 import { isRecord, type JsonMap, type KubeObject } from './object.js';
 import type { Admission } from './registry.js';
-import type { ResourceDef } from './resources.js';
+import { CRD_RESOURCE, resourceKey, type ResourceDef } from './resources.js';
 import { StatusError, invalid } from './status.js';
 import { assignPorts, servicePorts } from './ports.js';
 
@@ -143,4 +154,41 @@ export function namespaceAdmission(): Admission {
       obj.status = { phase: 'Active' };
     },
   };
+}
+
+/** Allocation settings of `defaultAdmissions`. */
+export interface AdmissionSettings {
+  /** IPv4 service CIDR for cluster IPs. */
+  readonly serviceCidr: string;
+  readonly nodePortRange: string | undefined;
+}
+
+/** The admission of each resource in `resources` that has one, keyed by resourceKey. */
+export function defaultAdmissions(
+  resources: readonly ResourceDef[],
+  settings: AdmissionSettings,
+): Map<string, Admission> {
+  const map = new Map<string, Admission>();
+  const find = (group: string, plural: string) =>
+    resources.find((r) => r.group === group && r.plural === plural);
+  const services = find('', 'services');
+  if (services !== undefined) {
+    const allocators = {
+      clusterIps: clusterIpAllocator(settings.serviceCidr),
+      nodePorts: nodePortAllocator(settings.nodePortRange),
+    };
+    map.set(resourceKey(services), serviceAdmission(services, allocators));
+  }
+  const namespaces = find('', 'namespaces');
+  if (namespaces !== undefined) map.set(resourceKey(namespaces), namespaceAdmission());
+  for (const def of resources.filter((r) => r.plural === 'events')) {
+    if (def.group === '') map.set(resourceKey(def), coreEventAdmission(def));
+    if (def.group === 'events.k8s.io') map.set(resourceKey(def), eventsV1Admission(def));
+  }
+  const leases = find('coordination.k8s.io', 'leases');
+  if (leases !== undefined) map.set(resourceKey(leases), leaseAdmission(leases));
+  if (find(CRD_RESOURCE.group, CRD_RESOURCE.plural) !== undefined) {
+    map.set(resourceKey(CRD_RESOURCE), crdAdmission());
+  }
+  return map;
 }

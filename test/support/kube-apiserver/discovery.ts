@@ -75,7 +75,7 @@ export function resourceList(
       singularName: r.singular,
       namespaced: r.namespaced,
       kind: r.kind,
-      verbs: VERBS,
+      verbs: r.deleteCollection ? VERBS : VERBS.filter((v) => v !== 'deletecollection'),
       ...(r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}),
     };
     const status = {

@@ -12,19 +12,10 @@
 import { clone, formatTime, type KubeObject } from './object.js';
 import type { Registry } from './registry.js';
 import { resourceKey, type ResourceDef } from './resources.js';
-import { StatusError } from './status.js';
 
 function each(registry: Registry, visit: (def: ResourceDef, obj: KubeObject) => void): void {
   for (const def of registry.resources) {
     for (const obj of registry.store.list(resourceKey(def))) visit(def, obj);
-  }
-}
-
-function ignoreNotFound(action: () => void): void {
-  try {
-    action();
-  } catch (error) {
-    if (!(error instanceof StatusError && error.code === 404)) throw error;
   }
 }
 
@@ -43,7 +34,7 @@ export function collectDependents(registry: Registry, uid: string): void {
     if (!refs.some((r) => r.uid === uid)) return;
     if (refs.every((r) => registry.store.locate(r.uid) === undefined)) orphans.push([def, obj]);
   });
-  for (const [def, obj] of orphans) ignoreNotFound(() => registry.delete(target(def, obj)));
+  for (const [def, obj] of orphans) registry.deleteIfPresent(target(def, obj));
 }
 
 /** Removes references to `owner` from all its dependents (Orphan propagation). */
@@ -72,7 +63,7 @@ export function terminateNamespace(registry: Registry, ns: KubeObject): KubeObje
   each(registry, (def, obj) => {
     if (def.namespaced && obj.metadata.namespace === name) content.push([def, obj]);
   });
-  for (const [def, obj] of content) ignoreNotFound(() => registry.delete(target(def, obj)));
+  for (const [def, obj] of content) registry.deleteIfPresent(target(def, obj));
   finalizeNamespaceIfEmpty(registry, name);
   latest = registry.store.get(resourceKey(nsDef), `/${name}`) ?? latest;
   return latest;

@@ -5,6 +5,7 @@
  * - `application/strategic-merge-patch+json`, applied here as a merge patch. Simplification:
  *   the real server merges lists by their patch merge key (e.g. ports by `port`); our
  *   resources are only patched on maps in practice, so lists are replaced wholesale.
+ * Custom resources refuse strategic merge patches (415), as the real server does.
  * Server-side apply (`application/apply-patch+yaml`) is not supported (415).
  */
 import { clone, isRecord, jsonEqual } from './object.js';
@@ -141,4 +142,13 @@ export function applyPatch(target: unknown, contentType: string, patch: unknown)
         `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
       );
   }
+}
+
+/** 415 for a strategic merge patch, as the real server answers one for a custom resource. */
+export function refuseStrategicMerge(contentType: string): void {
+  if (contentType.split(';')[0]?.trim().toLowerCase() !== 'application/strategic-merge-patch+json') return;
+  throw statusFor(
+    415,
+    'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+  );
 }

@@ -5,10 +5,11 @@
  * admission hooks, and garbage collection / namespace termination after a final removal.
  */
 import { randomUUID } from 'node:crypto';
+import { finalizeCrdIfEmpty, isCrdDef, terminateCrd } from './crds.js';
 import { collectDependents, finalizeNamespaceIfEmpty, orphanDependents, terminateNamespace } from './gc.js';
 import { clone, formatTime, isRecord, jsonEqual, type KubeObject } from './object.js';
 import { bumpGeneration, checkFinalizers, mainUpdate, statusOnly } from './write-rules.js';
-import { applyPatch } from './patch.js';
+import { applyPatch, refuseStrategicMerge } from './patch.js';
 import { resourceKey, type ResourceDef } from './resources.js';
 import {
   StatusError,
@@ -65,11 +66,26 @@ const NAMESPACES = '/v1/namespaces';
 /** The object-level API of one simulated server. */
 export class Registry {
   readonly store: Store;
-  readonly resources: readonly ResourceDef[];
+  private table: readonly ResourceDef[];
 
   constructor(private readonly options: RegistryOptions) {
     this.store = options.store;
-    this.resources = options.resources;
+    this.table = [...options.resources];
+  }
+
+  /** The resources served now (built-in ones plus those of established CRDs). */
+  get resources(): readonly ResourceDef[] {
+    return this.table;
+  }
+
+  /** Starts serving `defs` (the versions of one CRD). */
+  serve(defs: readonly ResourceDef[]): void {
+    this.table = [...this.table, ...defs];
+  }
+
+  /** Stops serving the resources of the CRD `crdName`. */
+  unserve(crdName: string): void {
+    this.table = this.table.filter((d) => d.crd !== crdName);
   }
 
   /** Milliseconds since the epoch from the injected clock. */
@@ -145,9 +161,10 @@ export class Registry {
     return { object: this.write(t, current, next, subresource), created: false };
   }
 
-  /** PATCH (merge, JSON or strategic-as-merge) of the object or its `/status`. */
+  /** PATCH (merge, JSON or strategic-as-merge) of the object or its `/status`; 415 for strategic on CRs. */
   patch(t: Target, patch: { contentType: string; body: unknown }, subresource?: string): KubeObject {
     const current = this.get(t);
+    if (t.def.custom) refuseStrategicMerge(patch.contentType);
     const patched = applyPatch(current, patch.contentType, patch.body);
     if (!isRecord(patched) || !isRecord(patched.metadata)) {
       throw new StatusError(422, 'Invalid', `${t.def.kind} "${t.name}": patch removed the object's metadata`);
@@ -172,12 +189,22 @@ export class Registry {
     }
     if (options.propagationPolicy === 'Orphan') orphanDependents(this, current);
     if (isNamespaceDef(t.def)) return terminateNamespace(this, current);
+    if (isCrdDef(t.def)) return terminateCrd(this, current, formatTime(new Date(this.now())));
     if ((current.metadata.finalizers ?? []).length === 0) return this.removeNow(t.def, current);
     if (current.metadata.deletionTimestamp !== undefined) return current;
     const marked = clone(current);
     marked.metadata.deletionTimestamp = formatTime(new Date(this.now()));
     marked.metadata.deletionGracePeriodSeconds = options.gracePeriodSeconds ?? 0;
     return this.store.put(resourceKey(t.def), marked);
+  }
+
+  /** DELETE that tolerates the object being gone already (garbage collectors, cleanups). */
+  deleteIfPresent(t: Target): void {
+    try {
+      this.delete(t);
+    } catch (error) {
+      if (!(error instanceof StatusError && error.code === 404)) throw error;
+    }
   }
 
   /** Removes from storage now (no finalizer check), then releases, collects and finalizes. */
@@ -192,6 +219,7 @@ export class Registry {
     if (def.namespaced && gone.metadata.namespace !== undefined) {
       finalizeNamespaceIfEmpty(this, gone.metadata.namespace);
     }
+    if (def.crd !== undefined) finalizeCrdIfEmpty(this, def.crd);
     return gone;
   }
 
@@ -225,11 +253,11 @@ export class Registry {
     if (subresource !== 'status') this.admission(t.def).update?.(current, merged);
     bumpGeneration(t.def, current, merged);
     if (jsonEqual(merged, current)) return current;
-    const stored = this.store.put(resourceKey(t.def), merged);
-    const deleting = stored.metadata.deletionTimestamp !== undefined;
-    return deleting && (stored.metadata.finalizers ?? []).length === 0
-      ? this.removeNow(t.def, stored)
-      : stored;
+    // Like the generic registry's shouldDeleteDuringUpdate: emptying the finalizers of an
+    // object being deleted deletes it in place of the update (no MODIFIED event first).
+    const deleting = current.metadata.deletionTimestamp !== undefined;
+    if (deleting && (merged.metadata.finalizers ?? []).length === 0) return this.removeNow(t.def, current);
+    return this.store.put(resourceKey(t.def), merged);
   }
 
   private checkNamespace(def: ResourceDef, namespace: string | undefined, inBody: string | undefined): void {

@@ -30,11 +30,17 @@ export interface ResourceDef {
   readonly deleteReturnsObject: boolean;
   /** Name rule: DNS-1123 subdomain (most), DNS-1123 label (namespaces), DNS-1035 label (services). */
   readonly nameFormat: 'subdomain' | 'label1123' | 'label1035';
+  /** DELETE on the collection is served (false for services and namespaces, as on the real server). */
+  readonly deleteCollection: boolean;
+  /** Name of the CustomResourceDefinition that serves this resource, if any. */
+  readonly crd?: string;
 }
 
-type Row = Pick<ResourceDef, 'group' | 'version' | 'plural' | 'kind'> & Partial<ResourceDef>;
+/** The fields of a row that have no default. */
+export type Row = Pick<ResourceDef, 'group' | 'version' | 'plural' | 'kind'> & Partial<ResourceDef>;
 
-function row(r: Row): ResourceDef {
+/** A ResourceDef with the generic registry's defaults for whatever `r` leaves out. */
+export function row(r: Row): ResourceDef {
   return {
     singular: r.kind.toLowerCase(),
     namespaced: true,
@@ -47,6 +53,7 @@ function row(r: Row): ResourceDef {
     shortNames: [],
     nameFormat: 'subdomain',
     deleteReturnsObject: false,
+    deleteCollection: true,
     ...r,
   };
 }
@@ -64,7 +71,19 @@ const EVENT_FIELDS = [
   'source',
 ];
 
-/** The resources served by default. */
+/** The CustomResourceDefinition resource (apiextensions.k8s.io/v1; behaviour in crds.ts). */
+export const CRD_RESOURCE: ResourceDef = row({
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  plural: 'customresourcedefinitions',
+  kind: 'CustomResourceDefinition',
+  namespaced: false,
+  statusSubresource: true,
+  deleteReturnsObject: true,
+  shortNames: ['crd', 'crds'],
+});
+
+/** The built-in resources served by default (custom resources come from CRDs: crds.ts). */
 export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
   row({
     group: '',
@@ -74,6 +93,7 @@ export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
     namespaced: false,
     nameFormat: 'label1123',
     deleteReturnsObject: true,
+    deleteCollection: false,
     statusSubresource: true,
   }),
   row({
@@ -85,6 +105,7 @@ export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
     statusSubresource: true,
     nameFormat: 'label1035',
     deleteReturnsObject: true,
+    deleteCollection: false,
     shortNames: ['svc'],
   }),
   row({
@@ -113,18 +134,7 @@ export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
     kind: 'EndpointSlice',
     tracksGeneration: true,
   }),
-  row({
-    group: 'openstack.org',
-    version: 'v1',
-    plural: 'kuryrloadbalancers',
-    kind: 'KuryrLoadBalancer',
-    statusSubresource: true,
-    tracksGeneration: true,
-    unconditionalUpdate: false,
-    custom: true,
-    deleteReturnsObject: true,
-    shortNames: ['klb'],
-  }),
+  CRD_RESOURCE,
 ];
 
 /** `v1` or `group/version`. */

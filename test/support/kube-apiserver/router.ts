@@ -11,6 +11,7 @@ import { isRecord, type KubeObject } from './object.js';
 import { apiVersionOf, type ResourceDef } from './resources.js';
 import type { DeleteOptions, Registry, Target } from './registry.js';
 import { badRequest, statusFor } from './status.js';
+import type { Verb } from './faults.js';
 import type { WatchHub } from './watch.js';
 
 /** A parsed request. */
@@ -104,6 +105,7 @@ function collection(registry: Registry, hub: WatchHub, route: ResourceRoute, req
       if (def.namespaced && namespace === undefined) break;
       return { code: 201, body: registry.create(def, namespace, req.body) };
     case 'DELETE': {
+      if (!def.deleteCollection) break;
       const matches = requestMatcher(def, namespace, query);
       const items = registry.store.list(`${def.group}/${def.version}/${def.plural}`).filter(matches);
       const deleted = items.map((o) =>
@@ -157,19 +159,29 @@ function item(registry: Registry, route: ResourceRoute, target: Target, req: Api
   throw statusFor(405, `the server does not allow this method on the requested resource`);
 }
 
-/** Serves one request against `registry`; throws StatusError for failures. */
-export function route(registry: Registry, hub: WatchHub, req: ApiRequest): ApiAnswer {
-  const segments = req.url.pathname
+/** One API request as authorization sees it (RBAC's verb, group, resource, namespace, name). */
+export interface RequestInfo {
+  readonly verb: Verb;
+  readonly group: string;
+  readonly resource: string;
+  readonly subresource: string | undefined;
+  readonly namespace: string | undefined;
+  readonly name: string | undefined;
+}
+
+function segmentsOf(url: URL): string[] {
+  return url.pathname
     .split('/')
     .filter((s) => s !== '')
     .map(decodeURIComponent);
+}
+
+/** The resource route of `url`, or undefined for discovery paths; throws 404 for unknown resources. */
+function resourceRoute(registry: Registry, url: URL): ResourceRoute | undefined {
+  const segments = segmentsOf(url);
   const [root, a, b] = segments;
   const rest = root === 'api' ? segments.slice(2) : root === 'apis' ? segments.slice(3) : undefined;
-  if (rest === undefined || rest.length === 0) {
-    if (req.method !== 'GET')
-      throw statusFor(405, 'the server does not allow this method on the requested resource');
-    return discovery(registry, segments, req.url.host);
-  }
+  if (rest === undefined || rest.length === 0) return undefined;
   const [group, version] = root === 'api' ? ['', a ?? ''] : [a ?? '', b ?? ''];
   const parsed = parseRoute(registry, group, version, rest);
   if (
@@ -177,6 +189,46 @@ export function route(registry: Registry, hub: WatchHub, req: ApiRequest): ApiAn
     !(parsed.subresource === 'status' && parsed.def.statusSubresource)
   ) {
     notFoundPath();
+  }
+  return parsed;
+}
+
+function verbOf(method: string, route: ResourceRoute, url: URL): Verb | undefined {
+  const one = route.name !== undefined;
+  const watching = ['true', '1'].includes(url.searchParams.get('watch') ?? '');
+  const verbs: Record<string, Verb> = one
+    ? { GET: 'get', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }
+    : { GET: watching ? 'watch' : 'list', POST: 'create', DELETE: 'deletecollection' };
+  return verbs[method];
+}
+
+/** Classifies a request for fault matching; undefined for discovery, unknown paths and methods. */
+export function describeRequest(registry: Registry, method: string, url: URL): RequestInfo | undefined {
+  let parsed: ResourceRoute | undefined;
+  try {
+    parsed = resourceRoute(registry, url);
+  } catch {
+    return undefined;
+  }
+  const verb = parsed === undefined ? undefined : verbOf(method, parsed, url);
+  if (parsed === undefined || verb === undefined) return undefined;
+  return {
+    verb,
+    group: parsed.def.group,
+    resource: parsed.def.plural,
+    subresource: parsed.subresource,
+    namespace: parsed.namespace,
+    name: parsed.name,
+  };
+}
+
+/** Serves one request against `registry`; throws StatusError for failures. */
+export function route(registry: Registry, hub: WatchHub, req: ApiRequest): ApiAnswer {
+  const parsed = resourceRoute(registry, req.url);
+  if (parsed === undefined) {
+    if (req.method !== 'GET')
+      throw statusFor(405, 'the server does not allow this method on the requested resource');
+    return discovery(registry, segmentsOf(req.url), req.url.host);
   }
   if (parsed.name === undefined) return collection(registry, hub, parsed, req);
   if (parsed.name === '') throw badRequest('resource name may not be empty');

@@ -1,9 +1,10 @@
 /**
  * `startKubeApiServer`: a simulated Kubernetes API server over real HTTP(S) on 127.0.0.1
- * for tests, faithful to the documented API semantics for the resources in resources.ts
- * (see README.md for what is simplified). Bearer-token authenticated like a real cluster.
+ * for tests, faithful to the documented API semantics for the resources in resources.ts and
+ * the CRDs it is given (see README.md for what is simplified). Bearer-token authenticated
+ * like a real cluster; faults are injected through `faults` (or the `/__sim__/` endpoint).
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import {
   createServer as createHttpServer,
@@ -12,15 +13,19 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { storeAccess, type StoreAccess } from './access.js';
-import { namespaceAdmission, serviceAdmission } from './admission.js';
-import { clusterIpAllocator, nodePortAllocator } from './clusterip.js';
-import { coreEventAdmission, eventsV1Admission } from './events.js';
-import { leaseAdmission } from './leases.js';
-import { Registry, type Admission, type TimeSource } from './registry.js';
-import { DEFAULT_RESOURCES, resourceKey, type ResourceDef } from './resources.js';
-import { route } from './router.js';
+import { defaultAdmissions } from './admission.js';
+import { ADMIN_PREFIX, serveAdmin } from './admin-endpoint.js';
+import { serveCrds } from './crds.js';
+import { faultControl, type FaultControl } from './fault-control.js';
+import { FaultRules } from './faults.js';
+import { kubeConfigFor } from './kubeconfig.js';
+import { Listener } from './listener.js';
+import { kuryrLoadBalancerCrd } from './manifests.js';
+import { Registry, type TimeSource } from './registry.js';
+import { CRD_RESOURCE, DEFAULT_RESOURCES, type ResourceDef } from './resources.js';
+import { describeRequest, route } from './router.js';
 import { StatusError, badRequest, statusFor } from './status.js';
 import { Store } from './store.js';
 import { selfSignedCertificate } from './tls.js';
@@ -37,10 +42,17 @@ export interface KubeApiServerOptions {
   readonly clock?: TimeSource;
   /** Change events kept for watches and exact lists (default 1000). */
   readonly historyLimit?: number;
+  /**
+   * The resourceVersion the server starts at, as if its store had older, compacted history
+   * (default 100): any older resourceVersion is too old (410) from the start, as on a real one.
+   */
+  readonly initialResourceVersion?: number;
   /** Serve HTTPS with a throw-away self-signed certificate (needs `openssl`). */
   readonly tls?: boolean;
-  /** Resource table (default DEFAULT_RESOURCES). */
+  /** Built-in resource table (default DEFAULT_RESOURCES). */
   readonly resources?: readonly ResourceDef[];
+  /** CRD manifests created at start (default: deploy/crd-kuryrloadbalancer.yaml); `[]` for none. */
+  readonly crds?: readonly unknown[];
   /** Send BOOKMARK events this often to watches that allow them (default: only on `bookmark()`). */
   readonly bookmarkIntervalMs?: number;
 }
@@ -63,13 +75,15 @@ export interface KubeApiServer {
   readonly store: StoreAccess;
   /** Open watch streams. */
   readonly activeWatches: number;
-  /** Watches answered with a 410 Expired ERROR event so far. */
+  /** Watches answered with a 410 Expired ERROR event so far (compaction or `faults.expire`). */
   readonly expiredWatches: number;
+  /** Fault injection: error answers, 410s, delays, refused connections, ended watches. */
+  readonly faults: FaultControl;
   /** A KubeConfig for this server (token user; CA pinned under `tls`). */
   kubeConfig(namespace?: string): KubeConfig;
-  /** Makes the next matching request(s) fail with a Status of `fault.status`. */
+  /** Makes the next matching request(s) fail with a Status of `fault.status` (path-regex form; see `faults.respond`). */
   failNext(fault: Fault): void;
-  /** Ends all watch streams (cleanly; `abrupt` destroys the sockets instead). */
+  /** Ends all watch streams (cleanly; `abrupt` destroys the sockets instead): `faults.endWatches`. */
   closeWatches(options?: { abrupt?: boolean }): void;
   /** Forgets the event history: older resourceVersions now answer 410 Gone. */
   compactHistory(): void;
@@ -80,30 +94,6 @@ export interface KubeApiServer {
 }
 
 const INITIAL_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
-function admissions(
-  resources: readonly ResourceDef[],
-  options: KubeApiServerOptions,
-): Map<string, Admission> {
-  const map = new Map<string, Admission>();
-  const services = resources.find((r) => r.group === '' && r.plural === 'services');
-  const namespaces = resources.find((r) => r.group === '' && r.plural === 'namespaces');
-  if (services !== undefined) {
-    const allocators = {
-      clusterIps: clusterIpAllocator(options.serviceCidr ?? '10.2.0.0/17'),
-      nodePorts: nodePortAllocator(options.nodePortRange),
-    };
-    map.set(resourceKey(services), serviceAdmission(services, allocators));
-  }
-  if (namespaces !== undefined) map.set(resourceKey(namespaces), namespaceAdmission());
-  for (const def of resources.filter((r) => r.plural === 'events')) {
-    if (def.group === '') map.set(resourceKey(def), coreEventAdmission(def));
-    if (def.group === 'events.k8s.io') map.set(resourceKey(def), eventsV1Admission(def));
-  }
-  const leases = resources.find((r) => r.group === 'coordination.k8s.io' && r.plural === 'leases');
-  if (leases !== undefined) map.set(resourceKey(leases), leaseAdmission(leases));
-  return map;
-}
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -117,9 +107,13 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function reply(res: ServerResponse, code: number, body: unknown): void {
+function reply(res: ServerResponse, code: number, body: unknown, retryAfter?: number): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...(retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) }),
+  });
   res.end(text);
 }
 
@@ -128,10 +122,12 @@ interface Context {
   readonly registry: Registry;
   readonly hub: WatchHub;
   readonly token: string;
-  readonly faults: Fault[];
+  readonly legacyFaults: Fault[];
+  readonly rules: FaultRules;
+  control: FaultControl | undefined;
 }
 
-function takeFault(faults: Fault[], method: string, path: string): Fault | undefined {
+function takeLegacyFault(faults: Fault[], method: string, path: string): Fault | undefined {
   const index = faults.findIndex(
     (f) => (f.method === undefined || f.method.toUpperCase() === method) && (f.pathRegex?.test(path) ?? true),
   );
@@ -145,6 +141,29 @@ function takeFault(faults: Fault[], method: string, path: string): Fault | undef
 
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
+/** Applies the fault rules to an API request; true when the fault already answered it. */
+async function injectFaults(
+  ctx: Context,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<boolean> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const legacy = takeLegacyFault(ctx.legacyFaults, method, url.pathname + url.search);
+  if (legacy !== undefined)
+    throw statusFor(legacy.status, legacy.message ?? `injected failure ${legacy.status}`);
+  const info = describeRequest(ctx.registry, method, url);
+  if (info === undefined) return false;
+  const decision = ctx.rules.decide(info);
+  if (decision.delayMs > 0) await sleep(decision.delayMs);
+  if (decision.error === undefined) return false;
+  if (decision.expire && info.verb === 'watch') {
+    ctx.hub.expire(res, decision.error);
+    return true;
+  }
+  throw decision.error;
+}
+
 async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
@@ -155,8 +174,12 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
   if (!PUBLIC_PATHS.has(url.pathname) && req.headers.authorization !== `Bearer ${ctx.token}`) {
     throw statusFor(401, 'Unauthorized');
   }
-  const fault = takeFault(ctx.faults, method, url.pathname + url.search);
-  if (fault !== undefined) throw statusFor(fault.status, fault.message ?? `injected failure ${fault.status}`);
+  if (url.pathname.startsWith(ADMIN_PREFIX) && ctx.control !== undefined) {
+    const path = url.pathname.slice(ADMIN_PREFIX.length);
+    serveAdmin(ctx.control, { method, path, body: await readBody(req), res });
+    return;
+  }
+  if (await injectFaults(ctx, req, res, url)) return;
   const body = await readBody(req);
   const contentType = req.headers['content-type'] ?? 'application/json';
   const answer = route(ctx.registry, ctx.hub, { method, url, contentType, body, res });
@@ -172,84 +195,63 @@ function listener(ctx: Context): (req: IncomingMessage, res: ServerResponse) => 
       }
       const status =
         error instanceof StatusError ? error : statusFor(500, `Internal error occurred: ${String(error)}`);
-      reply(res, status.code, status.toStatus());
+      reply(res, status.code, status.toStatus(), status.details?.retryAfterSeconds);
     });
   };
 }
 
-function kubeConfigFor(url: string, token: string, ca: string | undefined, namespace?: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: 'sim',
-        server: url,
-        // client-node refuses plain http unless skipTLSVerify is set; under TLS the CA is pinned.
-        skipTLSVerify: ca === undefined,
-        ...(ca === undefined ? {} : { caData: Buffer.from(ca).toString('base64') }),
-      },
-    ],
-    users: [{ name: 'sim', token }],
-    contexts: [
-      { name: 'sim', cluster: 'sim', user: 'sim', ...(namespace === undefined ? {} : { namespace }) },
-    ],
-    currentContext: 'sim',
-  });
-  return kc;
+function seed(registry: Registry, crds: readonly unknown[]): void {
+  const namespaces = registry.find('', 'v1', 'namespaces');
+  if (namespaces !== undefined) {
+    for (const name of INITIAL_NAMESPACES) registry.create(namespaces, undefined, { metadata: { name } });
+  }
+  const crdDef = registry.find(CRD_RESOURCE.group, CRD_RESOURCE.version, CRD_RESOURCE.plural);
+  if (crdDef !== undefined) for (const crd of crds) registry.create(crdDef, undefined, crd);
 }
 
 /** Starts a simulated API server on 127.0.0.1; resolves once it listens. */
 export async function startKubeApiServer(options: KubeApiServerOptions = {}): Promise<KubeApiServer> {
   const resources = options.resources ?? DEFAULT_RESOURCES;
-  const store = new Store(options.historyLimit ?? 1000);
+  const store = new Store(options.historyLimit ?? 1000, options.initialResourceVersion ?? 100);
   const clock = options.clock ?? { now: () => Date.now() };
-  const registry = new Registry({ store, resources, admissions: admissions(resources, options), clock });
-  const namespaces = registry.find('', 'v1', 'namespaces');
-  if (namespaces !== undefined) {
-    for (const name of INITIAL_NAMESPACES) registry.create(namespaces, undefined, { metadata: { name } });
-  }
+  const settings = {
+    serviceCidr: options.serviceCidr ?? '10.2.0.0/17',
+    nodePortRange: options.nodePortRange,
+  };
+  const registry = new Registry({
+    store,
+    resources,
+    admissions: defaultAdmissions(resources, settings),
+    clock,
+  });
+  serveCrds(registry);
+  seed(registry, options.crds ?? [kuryrLoadBalancerCrd()]);
   const ctx: Context = {
     registry,
     hub: new WatchHub(store, options.bookmarkIntervalMs),
     token: randomBytes(16).toString('hex'),
-    faults: [],
+    legacyFaults: [],
+    rules: new FaultRules(),
+    control: undefined,
   };
   const cert = options.tls === true ? selfSignedCertificate() : undefined;
   const server: Server =
     cert === undefined ? createHttpServer(listener(ctx)) : createHttpsServer(cert, listener(ctx));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const socket = new Listener(server, () => ctx.hub.closeAll(true));
+  const port = await socket.listen(options.port ?? 0);
+  ctx.control = faultControl(ctx.rules, socket, ctx.hub);
   const url = `${cert === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
-  return serverHandle({ ctx, server, url, ca: cert?.cert });
-}
-
-/** An idempotent stop: destroys watches and connections, then closes the listener. */
-function stopper(ctx: Context, server: Server): () => Promise<void> {
-  let stopped: Promise<void> | undefined;
-  return () => {
-    stopped ??= new Promise<void>((resolve) => {
-      ctx.hub.closeAll(true);
-      server.close(() => {
-        resolve();
-      });
-      server.closeAllConnections();
-    });
-    return stopped;
-  };
+  return serverHandle({ ctx, control: ctx.control, socket, url, ca: cert?.cert });
 }
 
 function serverHandle(parts: {
   ctx: Context;
-  server: Server;
+  control: FaultControl;
+  socket: Listener;
   url: string;
   ca: string | undefined;
 }): KubeApiServer {
-  const { ctx, server, url, ca } = parts;
+  const { ctx, control, socket, url, ca } = parts;
   return {
     url,
     token: ctx.token,
@@ -260,12 +262,13 @@ function serverHandle(parts: {
     get expiredWatches() {
       return ctx.hub.expired;
     },
-    kubeConfig: (namespace) => kubeConfigFor(url, ctx.token, ca, namespace),
+    faults: control,
+    kubeConfig: (namespace) => kubeConfigFor({ url, token: ctx.token, ca, namespace }),
     failNext: (fault) => {
-      ctx.faults.push(fault);
+      ctx.legacyFaults.push(fault);
     },
     closeWatches: (opts) => {
-      ctx.hub.closeAll(opts?.abrupt ?? false);
+      control.endWatches(opts?.abrupt === undefined ? {} : { abrupt: opts.abrupt });
     },
     compactHistory: () => {
       ctx.registry.store.compact();
@@ -273,6 +276,6 @@ function serverHandle(parts: {
     bookmark: () => {
       ctx.hub.bookmark();
     },
-    stop: stopper(ctx, server),
+    stop: () => socket.stop(),
   };
 }

@@ -111,13 +111,22 @@ export class WatchHub {
     for (const stream of this.streams) this.sendBookmark(stream);
   }
 
-  /** Ends every open watch (cleanly, or by destroying the socket when `abrupt`). */
-  closeAll(abrupt = false): void {
-    for (const stream of [...this.streams]) {
+  /** Ends the open watches (of `resource`, a plural, when given): cleanly, or destroying the socket when `abrupt`; returns how many. */
+  closeAll(abrupt = false, resource?: string): number {
+    const chosen = [...this.streams].filter((s) => resource === undefined || s.def.plural === resource);
+    for (const stream of chosen) {
       if (abrupt) stream.res.destroy();
       else stream.res.end();
       this.streams.delete(stream);
     }
+    return chosen.length;
+  }
+
+  /** Answers a watch as for a compacted resourceVersion: 200, one ERROR event carrying `error`'s Status, end. */
+  expire(res: ServerResponse, error: StatusError): void {
+    this.expiredCount++;
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+    res.end(`${JSON.stringify({ type: 'ERROR', object: error.toStatus() })}\n`);
   }
 
   private initialEvents(

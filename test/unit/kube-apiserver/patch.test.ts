@@ -76,32 +76,6 @@ describe('PATCH through client-node', () => {
   afterEach(async () => {
     await server.stop();
   });
-
-  it('sends JSON patch by default', async () => {
-    const patched = await core.patchNamespacedService({
-      namespace: 'default',
-      name: 'web',
-      body: [{ op: 'remove', path: '/metadata/labels/a' }],
-    });
-    expect(patched.metadata?.labels).toEqual({ b: '2' });
-  });
-
-  it('applies merge patch (null deletes) with setHeaderOptions', async () => {
-    const patched = await core.patchNamespacedService(
-      { namespace: 'default', name: 'web', body: { metadata: { labels: { a: null, c: '3' } } } },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-    );
-    expect(patched.metadata?.labels).toEqual({ b: '2', c: '3' });
-  });
-
-  it('treats strategic merge patch as a merge patch', async () => {
-    const patched = await core.patchNamespacedService(
-      { namespace: 'default', name: 'web', body: { metadata: { annotations: { x: 'y' } } } },
-      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
-    );
-    expect(patched.metadata?.annotations).toEqual({ x: 'y' });
-  });
-
   it('answers a failed JSON patch test with 422 and leaves the object unchanged', async () => {
     const before = server.store.get({ plural: 'services', namespace: 'default', name: 'web' });
     const failure = await apiFailure(
