@@ -14,7 +14,7 @@ import { retryUntilDone } from '../engine/retry.js';
 import type { KubeClients } from '../kube/clients.js';
 import { makeEventRecorder } from '../kube/events.js';
 import { makeKubeInformers, type KubeInformers } from '../kube/informers.js';
-import { readClusterIdentity } from '../kube/identity.js';
+import { readClusterIdentity } from '../kube/live-reads.js';
 import { makeCloudPort } from '../services/cloud.js';
 import type { CloudContext } from '../services/context.js';
 import { makeKubePort } from '../services/kube-port.js';

@@ -11,6 +11,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../engine/clock.js';
 import { makeKubeClients } from '../kube/clients.js';
+import { createKubeMetrics } from '../kube/metrics.js';
 import type { OpenStackSession } from '../openstack/session.js';
 import { loadCloudContext } from '../services/context.js';
 import type { AppConfig } from './config/kuryr-conf.js';
@@ -49,7 +50,10 @@ export interface RunningController {
 export async function startController(options: ControllerOptions): Promise<RunningController> {
   const { config, logger } = options;
   const metrics = makeAppMetrics(options.registry);
-  const kube = makeKubeClients(options.kubeConfig);
+  const kube = makeKubeClients(options.kubeConfig, {
+    clock: options.clock,
+    metrics: createKubeMetrics(options.registry),
+  });
   const cloud = await loadCloudContext({
     session: options.session,
     project: config.neutron.project,

@@ -112,7 +112,7 @@ export function parseDescriptionMarker(description: string): DescriptionMarker |
 
 /** True when `marker` names `owner` (a legacy marker without writer names any writer of the cluster). */
 function namesOwner(marker: DescriptionMarker | null, owner: Owner): marker is DescriptionMarker {
-  if (marker === null || marker.clusterId !== owner.clusterId) return false;
+  if (marker?.clusterId !== owner.clusterId) return false;
   return marker.writer === null || marker.writer === writerDigest(owner.writer);
 }
 

@@ -1,7 +1,8 @@
 /** The reconciler's KubePort over our Kubernetes clients (src/kube/). */
 import type { KubeClients } from '../kube/clients.js';
 import { deleteKlb, ensureKlbSpec, writeKlbStatus } from '../kube/klb.js';
-import { addFinalizer, readServiceLive, removeFinalizer, setIngress } from '../kube/service-writes.js';
+import { readServiceLive } from '../kube/live-reads.js';
+import { addFinalizer, removeFinalizer, setIngress } from '../kube/service-writes.js';
 import type { KubePort } from './ports.js';
 
 /** Binds the Kubernetes writes to `clients`; `noteKlb` sees every record we write. */

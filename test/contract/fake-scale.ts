@@ -6,6 +6,7 @@
  *
  *   node --expose-gc node_modules/vite-node/vite-node.mjs test/contract/fake-scale.ts -- [lbs] [members] [concurrency]
  */
+import { anOwner } from '../support/builders.js';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { ownershipTags, serviceTag, clusterTag, OWNER_TAG } from '../../src/core/ownership.js';
@@ -43,7 +44,7 @@ async function inParallel(count: number, limit: number, task: (i: number) => Pro
 
 function body(fake: FakeOpenStack, i: number) {
   const service = { namespace: 'bench', name: `svc-${i}`, uid: `uid-${i}` };
-  const tags = ownershipTags(CLUSTER, service);
+  const tags = ownershipTags(anOwner(CLUSTER), service);
   const pool = {
     name: `bench/svc-${i}:TCP:80`,
     protocol: 'TCP',
@@ -96,11 +97,19 @@ async function phases(fake: FakeOpenStack, session: OpenStackSession): Promise<v
   const sample = Math.min(200, lbCount);
   const observeMs = await inParallel(sample, 8, async (i) => {
     const { service } = body(fake, i * Math.floor(lbCount / sample));
-    await observeService({ session, clusterId: CLUSTER, service, loadBalancerName: `bench/${service.name}` });
+    await observeService({
+      session,
+      owner: anOwner(CLUSTER),
+      projectId: fake.info.project_id,
+      service,
+      loadBalancerName: `bench/${service.name}`,
+    });
   });
   row(`observeService x${sample} (8 in flight)`, `${(observeMs / sample).toFixed(1)} ms per Service`);
   const sweep = performance.now();
-  const owned = await listOwnedServiceKeys(session, CLUSTER);
+  const owned = (
+    await listOwnedServiceKeys(session, { owner: anOwner(CLUSTER), projectId: fake.info.project_id })
+  ).keys;
   row(
     `ownership sweep (LBs by tags, all FIPs): ${owned.length} keys`,
     `${(performance.now() - sweep).toFixed(0)} ms`,

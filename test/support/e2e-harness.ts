@@ -129,6 +129,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         ops: null,
         stuckChildrenMs: 20_000,
       });
+      // The boot runs behind the cache-sync gate; the workers run once it resolves.
+      await running.ready;
     },
     async stopController(drainTimeoutMs = 10_000) {
       const r = running;

@@ -144,7 +144,7 @@ export const kuryrServicesSchema = z.object({
       'must be 1 to 40 characters from A-Z a-z 0-9 . _ - (it becomes a Neutron tag)',
     )
     .refine((value) => value !== 'kubernetes', {
-      message:
+      error:
         'the old default "kubernetes" is shared by every cluster that kept it, so it cannot prove ownership: set a value unique to this cluster, or remove the key to derive one from the kube-system namespace uid',
     })
     .optional()

@@ -1,5 +1,6 @@
 /** The desired objects of the load balancer scenario, and projections of what the clouds answer. */
-import type { BatchMember } from '../../../src/core/actions.js';
+import { anOwner } from '../../support/builders.js';
+import type { BatchMember } from '../../../src/core/plan/actions.js';
 import type {
   DesiredListener,
   DesiredLoadBalancer,
@@ -21,8 +22,8 @@ export function owner(
   ctx.names.name(serviceTag(service), `svc-tag:${name}`);
   return {
     service,
-    tags: ownershipTags(ctx.tag, service, [ctx.tag]),
-    description: loadBalancerDescription(ctx.tag, service),
+    tags: ownershipTags(anOwner(ctx.tag), service, [ctx.tag]),
+    description: loadBalancerDescription(anOwner(ctx.tag), service),
   };
 }
 

@@ -1,3 +1,4 @@
+import { anOwner } from '../../support/builders.js';
 /**
  * Scenario: one load balancer's life. A fully-populated create with a floating IP on its VIP
  * port in the same run; a write while it is PENDING_CREATE (409, deferred); ACTIVE with
@@ -6,7 +7,7 @@
  * delete (409 for a second delete meanwhile), after which the tree answers 404, the VIP port
  * is gone and the floating IP is unbound.
  */
-import type { Action } from '../../../src/core/actions.js';
+import type { Action } from '../../../src/core/plan/actions.js';
 import * as ports from '../../../src/openstack/neutron/ports.js';
 import * as floatingips from '../../../src/openstack/neutron/floatingips.js';
 import * as listeners from '../../../src/openstack/octavia/listeners.js';
@@ -162,7 +163,13 @@ export async function lbLifecycle(ctx: ScenarioContext): Promise<Record<string, 
   out.settled = (await settled(ctx, lbId)).provisioningStatus;
   out.activeTree = treeOf(await loadbalancers.statusTree(session, lbId));
   const observe = () =>
-    observeService({ session, clusterId: ctx.tag, service: own.service, loadBalancerName: desired.name });
+    observeService({
+      session,
+      owner: anOwner(ctx.tag),
+      projectId: ctx.target.info.project_id,
+      service: own.service,
+      loadBalancerName: desired.name,
+    });
   out.observed = observedOf(ctx, await observe());
   const replacement = batch([member(ctx, 11, own.tags), member(ctx, 13, own.tags)]);
   out.batch = executed(

@@ -1,14 +1,13 @@
 /**
- * `[kuryr_services] create_mode` through the reconciler and the in-memory cloud (`auto` is
+ * `[kuryr_services] create_mode` through the reconciler and the fake OpenStack (`auto` is
  * covered by reconciler-cloud.test.ts: fully populated, recreated step by step after stuck
  * children).
  */
 import type { V1Service } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isOctaviaWrite } from '../../../src/core/plan/actions.js';
-import type { CreateMode } from '../../../src/services/deps.js';
+import type { CreateMode } from '../../../src/core/plan/decision.js';
 import { anEndpoint, anEndpointSlice, aSlicePort } from '../../support/builders.js';
-import type { MemoryCloudOptions } from '../../support/memory-cloud.js';
+import { deleteByHand } from './cloud-helpers.js';
 import { startWorld, TIMING, type World } from './world.js';
 
 let world: World | undefined;
@@ -18,8 +17,8 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function setUp(mode: CreateMode, cloud: Partial<MemoryCloudOptions> = {}): Promise<World> {
-  world = await startWorld(cloud, { createMode: mode });
+async function setUp(mode: CreateMode, stuckChildrenOnFullCreate: boolean): Promise<World> {
+  world = await startWorld({ createMode: mode, cloud: { config: { stuckChildrenOnFullCreate } } });
   const spec: NonNullable<V1Service['spec']> = {
     type: 'LoadBalancer',
     ports: [
@@ -44,75 +43,71 @@ async function setUp(mode: CreateMode, cloud: Partial<MemoryCloudOptions> = {}):
 
 const ready = (w: World) => w.klb('web')?.status?.conditions?.find((c) => c.type === 'Ready');
 
-/** The Octavia writes so far, creates shown with their listener count. */
-function octavia(w: World): string[] {
-  return w.cloud.history
-    .filter(isOctaviaWrite)
-    .map((a) => (a.kind === 'createLoadBalancer' ? `create(${a.loadBalancer.listeners.length})` : a.kind));
+/** Successful Octavia writes so far, by operation. */
+function octavia(w: World): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of w.fake.requests.entries()) {
+    if (e.service !== 'load-balancer' || e.method === 'GET' || e.status >= 300) continue;
+    out[e.operation] = (out[e.operation] ?? 0) + e.count;
+  }
+  return out;
 }
 
-function everythingActive(w: World): boolean {
-  return w.cloud
-    .loadBalancers()
-    .every(
-      (lb) =>
-        lb.provisioningStatus === 'ACTIVE' &&
-        lb.listeners.every((l) => l.provisioningStatus === 'ACTIVE') &&
-        lb.pools.every(
-          (p) =>
-            p.provisioningStatus === 'ACTIVE' && p.members.every((m) => m.provisioningStatus === 'ACTIVE'),
-        ),
-    );
+async function everythingActive(w: World): Promise<boolean> {
+  return (await w.loadBalancers()).every(
+    (lb) =>
+      lb.provisioningStatus === 'ACTIVE' &&
+      lb.listeners.every((l) => l.provisioningStatus === 'ACTIVE') &&
+      lb.pools.every(
+        (p) => p.provisioningStatus === 'ACTIVE' && p.members.every((m) => m.provisioningStatus === 'ACTIVE'),
+      ),
+  );
 }
 
 describe('create_mode = fully-populated', () => {
-  it('never recreates: stuck children are waited for and reported, and converge once Octavia is fixed', async () => {
-    const w = await setUp('fully-populated', { stuckChildrenOnFullCreate: true });
+  it('never recreates: stuck children are waited for and reported as stuck, with no further Octavia write', async () => {
+    const w = await setUp('fully-populated', true);
     await w.reconcile('default/web');
-    w.cloud.settle();
+    await w.settle();
     for (let i = 0; i < 4; i++) {
       const r = await w.reconcile('default/web');
-      expect(r.kind).toBe('requeueAfter');
+      expect(r.kind).toBe('poll');
       await w.clock.advance(TIMING.stuckChildrenMs / 2);
     }
-    expect(octavia(w)).toEqual(['create(2)']);
-    expect(ready(w)).toMatchObject({ status: 'False', reason: 'Pending' });
+    expect(octavia(w)).toEqual({ 'octavia.loadbalancer.create': 1 });
+    expect(ready(w)).toMatchObject({ status: 'False', reason: 'ChildrenStuck' });
     expect(ready(w)?.message).toContain('create_mode = fully-populated: not recreating it');
     expect(ready(w)?.message).toContain('listener');
-
-    w.cloud.unstick();
-    expect((await w.converge('default/web')).at(-1)).toEqual({ kind: 'done' });
-    expect(octavia(w)).toEqual(['create(2)']);
-    expect(everythingActive(w)).toBe(true);
-    expect(ready(w)?.status).toBe('True');
     expect(w.metrics.createPaths).toEqual(['fully-populated']);
   });
 });
 
 describe('create_mode = step-by-step', () => {
   it('creates a bare load balancer, then one child write per pass; no wasted fully-populated attempt', async () => {
-    const w = await setUp('step-by-step', { stuckChildrenOnFullCreate: true });
-    const results = await w.converge('default/web', 60);
-    expect(results.at(-1)).toEqual({ kind: 'done' });
-    const writes = octavia(w);
-    expect(writes[0]).toBe('create(0)');
-    expect(writes.filter((k) => k.startsWith('create('))).toEqual(['create(0)']);
-    expect(writes.filter((k) => k === 'createListener')).toHaveLength(2);
-    expect(writes).not.toContain('deleteLoadBalancer');
-    const [lb, ...others] = w.cloud.loadBalancers();
+    const w = await setUp('step-by-step', true);
+    const passes = await w.converge('default/web', 60);
+    expect(passes.at(-1)?.result).toEqual({ kind: 'done' });
+    // One write per pass: a bare load balancer, then per port a listener, its pool, its members.
+    expect(octavia(w)).toEqual({
+      'octavia.loadbalancer.create': 1,
+      'octavia.listener.create': 2,
+      'octavia.pool.create': 2,
+      'octavia.member.batch_update': 2,
+    });
+    const [lb, ...others] = await w.loadBalancers();
     expect(others).toEqual([]);
     expect(lb?.listeners.map((l) => `${l.protocol}:${l.protocolPort}`)).toEqual(['TCP:80', 'UDP:53']);
     expect(lb?.pools.flatMap((p) => p.members.map((m) => m.address))).toEqual(['10.1.0.5', '10.1.0.5']);
-    expect(everythingActive(w)).toBe(true);
+    expect(await everythingActive(w)).toBe(true);
     expect(ready(w)?.status).toBe('True');
-    expect(w.cloud.floatingIps().map((f) => f.portId)).toEqual([lb?.vipPortId]);
+    expect((await w.floatingIps()).map((f) => f.portId)).toEqual([lb?.vipPortId]);
     expect(w.metrics.createPaths).toEqual(['step-by-step']);
 
     // Unlike auto's fallback, the mode does not end once converged: a re-create is bare again.
-    w.cloud.deleteByHand(lb?.id ?? '');
-    expect((await w.converge('default/web', 60)).at(-1)).toEqual({ kind: 'done' });
-    expect(octavia(w).filter((k) => k.startsWith('create('))).toEqual(['create(0)', 'create(0)']);
+    await deleteByHand(w, lb?.id ?? '');
+    expect((await w.converge('default/web', 60)).at(-1)?.result).toEqual({ kind: 'done' });
+    expect(octavia(w)['octavia.loadbalancer.create']).toBe(2);
     expect(w.metrics.createPaths).toEqual(['step-by-step', 'step-by-step']);
-    expect(everythingActive(w)).toBe(true);
+    expect(await everythingActive(w)).toBe(true);
   });
 });

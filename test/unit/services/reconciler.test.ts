@@ -49,25 +49,26 @@ describe('Service reconciler: create', () => {
     await createSlice('web', ['10.1.0.5', '10.1.0.6']);
 
     const first = await world.reconcile('default/web');
-    expect(first.kind).toBe('requeueAfter');
+    expect(first).toMatchObject({ kind: 'requeueAfter', ms: 1000 });
     expect(world.service('web')?.metadata.finalizers).toContain(SERVICE_FINALIZER);
     const klb = world.klb('web');
     expect(klb?.spec?.ports).toEqual([{ name: 'http', port: 80, protocol: 'TCP', targetPort: '8080' }]);
     expect(klb?.spec?.type).toBe('LoadBalancer');
-    expect(world.cloud.loadBalancers().map((lb) => lb.provisioningStatus)).toEqual(['PENDING_CREATE']);
+    expect(condition('web', 'Ready')).toMatchObject({ status: 'False', reason: 'Reconciling' });
+    expect((await world.loadBalancers()).map((lb) => lb.provisioningStatus)).toEqual(['PENDING_CREATE']);
 
-    const pending = await world.reconcile('default/web');
-    expect(pending).toMatchObject({ kind: 'requeueAfter', ms: 500 });
-    expect(world.klb('web')?.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
+    const pending = await world.pass('default/web');
+    expect(pending.result).toMatchObject({ kind: 'poll' });
+    expect(condition('web', 'Ready')).toMatchObject({ status: 'False', reason: 'Pending' });
 
-    const results = await world.converge('default/web');
-    expect(results.at(-1)).toEqual({ kind: 'done' });
-    const [lb, ...others] = world.cloud.loadBalancers();
+    const passes = await world.converge('default/web');
+    expect(passes.at(-1)?.result).toEqual({ kind: 'done' });
+    const [lb, ...others] = await world.loadBalancers();
     expect(others).toEqual([]);
     expect(lb?.provisioningStatus).toBe('ACTIVE');
     expect(lb?.pools[0]?.members.map((m) => m.address)).toEqual(['10.1.0.5', '10.1.0.6']);
-    expect(world.cloud.history.filter((a) => a.kind === 'createLoadBalancer')).toHaveLength(1);
-    const [fip] = world.cloud.floatingIps();
+    expect(world.writesBy()['octavia.loadbalancer.create']).toBe(1);
+    const [fip] = await world.floatingIps();
     expect(fip?.portId).toBe(lb?.vipPortId);
 
     const status = world.klb('web')?.status;
@@ -78,14 +79,20 @@ describe('Service reconciler: create', () => {
       ip_addr: fip?.address,
       alloc_method: 'pool',
     });
-    const svcStatus = world.service('web')?.status as V1Service['status'];
-    expect(svcStatus?.loadBalancer?.ingress).toEqual([{ ip: fip?.address }]);
+    expect(status?.progress).toEqual({ create_path: 'fully-populated', unsettled: null });
+    expect(ingressOf('web')).toEqual([{ ip: fip?.address }]);
     expect(world.metrics.createPaths).toEqual(['fully-populated']);
+    expect(world.events('web').filter((e) => e.reason === 'KuryrEnsuredLB')).toHaveLength(1);
 
-    // Converged: another pass writes nothing.
-    const writes = world.cloud.history.length;
+    // Converged: another pass (a resync) writes nothing to OpenStack nor to the record, and posts no event.
+    const writes = world.writes();
+    const rv = world.klb('web')?.metadata.resourceVersion;
     expect(await world.reconcile('default/web')).toEqual({ kind: 'done' });
-    expect(world.cloud.history).toHaveLength(writes);
+    expect(world.writes()).toBe(writes);
+    expect(world.klb('web')?.metadata.resourceVersion).toBe(rv);
+    expect(world.events('web').filter((e) => e.reason === 'KuryrEnsuredLB')).toEqual([
+      expect.objectContaining({ count: 1 }),
+    ]);
   });
 });
 
@@ -115,14 +122,14 @@ describe('Service reconciler: skip and invalid input', () => {
     ]);
     expect(world.service('headless')?.metadata.finalizers ?? []).toEqual([]);
     expect(world.klb('headless')).toBeUndefined();
-    expect(world.cloud.history).toEqual([]);
+    expect(world.writes()).toBe(0);
   });
 
   it('a bad timeout annotation: Warning event, InputValid False, terminal, and the existing load balancer untouched', async () => {
     await createService('web', webSpec());
     await world.converge('default/web');
-    const before = world.cloud.loadBalancers();
-    const writes = world.cloud.history.length;
+    const before = await world.loadBalancers();
+    const writes = world.writes();
 
     await patchService('web', {
       metadata: { annotations: { 'openstack.org/kuryr-timeout-client-data': 'soon' } },
@@ -137,25 +144,26 @@ describe('Service reconciler: skip and invalid input', () => {
         .filter((e) => e.type === 'Warning')
         .map((e) => e.reason),
     ).toEqual(['KuryrInvalidService']);
-    expect(world.cloud.loadBalancers()).toEqual(before);
-    expect(world.cloud.history).toHaveLength(writes);
+    expect(await world.loadBalancers()).toEqual(before);
+    expect(world.writes()).toBe(writes);
     expect(world.service('web')?.metadata.finalizers).toContain(SERVICE_FINALIZER);
 
     // Fixed: valid again, and the load balancer picks up the timeout.
     await patchService('web', {
       metadata: { annotations: { 'openstack.org/kuryr-timeout-client-data': '5000' } },
     });
-    expect((await world.converge('default/web')).at(-1)).toEqual({ kind: 'done' });
+    expect((await world.converge('default/web')).at(-1)?.result).toEqual({ kind: 'done' });
     expect(condition('web', 'InputValid')?.status).toBe('True');
-    expect(world.cloud.loadBalancers()[0]?.listeners[0]?.timeoutClientData).toBe(5000);
-    expect(world.cloud.loadBalancers()[0]?.id).toBe(before[0]?.id);
+    const [after] = await world.loadBalancers();
+    expect(after?.listeners[0]?.timeoutClientData).toBe(5000);
+    expect(after?.id).toBe(before[0]?.id);
   });
 
   it('an invalid Service without a record gets one carrying InputValid False', async () => {
     await createService('bad', webSpec(), { 'openstack.org/kuryr-timeout-member-data': '-1' });
     expect((await world.reconcile('default/bad')).kind).toBe('terminal');
     expect(condition('bad', 'InputValid')?.status).toBe('False');
-    expect(world.cloud.history).toEqual([]);
+    expect(world.writes()).toBe(0);
   });
 });
 
@@ -163,14 +171,14 @@ describe('Service reconciler: release', () => {
   it('a deleted Service: cloud emptied, record deleted, finalizer removed, Service gone', async () => {
     await createService('web', webSpec('LoadBalancer'));
     await world.converge('default/web');
-    expect(world.cloud.floatingIps()).toHaveLength(1);
+    expect(await world.floatingIps()).toHaveLength(1);
 
     await world.kube.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
     expect(world.service('web')?.metadata.deletionTimestamp).toBeDefined();
-    const results = await world.converge('default/web');
-    expect(results.at(-1)).toEqual({ kind: 'done' });
-    expect(world.cloud.loadBalancers()).toEqual([]);
-    expect(world.cloud.floatingIps()).toEqual([]);
+    const passes = await world.converge('default/web');
+    expect(passes.at(-1)?.result).toEqual({ kind: 'done' });
+    expect(await world.loadBalancers()).toEqual([]);
+    expect(await world.floatingIps()).toEqual([]);
     expect(world.klb('web')).toBeUndefined();
     expect(world.service('web')).toBeUndefined();
     // The key again (the DELETED watch event): nothing left to do.
@@ -179,7 +187,7 @@ describe('Service reconciler: release', () => {
 
   it('a key whose Service never existed writes nothing', async () => {
     expect(await world.reconcile('default/ghost')).toEqual({ kind: 'done' });
-    expect(world.cloud.history).toEqual([]);
+    expect(world.writes()).toBe(0);
   });
 
   it('a Service gone without our finalizer (crash, forced removal): its objects are cleaned up from the key alone', async () => {
@@ -193,9 +201,9 @@ describe('Service reconciler: release', () => {
     );
     world.server.store.delete({ plural: 'services', namespace: 'default', name: 'web' });
 
-    expect((await world.converge('default/web')).at(-1)).toEqual({ kind: 'done' });
-    expect(world.cloud.loadBalancers().map((lb) => lb.name)).toEqual(['default/other']);
-    expect(world.cloud.floatingIps()).toEqual([]);
+    expect((await world.converge('default/web')).at(-1)?.result).toEqual({ kind: 'done' });
+    expect((await world.loadBalancers()).map((lb) => lb.name)).toEqual(['default/other']);
+    expect(await world.floatingIps()).toEqual([]);
   });
 
   it('a Service that stops wanting a load balancer releases it and its finalizer', async () => {
@@ -204,9 +212,9 @@ describe('Service reconciler: release', () => {
     expect(ingressOf('web')).toHaveLength(1);
 
     await patchService('web', { spec: { type: 'NodePort' } });
-    expect((await world.converge('default/web')).at(-1)).toEqual({ kind: 'done' });
-    expect(world.cloud.loadBalancers()).toEqual([]);
-    expect(world.cloud.floatingIps()).toEqual([]);
+    expect((await world.converge('default/web')).at(-1)?.result).toEqual({ kind: 'done' });
+    expect(await world.loadBalancers()).toEqual([]);
+    expect(await world.floatingIps()).toEqual([]);
     expect(world.klb('web')).toBeUndefined();
     expect(ingressOf('web')).toEqual([]);
     expect(world.service('web')?.metadata.finalizers ?? []).toEqual([]);

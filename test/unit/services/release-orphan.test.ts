@@ -1,80 +1,82 @@
-import { anOwner } from '../../support/builders.js';
-import { describe, expect, it } from 'vitest';
+/**
+ * The orphan release (a key whose Service is gone, uid unknown) through the reconciler and the
+ * fake OpenStack: after the live GET's 404, everything of ours for the key goes — tagged
+ * objects of any incarnation, and untagged floating IPs carrying our exact marker — and
+ * nothing else: other clusters', other writers', other Services', users'.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceRef } from '../../../src/core/model.js';
 import { loadBalancerDescription } from '../../../src/core/naming.js';
 import { ownershipTags } from '../../../src/core/ownership.js';
-import { makeCloudPort } from '../../../src/services/cloud.js';
-import { releaseOrphan, type ReleaseDeps } from '../../../src/services/release.js';
-import type { Result } from '../../../src/engine/result.js';
-import { FakeCloud } from '../openstack/observe-fake-cloud.js';
-import { CLUSTER_ID, TIMING } from './world.js';
+import { anOwner } from '../../support/builders.js';
+import { handMadeLoadBalancer, markedFloatingIp } from './cloud-helpers.js';
+import { CLUSTER_ID, OWNER, startWorld, type World } from './world.js';
 
 const WEB: ServiceRef = { namespace: 'default', name: 'web', uid: 'uid-1' };
-const ORPHAN: ServiceRef = { ...WEB, uid: '' };
-const marker = (clusterId: string, service: ServiceRef) =>
-  loadBalancerDescription(anOwner(clusterId), service);
 
-function depsOver(cloud: FakeCloud): ReleaseDeps {
-  const port = makeCloudPort({
-    session: cloud.session,
-    clusterId: CLUSTER_ID,
-    busyRequeueMs: 1,
-    conflictRequeueMs: 1,
-  });
-  return { cloud: port, clusterId: CLUSTER_ID, timing: TIMING, now: () => 0 };
+let world: World;
+beforeEach(async () => {
+  world = await startWorld();
+});
+afterEach(async () => {
+  await world.stop();
+});
+
+async function release(): Promise<unknown> {
+  return (await world.converge('default/web')).at(-1)?.result;
 }
 
-/** Runs the orphan release until it reports done (each pass is one reconcile). */
-async function releaseUntilDone(cloud: FakeCloud, maxPasses = 5): Promise<Result[]> {
-  const deps = depsOver(cloud);
-  const results: Result[] = [];
-  for (let pass = 0; pass < maxPasses; pass++) {
-    const result = await releaseOrphan(deps, ORPHAN, new AbortController().signal);
-    results.push(result);
-    if (result.kind === 'done') return results;
-  }
-  throw new Error(`orphan release not done after ${maxPasses} passes`);
-}
-
-describe('releaseOrphan (the Service and its uid are gone)', () => {
-  it('deletes an untagged floating IP carrying our marker, leaves a foreign cluster’s and users’ alone', async () => {
-    const cloud = new FakeCloud();
-    cloud.addFip({ id: 'crashed', description: marker(CLUSTER_ID, WEB) });
-    cloud.addFip({ id: 'other-cluster', description: marker('c2', WEB) });
-    cloud.addFip({ id: 'other-service', description: marker(CLUSTER_ID, { ...WEB, name: 'api' }) });
-    cloud.addFip({ id: 'human', description: `copied from ${marker(CLUSTER_ID, WEB)}` });
-    cloud.addFip({ id: 'user-tagged', description: marker(CLUSTER_ID, WEB), tags: ['mine'] });
-    cloud.addFip({ id: 'user', description: 'allocated by a user' });
-
-    const results = await releaseUntilDone(cloud);
-
-    expect(results.map((r) => r.kind)).toEqual(['requeueAfter', 'done']);
-    expect(cloud.fips.map((f) => f.id)).toEqual([
-      'other-cluster',
-      'other-service',
-      'human',
-      'user-tagged',
-      'user',
-    ]);
+describe('orphan release (the Service and its uid are gone)', () => {
+  it('deletes an untagged floating IP carrying our marker, leaves the look-alikes alone', async () => {
+    const ours = await markedFloatingIp(world, { description: loadBalancerDescription(OWNER, WEB) });
+    const keep = {
+      otherCluster: await markedFloatingIp(world, {
+        description: loadBalancerDescription(anOwner('c2'), WEB),
+      }),
+      otherWriter: await markedFloatingIp(world, {
+        description: loadBalancerDescription({ clusterId: CLUSTER_ID, writer: 'another-cluster' }, WEB),
+      }),
+      otherService: await markedFloatingIp(world, {
+        description: loadBalancerDescription(OWNER, { ...WEB, name: 'api' }),
+      }),
+      human: await markedFloatingIp(world, {
+        description: `copied from ${loadBalancerDescription(OWNER, WEB)}`,
+      }),
+      userTagged: await markedFloatingIp(world, {
+        description: loadBalancerDescription(OWNER, WEB),
+        tags: ['mine'],
+      }),
+      user: await markedFloatingIp(world, { description: 'allocated by a user' }),
+    };
+    expect(await release()).toEqual({ kind: 'done' });
+    const left = (await world.floatingIps()).map((f) => f.id).sort();
+    expect(left).toEqual(Object.values(keep).sort());
+    expect(left).not.toContain(ours);
   });
 
-  it('deletes the load balancer and the untagged marked floating IP on its VIP port (not just detaching it)', async () => {
-    const cloud = new FakeCloud();
-    const lb = cloud.addLb('lb-1', 'default/web', ownershipTags(anOwner(CLUSTER_ID), WEB));
-    cloud.addFip({ id: 'crashed', description: marker(CLUSTER_ID, WEB), port_id: lb.vip_port_id });
-    cloud.addFip({ id: 'tagged', tags: ownershipTags(anOwner(CLUSTER_ID), { ...WEB, uid: 'uid-0' }) });
-    cloud.addFip({ id: 'user-on-vip', port_id: lb.vip_port_id });
-
-    await releaseUntilDone(cloud);
-
-    expect(cloud.lbs).toEqual([]);
-    expect(cloud.fips).toMatchObject([{ id: 'user-on-vip', port_id: null, tags: [] }]);
+  it('deletes the load balancer and the untagged marked floating IP on its VIP port; a user one there is detached', async () => {
+    const lb = await handMadeLoadBalancer(world, {
+      name: 'default/web',
+      tags: ownershipTags(OWNER, WEB),
+      vipAddress: '10.2.100.10',
+    });
+    await markedFloatingIp(world, { description: loadBalancerDescription(OWNER, WEB), portId: lb.vipPortId });
+    await markedFloatingIp(world, { tags: ownershipTags(OWNER, { ...WEB, uid: 'uid-0' }) });
+    const lb2 = await handMadeLoadBalancer(world, {
+      name: 'default/web',
+      tags: ownershipTags(OWNER, { ...WEB, uid: 'uid-0' }),
+      vipAddress: '10.2.100.11',
+    });
+    const user = await markedFloatingIp(world, { portId: lb2.vipPortId });
+    expect(await release()).toEqual({ kind: 'done' });
+    expect(await world.loadBalancers()).toEqual([]);
+    expect((await world.floatingIps()).map((f) => [f.id, f.portId, f.tags])).toEqual([[user, null, []]]);
   });
 
-  it('is done at once when nothing of ours is left', async () => {
-    const cloud = new FakeCloud();
-    cloud.addFip({ id: 'other-cluster', description: marker('c2', WEB) });
-    expect((await releaseUntilDone(cloud)).map((r) => r.kind)).toEqual(['done']);
-    expect(cloud.fips.map((f) => f.id)).toEqual(['other-cluster']);
+  it('is done at once, with no write, when nothing of ours is left', async () => {
+    await markedFloatingIp(world, { description: loadBalancerDescription(anOwner('c2'), WEB) });
+    expect(await release()).toEqual({ kind: 'done' });
+    expect(world.fake.requests.count({ kind: 'write', status: 204 })).toBe(0);
+    expect(await world.floatingIps()).toHaveLength(1);
   });
 });

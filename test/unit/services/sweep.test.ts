@@ -1,48 +1,63 @@
-import { anOwner } from '../../support/builders.js';
-import { describe, expect, it } from 'vitest';
+/**
+ * The orphan sweep over the fake OpenStack: which keys this cluster owns objects for, which
+ * the cache lacks, the per-sweep cap, and no sweep at all while the caches are not synced.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceRef } from '../../../src/core/model.js';
 import { loadBalancerDescription, ownedServiceKey } from '../../../src/core/naming.js';
 import { ownershipTags } from '../../../src/core/ownership.js';
 import { listOwnedServiceKeys } from '../../../src/openstack/owned-keys.js';
-import { makeCloudPort } from '../../../src/services/cloud.js';
-import { releaseOrphan } from '../../../src/services/release.js';
 import { sweepOrphans } from '../../../src/services/sweep.js';
-import { FakeCloud } from '../openstack/observe-fake-cloud.js';
-import { CLUSTER_ID, TIMING } from './world.js';
+import { anOwner } from '../../support/builders.js';
+import { handMadeLoadBalancer, markedFloatingIp } from './cloud-helpers.js';
+import { CLUSTER_ID, OWNER, startWorld, type World } from './world.js';
 
 const ref = (namespace: string, name: string, uid = `uid-${name}`): ServiceRef => ({ namespace, name, uid });
-const WEB = ref('default', 'web');
-const API = ref('default', 'api');
-const DB = ref('ns2', 'db');
 const signal = (): AbortSignal => new AbortController().signal;
 
-/** A project holding objects of this cluster for web, api and db, and look-alikes that are not ours. */
-function project(): FakeCloud {
-  const cloud = new FakeCloud();
-  cloud.addLb('lb-web', 'default/web', ownershipTags(anOwner(CLUSTER_ID), WEB));
-  cloud.addLb('lb-foreign', 'default/cache', ownershipTags(anOwner('c2'), ref('default', 'cache')));
-  cloud.addLb('lb-hand-made', 'default/hand', []);
-  cloud.addFip({ id: 'crashed-api', description: loadBalancerDescription(anOwner(CLUSTER_ID), API) });
-  cloud.addFip({
-    id: 'db',
-    description: loadBalancerDescription(anOwner(CLUSTER_ID), DB),
-    tags: ownershipTags(anOwner(CLUSTER_ID), DB),
+let world: World;
+beforeEach(async () => {
+  world = await startWorld();
+});
+afterEach(async () => {
+  await world.stop();
+});
+
+/** Objects of this cluster for web, api and db, and look-alikes that are not ours. */
+async function project(): Promise<void> {
+  await handMadeLoadBalancer(world, {
+    name: 'default/web',
+    tags: ownershipTags(OWNER, ref('default', 'web')),
+    vipAddress: '10.2.100.1',
   });
-  cloud.addFip({
-    id: 'other-cluster',
-    description: loadBalancerDescription(anOwner('c2'), ref('default', 'x')),
+  await handMadeLoadBalancer(world, {
+    name: 'default/cache',
+    tags: ownershipTags(anOwner('c2'), ref('default', 'cache')),
+    vipAddress: '10.2.100.2',
   });
-  cloud.addFip({
-    id: 'human',
-    description: `see ${loadBalancerDescription(anOwner(CLUSTER_ID), ref('default', 'y'))}`,
+  await handMadeLoadBalancer(world, {
+    name: 'default/twin',
+    tags: ownershipTags({ clusterId: CLUSTER_ID, writer: 'another-cluster' }, ref('default', 'twin')),
+    vipAddress: '10.2.100.3',
   });
-  cloud.addFip({ id: 'user', description: 'allocated by a user', tags: ['team-a'] });
-  return cloud;
+  await handMadeLoadBalancer(world, { name: 'default/hand', tags: [], vipAddress: '10.2.100.4' });
+  await markedFloatingIp(world, { description: loadBalancerDescription(OWNER, ref('default', 'api')) });
+  const db = ref('ns2', 'db');
+  await markedFloatingIp(world, {
+    description: loadBalancerDescription(OWNER, db),
+    tags: ownershipTags(OWNER, db),
+  });
+  await markedFloatingIp(world, { description: loadBalancerDescription(anOwner('c2'), ref('default', 'x')) });
+  await markedFloatingIp(world, {
+    description: `see ${loadBalancerDescription(OWNER, ref('default', 'y'))}`,
+  });
+  await markedFloatingIp(world, { description: 'allocated by a user', tags: ['team-a'] });
 }
 
 describe('ownedServiceKey', () => {
   it('reads the key from our marker, or from the name of an object proven ours by its tags', () => {
-    const marked = { name: '', description: loadBalancerDescription(anOwner('c1'), WEB), owned: false };
+    const web = ref('default', 'web');
+    const marked = { name: '', description: loadBalancerDescription(anOwner('c1'), web), owned: false };
     expect(ownedServiceKey(marked, anOwner('c1'))).toBe('default/web');
     expect(ownedServiceKey(marked, anOwner('c2'))).toBeNull();
     expect(ownedServiceKey({ name: 'default/web', description: '', owned: true }, anOwner('c1'))).toBe(
@@ -56,45 +71,67 @@ describe('ownedServiceKey', () => {
 });
 
 describe('orphan sweep', () => {
-  it('lists the keys of every Service this cluster owns objects for, tagged or only marked', async () => {
-    const cloud = project();
-    expect(await listOwnedServiceKeys(cloud.session, CLUSTER_ID)).toEqual([
-      'default/api',
-      'default/web',
-      'ns2/db',
-    ]);
+  it('lists the keys this cluster owns objects for, tagged or only marked; reports another writer as a collision', async () => {
+    await project();
+    const owned = await listOwnedServiceKeys(world.session, {
+      owner: OWNER,
+      projectId: world.fake.info.project_id,
+    });
+    expect(owned.keys).toEqual(['default/api', 'default/web', 'ns2/db']);
+    expect(owned.conflicts).toHaveLength(1);
   });
 
-  it('queues only the keys the cache lacks, and their release leaves none of ours behind', async () => {
-    const cloud = project();
-    const port = makeCloudPort({
-      session: cloud.session,
-      clusterId: CLUSTER_ID,
-      busyRequeueMs: 1,
-      conflictRequeueMs: 1,
-    });
+  it('queues only the keys the cache lacks, at most max per sweep; their release leaves none of ours behind', async () => {
+    await project();
     const queued: string[] = [];
-    const orphans = await sweepOrphans({
-      cloud: port,
+    const first = await sweepOrphans({
+      cloud: world.cloud,
       knownKeys: ['default/web', 'default/unrelated'],
+      unsynced: null,
+      maxReleases: 1,
       enqueue: (key) => queued.push(key),
       signal: signal(),
     });
-    expect(orphans).toEqual(['default/api', 'ns2/db']);
-    expect(queued).toEqual(orphans);
+    expect(first).toEqual({ kind: 'swept', queued: ['default/api'], deferred: ['ns2/db'] });
+    for (const key of queued) expect((await world.converge(key)).at(-1)?.result).toEqual({ kind: 'done' });
+    const second = await sweepOrphans({
+      cloud: world.cloud,
+      knownKeys: ['default/web'],
+      unsynced: null,
+      maxReleases: 1,
+      enqueue: (key) => queued.push(key),
+      signal: signal(),
+    });
+    expect(second).toEqual({ kind: 'swept', queued: ['ns2/db'], deferred: [] });
+    expect((await world.converge('ns2/db')).at(-1)?.result).toEqual({ kind: 'done' });
+    const owned = await listOwnedServiceKeys(world.session, {
+      owner: OWNER,
+      projectId: world.fake.info.project_id,
+    });
+    expect(owned.keys).toEqual(['default/web']);
+    expect((await world.loadBalancers()).map((lb) => lb.name).sort()).toEqual([
+      'default/cache',
+      'default/hand',
+      'default/twin',
+      'default/web',
+    ]);
+    expect(await world.floatingIps()).toHaveLength(3);
+  });
 
-    for (const key of queued) {
-      const [namespace = '', name = ''] = key.split('/');
-      const deps = { cloud: port, clusterId: CLUSTER_ID, timing: TIMING, now: () => 0 };
-      for (
-        let pass = 0;
-        (await releaseOrphan(deps, ref(namespace, name, ''), signal())).kind !== 'done';
-        pass++
-      )
-        expect(pass).toBeLessThan(5);
-    }
-    expect(await listOwnedServiceKeys(cloud.session, CLUSTER_ID)).toEqual(['default/web']);
-    expect(cloud.fips.map((f) => f.id)).toEqual(['other-cluster', 'human', 'user']);
-    expect(cloud.lbs.map((lb) => lb.id)).toEqual(['lb-web', 'lb-foreign', 'lb-hand-made']);
+  it('does nothing while the caches are not synced (an empty cache is not evidence)', async () => {
+    await project();
+    const before = world.reads();
+    const queued: string[] = [];
+    const result = await sweepOrphans({
+      cloud: world.cloud,
+      knownKeys: [],
+      unsynced: 'services: never listed',
+      maxReleases: 5,
+      enqueue: (key) => queued.push(key),
+      signal: signal(),
+    });
+    expect(result).toEqual({ kind: 'skipped', reason: 'services: never listed' });
+    expect(queued).toEqual([]);
+    expect(world.reads()).toBe(before);
   });
 });

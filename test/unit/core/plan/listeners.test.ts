@@ -5,17 +5,7 @@ import { apply } from '../../../support/plan-oracle/apply.js';
 import { TIMEOUT_CLIENT_TAG, TIMEOUT_MEMBER_TAG } from '../../../../src/core/ownership.js';
 import { listenerChanges } from '../../../../src/core/plan/listeners.js';
 import type { ObservedListener, ObservedLoadBalancer, ObservedPool } from '../../../../src/core/model.js';
-import {
-  built,
-  desiredLb,
-  FOREIGN,
-  listener,
-  member,
-  OWNED,
-  planFor,
-  summary,
-  withLb,
-} from './fixtures.js';
+import { built, desiredLb, FOREIGN, listener, member, OWNED, planFor, summary, withLb } from './fixtures.js';
 
 const desired = desiredLb();
 const observed = built(desired);
