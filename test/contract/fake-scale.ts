@@ -24,7 +24,7 @@ const [lbCount = 10_000, memberCount = 10, concurrency = 32] = process.argv
   .slice(2)
   .filter((a) => a !== '--')
   .map(Number);
-const CLUSTER = 'bench';
+const OWNER = { clusterId: 'bench', writer: 'bench' };
 
 function vip(i: number): string {
   return `10.2.${Math.floor(i / 250)}.${(i % 250) + 1}`;
@@ -43,7 +43,7 @@ async function inParallel(count: number, limit: number, task: (i: number) => Pro
 
 function body(fake: FakeOpenStack, i: number) {
   const service = { namespace: 'bench', name: `svc-${i}`, uid: `uid-${i}` };
-  const tags = ownershipTags(CLUSTER, service);
+  const tags = ownershipTags(OWNER, service);
   const pool = {
     name: `bench/svc-${i}:TCP:80`,
     protocol: 'TCP',
@@ -96,18 +96,24 @@ async function phases(fake: FakeOpenStack, session: OpenStackSession): Promise<v
   const sample = Math.min(200, lbCount);
   const observeMs = await inParallel(sample, 8, async (i) => {
     const { service } = body(fake, i * Math.floor(lbCount / sample));
-    await observeService({ session, clusterId: CLUSTER, service, loadBalancerName: `bench/${service.name}` });
+    await observeService({
+      session,
+      owner: OWNER,
+      projectId: fake.info.project_id,
+      service,
+      loadBalancerName: `bench/${service.name}`,
+    });
   });
   row(`observeService x${sample} (8 in flight)`, `${(observeMs / sample).toFixed(1)} ms per Service`);
   const sweep = performance.now();
-  const owned = await listOwnedServiceKeys(session, CLUSTER);
+  const owned = (await listOwnedServiceKeys(session, { owner: OWNER, projectId: fake.info.project_id })).keys;
   row(
     `ownership sweep (LBs by tags, all FIPs): ${owned.length} keys`,
     `${(performance.now() - sweep).toFixed(0)} ms`,
   );
   const byTag = performance.now();
   const one = await loadbalancers.listAll(session, {
-    tags: [OWNER_TAG, clusterTag(CLUSTER), serviceTag({ namespace: 'bench', name: 'svc-7' })],
+    tags: [OWNER_TAG, clusterTag(OWNER.clusterId), serviceTag({ namespace: 'bench', name: 'svc-7' })],
   });
   row(`LB list by one Service's tags (${one.length} found)`, `${(performance.now() - byTag).toFixed(1)} ms`);
   const batches = Math.min(1000, lbCount);

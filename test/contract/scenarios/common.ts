@@ -1,5 +1,5 @@
 /** Helpers the scenarios share: the run's context, waiting for Octavia, cleanup. */
-import type { Action } from '../../../src/core/actions.js';
+import type { Action } from '../../../src/core/plan/actions.js';
 import { NotFoundError } from '../../../src/openstack/errors.js';
 import { executeActions, type ExecuteResult } from '../../../src/openstack/execute.js';
 import * as floatingips from '../../../src/openstack/neutron/floatingips.js';

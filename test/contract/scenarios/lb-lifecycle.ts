@@ -6,7 +6,7 @@
  * delete (409 for a second delete meanwhile), after which the tree answers 404, the VIP port
  * is gone and the floating IP is unbound.
  */
-import type { Action } from '../../../src/core/actions.js';
+import type { Action } from '../../../src/core/plan/actions.js';
 import * as ports from '../../../src/openstack/neutron/ports.js';
 import * as floatingips from '../../../src/openstack/neutron/floatingips.js';
 import * as listeners from '../../../src/openstack/octavia/listeners.js';
@@ -16,7 +16,16 @@ import * as pools from '../../../src/openstack/octavia/pools.js';
 import { observeService } from '../../../src/openstack/observe.js';
 import { failure } from '../names.js';
 import { executed, pages, raw, run, type ScenarioContext, settled } from './common.js';
-import { batch, desiredLoadBalancer, listener, member, observedOf, owner, treeOf } from './lb-fixtures.js';
+import {
+  batch,
+  desiredLoadBalancer,
+  listener,
+  member,
+  observedOf,
+  owner,
+  ownerOf,
+  treeOf,
+} from './lb-fixtures.js';
 import { gone } from './common.js';
 
 async function memberStates(ctx: ScenarioContext, poolId: string): Promise<string[]> {
@@ -162,7 +171,13 @@ export async function lbLifecycle(ctx: ScenarioContext): Promise<Record<string, 
   out.settled = (await settled(ctx, lbId)).provisioningStatus;
   out.activeTree = treeOf(await loadbalancers.statusTree(session, lbId));
   const observe = () =>
-    observeService({ session, clusterId: ctx.tag, service: own.service, loadBalancerName: desired.name });
+    observeService({
+      session,
+      owner: ownerOf(ctx),
+      projectId: ctx.target.info.project_id,
+      service: own.service,
+      loadBalancerName: desired.name,
+    });
   out.observed = observedOf(ctx, await observe());
   const replacement = batch([member(ctx, 11, own.tags), member(ctx, 13, own.tags)]);
   out.batch = executed(
