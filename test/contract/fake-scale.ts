@@ -6,7 +6,6 @@
  *
  *   node --expose-gc node_modules/vite-node/vite-node.mjs test/contract/fake-scale.ts -- [lbs] [members] [concurrency]
  */
-import { anOwner } from '../support/builders.js';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { ownershipTags, serviceTag, clusterTag, OWNER_TAG } from '../../src/core/ownership.js';
@@ -25,7 +24,7 @@ const [lbCount = 10_000, memberCount = 10, concurrency = 32] = process.argv
   .slice(2)
   .filter((a) => a !== '--')
   .map(Number);
-const CLUSTER = 'bench';
+const OWNER = { clusterId: 'bench', writer: 'bench' };
 
 function vip(i: number): string {
   return `10.2.${Math.floor(i / 250)}.${(i % 250) + 1}`;
@@ -44,7 +43,7 @@ async function inParallel(count: number, limit: number, task: (i: number) => Pro
 
 function body(fake: FakeOpenStack, i: number) {
   const service = { namespace: 'bench', name: `svc-${i}`, uid: `uid-${i}` };
-  const tags = ownershipTags(anOwner(CLUSTER), service);
+  const tags = ownershipTags(OWNER, service);
   const pool = {
     name: `bench/svc-${i}:TCP:80`,
     protocol: 'TCP',
@@ -99,7 +98,7 @@ async function phases(fake: FakeOpenStack, session: OpenStackSession): Promise<v
     const { service } = body(fake, i * Math.floor(lbCount / sample));
     await observeService({
       session,
-      owner: anOwner(CLUSTER),
+      owner: OWNER,
       projectId: fake.info.project_id,
       service,
       loadBalancerName: `bench/${service.name}`,
@@ -107,16 +106,14 @@ async function phases(fake: FakeOpenStack, session: OpenStackSession): Promise<v
   });
   row(`observeService x${sample} (8 in flight)`, `${(observeMs / sample).toFixed(1)} ms per Service`);
   const sweep = performance.now();
-  const owned = (
-    await listOwnedServiceKeys(session, { owner: anOwner(CLUSTER), projectId: fake.info.project_id })
-  ).keys;
+  const owned = (await listOwnedServiceKeys(session, { owner: OWNER, projectId: fake.info.project_id })).keys;
   row(
     `ownership sweep (LBs by tags, all FIPs): ${owned.length} keys`,
     `${(performance.now() - sweep).toFixed(0)} ms`,
   );
   const byTag = performance.now();
   const one = await loadbalancers.listAll(session, {
-    tags: [OWNER_TAG, clusterTag(CLUSTER), serviceTag({ namespace: 'bench', name: 'svc-7' })],
+    tags: [OWNER_TAG, clusterTag(OWNER.clusterId), serviceTag({ namespace: 'bench', name: 'svc-7' })],
   });
   row(`LB list by one Service's tags (${one.length} found)`, `${(performance.now() - byTag).toFixed(1)} ms`);
   const batches = Math.min(1000, lbCount);

@@ -1,5 +1,4 @@
 /** The desired objects of the load balancer scenario, and projections of what the clouds answer. */
-import { anOwner } from '../../support/builders.js';
 import type { BatchMember } from '../../../src/core/plan/actions.js';
 import type {
   DesiredListener,
@@ -9,9 +8,14 @@ import type {
   ServiceRef,
 } from '../../../src/core/model.js';
 import { loadBalancerDescription, loadBalancerName } from '../../../src/core/naming.js';
-import { ownershipTags, serviceTag } from '../../../src/core/ownership.js';
+import { type Owner, ownershipTags, serviceTag } from '../../../src/core/ownership.js';
 import type { StatusTree } from '../../../src/openstack/octavia/statuses.js';
 import type { ScenarioContext } from './common.js';
+
+/** The scenario's owner (cluster = the run tag, one writer). */
+export function ownerOf(ctx: ScenarioContext): Owner {
+  return { clusterId: ctx.tag, writer: 'contract' };
+}
 
 /** The Service the scenario's objects belong to, and their ownership tags (plus the run tag). */
 export function owner(
@@ -22,8 +26,8 @@ export function owner(
   ctx.names.name(serviceTag(service), `svc-tag:${name}`);
   return {
     service,
-    tags: ownershipTags(anOwner(ctx.tag), service, [ctx.tag]),
-    description: loadBalancerDescription(anOwner(ctx.tag), service),
+    tags: ownershipTags(ownerOf(ctx), service, [ctx.tag]),
+    description: loadBalancerDescription(ownerOf(ctx), service),
   };
 }
 

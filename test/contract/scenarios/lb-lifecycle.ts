@@ -1,4 +1,3 @@
-import { anOwner } from '../../support/builders.js';
 /**
  * Scenario: one load balancer's life. A fully-populated create with a floating IP on its VIP
  * port in the same run; a write while it is PENDING_CREATE (409, deferred); ACTIVE with
@@ -17,7 +16,16 @@ import * as pools from '../../../src/openstack/octavia/pools.js';
 import { observeService } from '../../../src/openstack/observe.js';
 import { failure } from '../names.js';
 import { executed, pages, raw, run, type ScenarioContext, settled } from './common.js';
-import { batch, desiredLoadBalancer, listener, member, observedOf, owner, treeOf } from './lb-fixtures.js';
+import {
+  batch,
+  desiredLoadBalancer,
+  listener,
+  member,
+  observedOf,
+  owner,
+  ownerOf,
+  treeOf,
+} from './lb-fixtures.js';
 import { gone } from './common.js';
 
 async function memberStates(ctx: ScenarioContext, poolId: string): Promise<string[]> {
@@ -165,7 +173,7 @@ export async function lbLifecycle(ctx: ScenarioContext): Promise<Record<string, 
   const observe = () =>
     observeService({
       session,
-      owner: anOwner(ctx.tag),
+      owner: ownerOf(ctx),
       projectId: ctx.target.info.project_id,
       service: own.service,
       loadBalancerName: desired.name,
