@@ -20,6 +20,7 @@ import { openCloudSession } from '../../openstack/keystone/open.js';
 import { defaultAppConfig, KuryrConfError, readKuryrConf, type LoadedConfig } from '../config/kuryr-conf.js';
 import { startController, type ControllerOptions } from '../controller.js';
 import { runWhileLeading, whenAborted } from '../leader-run.js';
+import { makeLogContext } from '../log-context.js';
 import { makeLogger, type AppLogger } from '../logging.js';
 import { startOpsServer } from '../ops-server.js';
 import { EXIT_FAILURE, EXIT_INPUT, type CliCommand, type CommandContext } from './context.js';
@@ -158,7 +159,8 @@ async function run(flags: ControllerFlags, ctx: CommandContext): Promise<void> {
   const ops = parseAddr(flags.metricsAddr);
   const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
   const election = electionFor(flags, process.env, inCluster);
-  const logger = makeLogger({ level: flags.logLevel });
+  const logContext = makeLogContext();
+  const logger = makeLogger({ level: flags.logLevel, mixin: logContext.mixin });
   const registry = new Registry();
   const cloud = await resolveCloudConfig({
     env: process.env,
@@ -185,6 +187,7 @@ async function run(flags: ControllerFlags, ctx: CommandContext): Promise<void> {
     registry,
     clock: systemClock(),
     ops,
+    logContext,
   };
   const shutdown = shutdownSignal(logger);
   try {

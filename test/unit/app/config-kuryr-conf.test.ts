@@ -62,6 +62,12 @@ function problemsOf(text: string): readonly string[] {
 }
 
 describe('kuryr.conf', () => {
+  it('refuses cluster_id = kubernetes, the old default every cluster shared', () => {
+    expect(() => parseKuryrConf('[kuryr_services]\ncluster_id = kubernetes\n', 'k.conf')).toThrow(
+      /cluster_id = "kubernetes".*cannot prove ownership/,
+    );
+  });
+
   it('gives kuryr-kubernetes defaults for an empty file', () => {
     expect(defaultAppConfig()).toEqual({
       file: '(defaults)',
@@ -83,7 +89,8 @@ describe('kuryr.conf', () => {
         provider: 'amphora',
       },
       service: {
-        clusterId: 'kubernetes',
+        clusterId: null,
+        maxOrphanReleasesPerSweep: 5,
         enableSessionAffinity: true,
         enableSourceRanges: true,
         workers: 4,
@@ -131,6 +138,7 @@ describe('kuryr.conf', () => {
       memberCidrs: ['192.168.7.0/24', '2001:db8::/32'],
       loadBalancerClass: 'example.com/octavia',
       ignoreForeignServices: true,
+      maxOrphanReleasesPerSweep: 5,
     });
     expect(warnings).toEqual([
       'kuryr.conf: section [DEFAULT] ignored (not used by kuryr-services)',
