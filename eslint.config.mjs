@@ -50,7 +50,11 @@ export default tseslint.config(
               message: 'src/core is pure: no I/O modules.',
             },
             {
-              group: ['../engine/*', '../kube/*', '../openstack/*', '../services/*', '../app/*'],
+              group: ['engine', 'kube', 'openstack', 'services', 'app'].flatMap((layer) => [
+                `../${layer}/*`,
+                `../../${layer}/*`,
+                `../../../${layer}/*`,
+              ]),
               message: 'src/core imports nothing outside src/core.',
             },
           ],

@@ -16,7 +16,7 @@ import {
   type Leadership,
   type LeadershipEnd,
   type LeadershipLostError,
-} from '../kube/leader.js';
+} from '../kube/leader/leader.js';
 
 /** The leader's work (the running controller). */
 export interface LeaderWork {

@@ -13,7 +13,7 @@ import type {
   V1EndpointSlice,
   V1EndpointSubset,
 } from '@kubernetes/client-node';
-import { SERVICE_NAME_LABEL } from './translate-members.js';
+import { SERVICE_NAME_LABEL } from './translate/members.js';
 
 /** Label naming the Service an EndpointSlice belongs to (the one translate reads). */
 export { SERVICE_NAME_LABEL };

@@ -8,7 +8,7 @@
  * Nothing may act on the caches before `unsynced()` is null (client-go's WaitForCacheSync).
  */
 import type { KubernetesObject, V1EndpointSlice, V1Service } from '@kubernetes/client-node';
-import { SERVICE_NAME_LABEL } from '../core/translate-members.js';
+import { SERVICE_NAME_LABEL } from '../core/translate/members.js';
 import type { Clock } from '../engine/clock.js';
 import type { KubeClients } from './clients.js';
 import type { KuryrLoadBalancer } from './klb-types.js';

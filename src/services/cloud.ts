@@ -7,7 +7,7 @@ import * as loadbalancers from '../openstack/octavia/loadbalancers.js';
 import { observeService } from '../openstack/observe.js';
 import { listOwnedServiceKeys, type OwnedKeys } from '../openstack/owned-keys.js';
 import type { OpenStackSession } from '../openstack/session.js';
-import type { CloudPort } from './ports.js';
+import type { CloudPort } from './interfaces.js';
 
 export interface CloudPortOptions {
   readonly session: OpenStackSession;

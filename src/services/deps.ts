@@ -3,7 +3,7 @@ import type { CreateMode } from '../core/plan/decision.js';
 import type { Owner } from '../core/ownership.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Logger } from '../kube/logger.js';
-import type { CloudPort, KubePort, ReconcilerCaches, TranslateContext } from './ports.js';
+import type { CloudPort, KubePort, ReconcilerCaches, TranslateContext } from './interfaces.js';
 
 export interface ReconcilerTiming {
   /** Look again after this long once writes were sent, to verify and report. */

@@ -4,7 +4,7 @@
  * working Service down). Not retried until the Service changes.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import type { Reason } from '../core/translation.js';
+import type { Reason } from '../core/translate/translation.js';
 import type { ReconcilerDeps } from './deps.js';
 import { conditionFor } from './record.js';
 

@@ -3,7 +3,7 @@ import type { KubeClients } from '../kube/clients.js';
 import { deleteKlb, ensureKlbSpec, writeKlbStatus } from '../kube/klb.js';
 import { readServiceLive } from '../kube/live-reads.js';
 import { addFinalizer, removeFinalizer, setIngress } from '../kube/service-writes.js';
-import type { KubePort } from './ports.js';
+import type { KubePort } from './interfaces.js';
 
 /** Binds the Kubernetes writes to `clients`; `noteKlb` sees every record we write. */
 export function makeKubePort(

@@ -12,14 +12,14 @@ import { loadBalancerName } from '../core/naming.js';
 import { decide } from '../core/plan/decide.js';
 import type { Decision, Intent, Licence, Observation } from '../core/plan/decision.js';
 import { settle } from '../core/plan/settle.js';
-import type { Reason } from '../core/translation.js';
+import type { Reason } from '../core/translate/translation.js';
 import { done, failed, poll, requeueAfter, terminal, type Result } from '../engine/result.js';
 import type { KuryrLoadBalancer } from '../kube/klb.js';
 import type { ReconcilerDeps } from './deps.js';
 import { ServiceInputError } from './errors.js';
 import { reportFailure } from './failure-report.js';
 import { classifyFailure } from './failures.js';
-import type { ExecuteOutcome } from './ports.js';
+import type { ExecuteOutcome } from './interfaces.js';
 import { klbSpecFor, progressOf, recordedReady } from './record.js';
 import { recordPass } from './record-pass.js';
 

@@ -7,12 +7,12 @@
  * only when the caches are synced and a live GET from the API server answered 404.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import { keepRulesOf } from '../core/keep-rules.js';
+import { keepRulesOf } from '../core/translate/keep-rules.js';
 import type { ServiceRef } from '../core/model.js';
 import type { Licence } from '../core/plan/decision.js';
 import { KEEP_NOTHING } from '../core/plan/floating-ips.js';
-import { translate } from '../core/translate.js';
-import type { Reason } from '../core/translation.js';
+import { translate } from '../core/translate/translate.js';
+import type { Reason } from '../core/translate/translation.js';
 import { done, requeueAfter, terminal, type ReconcileContext, type Result } from '../engine/result.js';
 import { hasFinalizer } from '../kube/service-writes.js';
 import type { ReconcilerDeps } from './deps.js';

@@ -8,11 +8,11 @@ import type { V1Service } from '@kubernetes/client-node';
 import { isDeepStrictEqual } from 'node:util';
 import type { ServiceRef } from '../core/model.js';
 import type { Decision, Intent } from '../core/plan/decision.js';
-import type { Reason } from '../core/translation.js';
+import type { Reason } from '../core/translate/translation.js';
 import type { KlbStatus, KuryrLoadBalancer } from '../kube/klb.js';
 import { hasFinalizer, ingressIps } from '../kube/service-writes.js';
 import type { ReconcilerDeps } from './deps.js';
-import type { ExecuteOutcome } from './ports.js';
+import type { ExecuteOutcome } from './interfaces.js';
 import { klbProgressOf, klbStatusFor, translatedConditions } from './record.js';
 import { reportActions } from './report.js';
 

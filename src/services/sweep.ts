@@ -12,7 +12,7 @@
  * many Services is far more likely looking at a broken cache than at a mass deletion; the
  * rest wait for the next sweep and are counted.
  */
-import type { CloudPort } from './ports.js';
+import type { CloudPort } from './interfaces.js';
 
 export interface SweepInput {
   readonly cloud: Pick<CloudPort, 'ownedServiceKeys'>;

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { waitFor, type Harness } from '../support/e2e-harness.js';
-import { TIMEOUT_CLIENT_DATA_ANNOTATION } from '../../src/core/translate-options.js';
+import { TIMEOUT_CLIENT_DATA_ANNOTATION } from '../../src/core/translate/options.js';
 import {
   CONVERGE_MS,
   useHarness,

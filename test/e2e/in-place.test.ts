@@ -9,7 +9,7 @@ import type { V1Service } from '@kubernetes/client-node';
 import {
   TIMEOUT_CLIENT_DATA_ANNOTATION,
   TIMEOUT_MEMBER_DATA_ANNOTATION,
-} from '../../src/core/translate-options.js';
+} from '../../src/core/translate/options.js';
 import type { ObservedLoadBalancer } from '../../src/core/model.js';
 import { sliceManifest, startHarness, type Harness } from '../support/e2e-harness.js';
 import { actions, createWithSlices, memberTargets, poolOf, STEP_MS, waitForTree } from './support-a.js';

@@ -11,7 +11,7 @@ import type {
   V1Service,
   V1ServicePort,
 } from '@kubernetes/client-node';
-import type { TranslateInput } from '../../src/core/translate.js';
+import type { TranslateInput } from '../../src/core/translate/translate.js';
 import type { CapabilityProfile, NetworkContext, SubnetInfo, TranslateConfig } from '../../src/core/model.js';
 import { NEWEST_SUPPORTED_API } from '../../src/core/capabilities.js';
 

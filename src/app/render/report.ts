@@ -4,7 +4,7 @@
  */
 import type { Action } from '../../core/plan/actions.js';
 import type { DesiredLoadBalancer, NetworkContext } from '../../core/model.js';
-import type { Reason } from '../../core/translation.js';
+import type { Reason } from '../../core/translate/translation.js';
 
 /** The context every Service was planned in. */
 export interface PlanContextSummary {

@@ -1,6 +1,6 @@
 /** The human-readable rendering of a plan report (what `plan --output table` prints). */
 import type { DesiredListener, DesiredLoadBalancer, NetworkContext } from '../../core/model.js';
-import type { Reason } from '../../core/translation.js';
+import type { Reason } from '../../core/translate/translation.js';
 import { countActions } from './actions.js';
 import type { PlanContextSummary, PlanReport, ServiceReport } from './report.js';
 

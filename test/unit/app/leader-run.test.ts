@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/engine/observability.js';
 import { runWhileLeading, type LeaderRunOutcome, type LeaderWork } from '../../../src/app/leader-run.js';
-import { LeaseWorld, type Candidate } from '../kube/leader-harness.js';
+import { LeaseWorld, type Candidate } from '../kube/leader/harness.js';
 
 /** One stretch of "reconciling" by one runner, in fake time. */
 interface Interval {

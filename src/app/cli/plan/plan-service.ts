@@ -11,7 +11,7 @@ import type {
   DesiredLoadBalancer,
 } from '../../../core/model.js';
 import { plan } from '../../../core/plan/plan.js';
-import { translate } from '../../../core/translate.js';
+import { translate } from '../../../core/translate/translate.js';
 import type { ServiceManifest } from '../../manifests/load.js';
 import { formatSource } from '../../manifests/errors.js';
 import { summarizeActions } from '../../render/actions.js';

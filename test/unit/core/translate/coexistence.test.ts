@@ -1,15 +1,15 @@
 /** Coexistence with other load balancer controllers: classes, foreign marks, internal, unknown annotations. */
 import { describe, expect, it } from 'vitest';
 import type { V1Service } from '@kubernetes/client-node';
-import type { TranslateConfig } from '../../../src/core/model.js';
-import { translate } from '../../../src/core/translate.js';
-import type { Translation } from '../../../src/core/translation.js';
+import type { TranslateConfig } from '../../../../src/core/model.js';
+import { translate } from '../../../../src/core/translate/translate.js';
+import type { Translation } from '../../../../src/core/translate/translation.js';
 import {
   aService,
   aTranslateConfig,
   aTranslateInput,
   type ServiceSpecOptions,
-} from '../../support/builders.js';
+} from '../../../support/builders.js';
 
 function lbService(opts: ServiceSpecOptions & { cls?: unknown; finalizers?: string[] } = {}): V1Service {
   const { cls, finalizers, ...rest } = opts;

@@ -7,9 +7,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { V1Endpoint, V1EndpointSlice } from '@kubernetes/client-node';
-import { cidrContains } from '../../../src/core/ip.js';
-import type { MemberMode } from '../../../src/core/model.js';
-import { translate } from '../../../src/core/translate.js';
+import { cidrContains } from '../../../../src/core/ip.js';
+import type { MemberMode } from '../../../../src/core/model.js';
+import { translate } from '../../../../src/core/translate/translate.js';
 import {
   POD_SUBNET,
   POD_SUBNET_V6,
@@ -19,7 +19,7 @@ import {
   aTranslateConfig,
   aTranslateInput,
   anEndpointSlice,
-} from '../../support/builders.js';
+} from '../../../support/builders.js';
 
 const RUNS = { numRuns: 500 };
 const TIMEOUT = 180_000;

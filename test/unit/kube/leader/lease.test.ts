@@ -6,7 +6,7 @@ import {
   releasedSpec,
   sameLeaseRecord,
   type LeaseRecord,
-} from '../../../src/kube/leader-lease.js';
+} from '../../../../src/kube/leader/lease.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 

@@ -7,10 +7,10 @@
  * the resourceVersion read, so two candidates racing for the lease never both win.
  * Design: docs/adr/0007-leader-election.md.
  */
-import type { Clock } from '../engine/clock.js';
-import { KubeApiError } from './errors.js';
-import { bounded } from './leader-call.js';
-import type { LeaseClient, LeaseSnapshot } from './leader-client.js';
+import type { Clock } from '../../engine/clock.js';
+import { KubeApiError } from '../errors.js';
+import { bounded } from './call.js';
+import type { LeaseClient, LeaseSnapshot } from './client.js';
 import {
   decideLease,
   holderSpec,
@@ -18,30 +18,30 @@ import {
   sameLeaseRecord,
   type LeaseDecision,
   type LeaseRecord,
-} from './leader-lease.js';
+} from './lease.js';
 import {
   DEFAULT_LEADER_TIMING,
   JITTER_FACTOR,
   LeaderElectionConfigError,
   validTiming,
   type LeaderTiming,
-} from './leader-timing.js';
-import type { Logger } from './logger.js';
+} from './timing.js';
+import type { Logger } from '../logger.js';
 import {
   LeaderElectionStoppedError,
   LeadershipLostError,
   type Leadership,
   type LeadershipEnd,
-} from './leader-types.js';
+} from './types.js';
 
-export { DEFAULT_LEADER_TIMING, LeaderElectionConfigError, type LeaderTiming } from './leader-timing.js';
-export { LeaseCallTimeoutError } from './leader-call.js';
+export { DEFAULT_LEADER_TIMING, LeaderElectionConfigError, type LeaderTiming } from './timing.js';
+export { LeaseCallTimeoutError } from './call.js';
 export {
   LeaderElectionStoppedError,
   LeadershipLostError,
   type Leadership,
   type LeadershipEnd,
-} from './leader-types.js';
+} from './types.js';
 
 /** Options of {@link LeaderElector}. */
 export interface LeaderElectorOptions {

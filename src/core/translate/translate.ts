@@ -12,35 +12,35 @@ import type {
   NetworkContext,
   ServiceRef,
   TranslateConfig,
-} from './model.js';
-import { requiresMemberSubnet } from './capabilities.js';
-import { listenerName, loadBalancerDescription, loadBalancerName, poolName } from './naming.js';
-import { ownershipTags, timeoutTags, type Owner } from './ownership.js';
+} from '../model.js';
+import { requiresMemberSubnet } from '../capabilities.js';
+import { listenerName, loadBalancerDescription, loadBalancerName, poolName } from '../naming.js';
+import { ownershipTags, timeoutTags, type Owner } from '../ownership.js';
 import type { Reason, Translation } from './translation.js';
-import { translateAllowedCidrs, translateFloatingIp, type AccessContext } from './translate-access.js';
-import { ignoredAnnotations, translateCoexistence, translateInternal } from './translate-coexistence.js';
-import { memberPolicy } from './translate-member-policy.js';
-import { translateMembers, usableSlices, type MemberContext } from './translate-members.js';
+import { translateAllowedCidrs, translateFloatingIp, type AccessContext } from './access.js';
+import { ignoredAnnotations, translateCoexistence, translateInternal } from './coexistence.js';
+import { memberPolicy } from './member-policy.js';
+import { translateMembers, usableSlices, type MemberContext } from './members.js';
 import {
   translateListenerTimeouts,
   translatePoolOptions,
   type ListenerTimeouts,
   type PoolOptions,
-} from './translate-options.js';
+} from './options.js';
 import {
   compareProtocolPort,
   readServicePorts,
   selectSupportedPorts,
   type ServicePortSpec,
-} from './translate-ports.js';
+} from './ports.js';
 import {
   translateServiceKind,
   translateServiceRef,
   translateVip,
   type ServiceKind,
   type Vip,
-} from './translate-service.js';
-import { ok, uniqueWarnings, type Step } from './translate-step.js';
+} from './service.js';
+import { ok, uniqueWarnings, type Step } from './step.js';
 
 export interface TranslateInput {
   readonly service: V1Service;

@@ -9,13 +9,13 @@ import {
   formatApiVersion,
   providerCapabilities,
   supportsAllowedCidrs,
-} from './capabilities.js';
-import { compareAddresses, parseCidr, parseIp, type IpFamily, type ParsedCidr } from './ip.js';
-import type { CapabilityProfile, FloatingIpIntent, ServiceRef, TranslateConfig } from './model.js';
-import { serviceKey } from './naming.js';
+} from '../capabilities.js';
+import { compareAddresses, parseCidr, parseIp, type IpFamily, type ParsedCidr } from '../ip.js';
+import type { CapabilityProfile, FloatingIpIntent, ServiceRef, TranslateConfig } from '../model.js';
+import { serviceKey } from '../naming.js';
 import type { Reason } from './translation.js';
-import { invalid, ok, warning, type Step } from './translate-step.js';
-import type { ServiceKind } from './translate-service.js';
+import { invalid, ok, warning, type Step } from './step.js';
+import type { ServiceKind } from './service.js';
 
 /** The pre-field way to set source ranges; Kubernetes honours it when the field is empty. */
 export const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';

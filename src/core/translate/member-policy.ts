@@ -16,9 +16,9 @@ import {
   type NeverMemberClass,
   type ParsedCidr,
   type ParsedIp,
-} from './ip.js';
-import type { MemberMode, NetworkContext } from './model.js';
-import { describeSubnets, parsedSubnets, type ParsedSubnet } from './network-context.js';
+} from '../ip.js';
+import type { MemberMode, NetworkContext } from '../model.js';
+import { describeSubnets, parsedSubnets, type ParsedSubnet } from '../network-context.js';
 
 /** What decides whether an address may be a member. */
 export interface MemberPolicy {

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { legacyLbaasV2Profile } from '../../../src/core/capabilities.js';
-import type { CapabilityProfile, DesiredLoadBalancer } from '../../../src/core/model.js';
-import { translate, type TranslateInput } from '../../../src/core/translate.js';
-import type { Translation } from '../../../src/core/translation.js';
+import { legacyLbaasV2Profile } from '../../../../src/core/capabilities.js';
+import type { CapabilityProfile, DesiredLoadBalancer } from '../../../../src/core/model.js';
+import { translate, type TranslateInput } from '../../../../src/core/translate/translate.js';
+import type { Translation } from '../../../../src/core/translate/translation.js';
 import {
   aProfile,
   aService,
   aServicePort,
   aTranslateConfig,
   aTranslateInput,
-} from '../../support/builders.js';
+} from '../../../support/builders.js';
 
 function desired(result: Translation): { loadBalancer: DesiredLoadBalancer; warnings: string[] } {
   if (result.kind !== 'desired') throw new Error(`expected desired, got ${JSON.stringify(result)}`);

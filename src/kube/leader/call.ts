@@ -1,5 +1,5 @@
 /** One lease call under a time budget on the injected clock. */
-import type { Clock } from '../engine/clock.js';
+import type { Clock } from '../../engine/clock.js';
 
 /** One lease call took longer than its budget. */
 export class LeaseCallTimeoutError extends Error {

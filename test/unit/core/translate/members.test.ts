@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { V1EndpointSlice } from '@kubernetes/client-node';
-import type { DesiredLoadBalancer } from '../../../src/core/model.js';
-import { translate } from '../../../src/core/translate.js';
-import type { Translation } from '../../../src/core/translation.js';
+import type { DesiredLoadBalancer } from '../../../../src/core/model.js';
+import { translate } from '../../../../src/core/translate/translate.js';
+import type { Translation } from '../../../../src/core/translate/translation.js';
 import {
   aService,
   aServicePort,
@@ -11,7 +11,7 @@ import {
   aTranslateInput,
   anEndpoint,
   anEndpointSlice,
-} from '../../support/builders.js';
+} from '../../../support/builders.js';
 
 function desired(result: Translation): { loadBalancer: DesiredLoadBalancer; warnings: string[] } {
   if (result.kind !== 'desired') throw new Error(`expected desired, got ${JSON.stringify(result)}`);

@@ -1,14 +1,14 @@
 /** What `translate` puts in the desired load balancer per provider: never an option the provider refuses. */
 import { describe, expect, it } from 'vitest';
-import type { DesiredLoadBalancer, OctaviaProvider } from '../../../src/core/model.js';
-import { translate } from '../../../src/core/translate.js';
+import type { DesiredLoadBalancer, OctaviaProvider } from '../../../../src/core/model.js';
+import { translate } from '../../../../src/core/translate/translate.js';
 import {
   aProfile,
   aService,
   aServicePort,
   aTranslateConfig,
   aTranslateInput,
-} from '../../support/builders.js';
+} from '../../../support/builders.js';
 
 const CLIENT = 'openstack.org/kuryr-timeout-client-data';
 const MEMBER = 'openstack.org/kuryr-timeout-member-data';

@@ -5,17 +5,17 @@
  * for a race). Fake time only moves between HTTP round trips: `advance` steps the clock and
  * waits until no lease call is in flight, so no deadline fires while a request is on the wire.
  */
-import { silentLogger } from '../../../src/engine/observability.js';
-import { KubeApiError } from '../../../src/kube/errors.js';
-import { leaseClientFor, type LeaseClient, type LeaseRef } from '../../../src/kube/leader-client.js';
-import { LeaderElector, type LeaderTiming } from '../../../src/kube/leader.js';
-import { FakeClock } from '../../support/fake-clock.js';
+import { silentLogger } from '../../../../src/engine/observability.js';
+import { KubeApiError } from '../../../../src/kube/errors.js';
+import { leaseClientFor, type LeaseClient, type LeaseRef } from '../../../../src/kube/leader/client.js';
+import { LeaderElector, type LeaderTiming } from '../../../../src/kube/leader/leader.js';
+import { FakeClock } from '../../../support/fake-clock.js';
 import {
   eventually,
   startKubeApiServer,
   type KubeApiServer,
   type KubeObject,
-} from '../../support/kube-apiserver/index.js';
+} from '../../../support/kube-apiserver/index.js';
 
 /** The lease every test candidate competes for. */
 export const LEASE: LeaseRef = { namespace: 'kube-system', name: 'kuryr-services-controller' };

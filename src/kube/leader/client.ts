@@ -12,8 +12,8 @@ import {
   type V1LeaseSpec,
   type V1ObjectMeta,
 } from '@kubernetes/client-node';
-import { KubeApiError, kubeCall } from './errors.js';
-import { leaseRecordOf, type LeaseRecord } from './leader-lease.js';
+import { KubeApiError, kubeCall } from '../errors.js';
+import { leaseRecordOf, type LeaseRecord } from './lease.js';
 
 /** Which Lease object the candidates compete for. */
 export interface LeaseRef {

@@ -3,12 +3,12 @@
  * implement (kuryr's skip rules), and its VIP (the ClusterIP on exactly one service subnet).
  */
 import type { V1Service } from '@kubernetes/client-node';
-import { parseIp, type ParsedIp } from './ip.js';
-import type { NetworkContext, ServiceRef } from './model.js';
-import { describeSubnets, subnetsContaining } from './network-context.js';
-import { serviceKey } from './naming.js';
-import { uidTag, MAX_TAG_LENGTH } from './ownership.js';
-import { invalid, ok, skip, type Step } from './translate-step.js';
+import { parseIp, type ParsedIp } from '../ip.js';
+import type { NetworkContext, ServiceRef } from '../model.js';
+import { describeSubnets, subnetsContaining } from '../network-context.js';
+import { serviceKey } from '../naming.js';
+import { uidTag, MAX_TAG_LENGTH } from '../ownership.js';
+import { invalid, ok, skip, type Step } from './step.js';
 
 /** Reads namespace, name and uid; invalid when one is missing or the uid cannot fit a tag. */
 export function translateServiceRef(service: V1Service): Step<ServiceRef> {

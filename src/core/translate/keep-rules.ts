@@ -5,7 +5,7 @@
  * its Pool floating IP too. Pure.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import type { KeepRules } from './plan/floating-ips.js';
+import type { KeepRules } from '../plan/floating-ips.js';
 
 /** cloud-provider-openstack's annotation keeping a Service's floating IP when it goes. */
 export const KEEP_FLOATING_IP_ANNOTATION = 'loadbalancer.openstack.org/keep-floatingip';

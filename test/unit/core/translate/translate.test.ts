@@ -1,10 +1,10 @@
-import { writerDigest } from '../../../src/core/naming.js';
-import { anOwner } from '../../support/builders.js';
+import { writerDigest } from '../../../../src/core/naming.js';
+import { anOwner } from '../../../support/builders.js';
 import { describe, expect, it } from 'vitest';
-import type { DesiredLoadBalancer } from '../../../src/core/model.js';
-import { ownershipTags } from '../../../src/core/ownership.js';
-import { translate } from '../../../src/core/translate.js';
-import type { Translation } from '../../../src/core/translation.js';
+import type { DesiredLoadBalancer } from '../../../../src/core/model.js';
+import { ownershipTags } from '../../../../src/core/ownership.js';
+import { translate } from '../../../../src/core/translate/translate.js';
+import type { Translation } from '../../../../src/core/translate/translation.js';
 import {
   DEFAULT_UID,
   aNetworkContext,
@@ -14,7 +14,7 @@ import {
   aTranslateInput,
   anEndpoint,
   anEndpointSlice,
-} from '../../support/builders.js';
+} from '../../../support/builders.js';
 
 function desired(result: Translation): { loadBalancer: DesiredLoadBalancer; warnings: string[] } {
   if (result.kind !== 'desired') throw new Error(`expected desired, got ${JSON.stringify(result)}`);

@@ -10,11 +10,11 @@ import {
   formatApiVersion,
   supportsMixedProtocolPort,
   supportsProtocol,
-} from './capabilities.js';
-import { PROTOCOLS, type CapabilityProfile, type Protocol, type ServiceRef } from './model.js';
-import { serviceKey } from './naming.js';
+} from '../capabilities.js';
+import { PROTOCOLS, type CapabilityProfile, type Protocol, type ServiceRef } from '../model.js';
+import { serviceKey } from '../naming.js';
 import type { Reason } from './translation.js';
-import { invalid, ok, skip, warning, type Step } from './translate-step.js';
+import { invalid, ok, skip, warning, type Step } from './step.js';
 
 /** One validated Service port. `name` is '' when unnamed. */
 export interface ServicePortSpec {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { V1Endpoint, V1EndpointSlice } from '@kubernetes/client-node';
-import type { CapabilityProfile, MemberMode, TranslateConfig } from '../../../src/core/model.js';
-import { translate } from '../../../src/core/translate.js';
+import type { CapabilityProfile, MemberMode, TranslateConfig } from '../../../../src/core/model.js';
+import { translate } from '../../../../src/core/translate/translate.js';
 import {
   aProfile,
   aService,
@@ -11,7 +11,7 @@ import {
   aTranslateInput,
   anEndpoint,
   anEndpointSlice,
-} from '../../support/builders.js';
+} from '../../../support/builders.js';
 
 const EVERYTHING = ['0.0.0.0/0', '::/0'];
 

@@ -11,13 +11,13 @@
  * Duplicates are merged, and members are sorted by (address, port).
  */
 import type { V1Endpoint, V1EndpointSlice } from '@kubernetes/client-node';
-import { addressSortKey, compareAddresses, parseIp, type IpFamily, type ParsedIp } from './ip.js';
-import type { DesiredMember, ServiceRef } from './model.js';
-import { memberName, serviceKey } from './naming.js';
+import { addressSortKey, compareAddresses, parseIp, type IpFamily, type ParsedIp } from '../ip.js';
+import type { DesiredMember, ServiceRef } from '../model.js';
+import { memberName, serviceKey } from '../naming.js';
 import type { Reason } from './translation.js';
-import { invalid, ok, warning, type Step } from './translate-step.js';
-import { admitMember, type MemberPolicy } from './translate-member-policy.js';
-import { isValidPort, type ServicePortSpec } from './translate-ports.js';
+import { invalid, ok, warning, type Step } from './step.js';
+import { admitMember, type MemberPolicy } from './member-policy.js';
+import { isValidPort, type ServicePortSpec } from './ports.js';
 
 /** The label linking an EndpointSlice to its Service. */
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';

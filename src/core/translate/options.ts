@@ -4,16 +4,16 @@
  * translate-access.ts.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import { lbAlgorithmFor, supportsListenerTimeouts, supportsSessionPersistence } from './capabilities.js';
+import { lbAlgorithmFor, supportsListenerTimeouts, supportsSessionPersistence } from '../capabilities.js';
 import type {
   CapabilityProfile,
   LbAlgorithm,
   ServiceRef,
   SessionPersistence,
   TranslateConfig,
-} from './model.js';
-import { serviceKey } from './naming.js';
-import { invalid, ok, warning, type Step } from './translate-step.js';
+} from '../model.js';
+import { serviceKey } from '../naming.js';
+import { invalid, ok, warning, type Step } from './step.js';
 
 /** Annotation: listener `timeout_client_data` in milliseconds (kuryr's name). */
 export const TIMEOUT_CLIENT_DATA_ANNOTATION = 'openstack.org/kuryr-timeout-client-data';

@@ -24,9 +24,9 @@
  */
 import { KEEP_FLOATING_IP_ANNOTATION } from './keep-rules.js';
 import type { V1Service } from '@kubernetes/client-node';
-import type { ServiceRef, TranslateConfig } from './model.js';
-import { serviceKey } from './naming.js';
-import { invalid, note, ok, skip, warning, type Step } from './translate-step.js';
+import type { ServiceRef, TranslateConfig } from '../model.js';
+import { serviceKey } from '../naming.js';
+import { invalid, note, ok, skip, warning, type Step } from './step.js';
 import type { Reason } from './translation.js';
 
 /** cloud-provider-openstack's internal annotation: "true" = no floating IP. */

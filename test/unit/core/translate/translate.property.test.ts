@@ -1,13 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cidrContains } from '../../../src/core/ip.js';
-import type { DesiredLoadBalancer, MemberMode } from '../../../src/core/model.js';
-import { MAX_NAME_LENGTH } from '../../../src/core/naming.js';
-import { MAX_TAG_LENGTH } from '../../../src/core/ownership.js';
-import { translate, type TranslateInput } from '../../../src/core/translate.js';
-import type { Translation } from '../../../src/core/translation.js';
-import { serviceScenario, slicesFor, dnsLabel, type ServiceScenario } from '../../support/arbitraries-k8s.js';
-import { POD_SUBNET, aTranslateConfig, aTranslateInput } from '../../support/builders.js';
+import { cidrContains } from '../../../../src/core/ip.js';
+import type { DesiredLoadBalancer, MemberMode } from '../../../../src/core/model.js';
+import { MAX_NAME_LENGTH } from '../../../../src/core/naming.js';
+import { MAX_TAG_LENGTH } from '../../../../src/core/ownership.js';
+import { translate, type TranslateInput } from '../../../../src/core/translate/translate.js';
+import type { Translation } from '../../../../src/core/translate/translation.js';
+import {
+  serviceScenario,
+  slicesFor,
+  dnsLabel,
+  type ServiceScenario,
+} from '../../../support/arbitraries-k8s.js';
+import { POD_SUBNET, aTranslateConfig, aTranslateInput } from '../../../support/builders.js';
 
 const RUNS = { numRuns: 1000 };
 // 1000 generated clusters per property: slow on a busy shared machine, so a generous timeout.

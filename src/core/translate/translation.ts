@@ -2,7 +2,7 @@
  * The result type of `translate`: a desired load balancer, a skip, or a terminal error,
  * plus the warnings a user should see as Events (kuryr's reasons where they exist).
  */
-import type { DesiredLoadBalancer } from './model.js';
+import type { DesiredLoadBalancer } from '../model.js';
 
 /** Kubernetes Event reasons, kuryr's names where kuryr had one. */
 export type ReasonCode =

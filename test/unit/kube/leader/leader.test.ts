@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KubeApiError } from '../../../src/kube/errors.js';
-import { leaseClientFor } from '../../../src/kube/leader-client.js';
+import { KubeApiError } from '../../../../src/kube/errors.js';
+import { leaseClientFor } from '../../../../src/kube/leader/client.js';
 import {
   LeaderElectionConfigError,
   LeaderElectionStoppedError,
   LeaderElector,
   type Leadership,
   type LeadershipEnd,
-} from '../../../src/kube/leader.js';
-import { silentLogger } from '../../../src/engine/observability.js';
-import { LEASE, LeaseWorld, openGates, type Candidate } from './leader-harness.js';
+} from '../../../../src/kube/leader/leader.js';
+import { silentLogger } from '../../../../src/engine/observability.js';
+import { LEASE, LeaseWorld, openGates, type Candidate } from './harness.js';
 
 /** A promise whose outcome the test can look at without awaiting it. */
 interface Watched<T> {
