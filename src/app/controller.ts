@@ -71,7 +71,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
       ? null
       : await startOpsServer({
           registry: options.registry,
-          ready: () => boot?.notReady() ?? 'starting',
+          ready: () => (boot === null ? 'starting' : boot.notReady()),
           ...options.ops,
         });
   boot = bootController({ ...options, kube, cloud, metrics });
