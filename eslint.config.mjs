@@ -17,6 +17,7 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/consistent-type-definitions': 'off',
       'max-params': ['error', 4],
+
       // @kubernetes/client-node models are classes that are plain data; object literals are how the API is used.
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
       'no-restricted-imports': 'off',
@@ -35,6 +36,15 @@ export default tseslint.config(
             'Spreading into call arguments overflows the stack on large arrays: use a loop or concat (or disable here, saying why the array is small).',
         },
       ],
+    },
+  },
+  {
+    // Lint budgets in the spirit of pepr's (docs/adr/0009): small, flat functions in the product.
+    files: ['src/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      complexity: ['error', 12],
+      'max-depth': ['error', 3],
+      'max-statements': ['error', 20],
     },
   },
   {

@@ -54,20 +54,36 @@ interface RowInput {
   readonly event: CoreV1Event | undefined;
 }
 
-function rowOf(input: RowInput): Row {
-  const { svc, klb, lb } = input;
+/** The floating IP shown: the record's, else the Service's first ingress address, else '-'. */
+function shownFip(svc: V1Service | undefined, klb: KuryrLoadBalancer | undefined): string {
   const ingress = (svc?.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '').filter((ip) => ip !== '');
   const fip = klb?.status?.service_pub_ip_info?.ip_addr ?? ingress[0] ?? '';
+  return fip === '' ? '-' : fip;
+}
+
+/** The load balancer columns (from Octavia). */
+function lbCells(lb: LoadBalancerRecord | undefined): Pick<Row, 'lbId' | 'vip' | 'status'> {
+  return lb === undefined
+    ? { lbId: '-', vip: '-', status: '-' }
+    : { lbId: lb.id.slice(0, 8), vip: lb.vipAddress, status: lb.provisioningStatus };
+}
+
+/** The record columns (from the KuryrLoadBalancer status). */
+function recordCells(klb: KuryrLoadBalancer | undefined): Pick<Row, 'listeners' | 'members'> {
+  const listeners = (klb?.status?.listeners ?? []).map((l) => `${l.protocol}:${l.port}`).join(',');
+  return { listeners: listeners === '' ? '-' : listeners, members: klb?.status?.members?.length ?? null };
+}
+
+function rowOf(input: RowInput): Row {
+  const { svc, klb } = input;
+  const gone = svc === undefined;
   return {
-    service: svc === undefined ? `${input.name} (deleted)` : input.name,
+    service: gone ? `${input.name} (deleted)` : input.name,
     type: svc?.spec?.type ?? '-',
-    lbId: lb?.id.slice(0, 8) ?? '-',
-    vip: lb?.vipAddress ?? '-',
-    fip: fip === '' ? '-' : fip,
-    listeners: (klb?.status?.listeners ?? []).map((l) => `${l.protocol}:${l.port}`).join(',') || '-',
-    members: klb?.status?.members?.length ?? null,
-    status: lb?.provisioningStatus ?? '-',
-    note: svc === undefined ? 'being released' : noteFor(klb, input.event),
+    ...lbCells(input.lb),
+    fip: shownFip(svc, klb),
+    ...recordCells(klb),
+    note: gone ? 'being released' : noteFor(klb, input.event),
   };
 }
 

@@ -63,18 +63,9 @@ export async function callKube<T>(
 ): Promise<T> {
   const { clock, metrics } = clients.io;
   const timeoutMs = spec.timeoutMs ?? clients.io.timeoutMs;
-  const controller = new AbortController();
-  let timedOut = false;
+  const deadline = callDeadline(clients, spec.signal, timeoutMs);
+  const { controller } = deadline;
   let code: number | undefined;
-  const onParent = (): void => {
-    controller.abort(spec.signal.reason);
-  };
-  if (spec.signal.aborted) onParent();
-  else spec.signal.addEventListener('abort', onParent, { once: true });
-  const timer = clock.setTimer(timeoutMs, () => {
-    timedOut = true;
-    controller.abort(new Error(`no answer within ${timeoutMs} ms`));
-  });
   const aborted = abortion(controller.signal);
   const started = clock.now();
   const seconds = (): number => Math.max(0, clock.now() - started) / 1000;
@@ -84,14 +75,45 @@ export async function callKube<T>(
     metrics.request(spec.operation, String(code ?? 200), seconds());
     return result;
   } catch (err) {
-    const error = failure(spec, err, { timedOut, timeoutMs, aborted: controller.signal.aborted });
+    const error = failure(spec, err, {
+      timedOut: deadline.timedOut(),
+      timeoutMs,
+      aborted: controller.signal.aborted,
+    });
     metrics.request(spec.operation, error.codeLabel, seconds());
     throw error;
   } finally {
-    clock.clearTimer(timer);
+    deadline.dispose();
     aborted.dispose();
-    spec.signal.removeEventListener('abort', onParent);
   }
+}
+
+/** An abort controller that follows `parent` and fires after `timeoutMs`; `dispose` undoes both. */
+function callDeadline(
+  clients: KubeClients,
+  parent: AbortSignal,
+  timeoutMs: number,
+): { controller: AbortController; timedOut(): boolean; dispose(): void } {
+  const { clock } = clients.io;
+  const controller = new AbortController();
+  let timedOut = false;
+  const onParent = (): void => {
+    controller.abort(parent.reason);
+  };
+  if (parent.aborted) onParent();
+  else parent.addEventListener('abort', onParent, { once: true });
+  const timer = clock.setTimer(timeoutMs, () => {
+    timedOut = true;
+    controller.abort(new Error(`no answer within ${timeoutMs} ms`));
+  });
+  return {
+    controller,
+    timedOut: () => timedOut,
+    dispose: () => {
+      clock.clearTimer(timer);
+      parent.removeEventListener('abort', onParent);
+    },
+  };
 }
 
 function failure(

@@ -77,6 +77,26 @@ function result(state: RunState, input: ExecuteActionsInput, conflict?: Conflict
   };
 }
 
+/** Runs one action; an Octavia 409 is returned (the run stops there), other errors propagate. */
+async function runOne(
+  action: Action,
+  state: RunState,
+  input: ExecuteActionsInput,
+): Promise<ConflictError | null> {
+  try {
+    const created = await runAction(action, {
+      session: input.session,
+      created: state.created,
+      signal: input.signal,
+    });
+    if (created !== null) state.created = created;
+    return null;
+  } catch (error) {
+    if (error instanceof ConflictError && !isFloatingIpAction(action)) return error;
+    throw error;
+  }
+}
+
 /**
  * Runs `actions` in order. Returns what was done and deferred and when to look again.
  * Octavia 409 → the run stops, the rest is deferred, `conflict` and `requeueAfterMs` are set.
@@ -90,19 +110,10 @@ export async function executeActions(input: ExecuteActionsInput): Promise<Execut
       state.deferred.push(action);
       continue;
     }
-    try {
-      const created = await runAction(action, {
-        session: input.session,
-        created: state.created,
-        signal: input.signal,
-      });
-      if (created !== null) state.created = created;
-    } catch (error) {
-      if (error instanceof ConflictError && !isFloatingIpAction(action)) {
-        for (const rest of input.actions.slice(index)) state.deferred.push(rest);
-        return result(state, input, error);
-      }
-      throw error;
+    const conflict = await runOne(action, state, input);
+    if (conflict !== null) {
+      for (const rest of input.actions.slice(index)) state.deferred.push(rest);
+      return result(state, input, conflict);
     }
     state.done.push(action);
     const target = octaviaTarget(action);

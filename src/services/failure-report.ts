@@ -7,7 +7,7 @@ import type { V1Service } from '@kubernetes/client-node';
 import type { KuryrLoadBalancer } from '../kube/klb.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { FailureClass } from './failures.js';
-import { conditionFor } from './record.js';
+import { keyOfService, statusWithCondition } from './record.js';
 
 /** What to report. */
 export interface FailureReport {
@@ -20,25 +20,16 @@ export interface FailureReport {
 /** Reports `failure` (a failure to report is logged: the failure itself matters more). */
 export async function reportFailure(deps: ReconcilerDeps, report: FailureReport): Promise<void> {
   const { svc, klb, failure } = report;
-  const key = `${svc?.metadata?.namespace ?? '?'}/${svc?.metadata?.name ?? '?'}`;
+  const key = keyOfService(svc);
   deps.logger.warn({ key, reason: failure.reason, terminal: failure.terminal }, failure.message);
   if (svc === null) return;
   await deps.events.record(svc, 'Warning', failure.reason, failure.message);
   if (klb === undefined) return;
-  const nowIso = new Date(deps.now()).toISOString();
-  const previous = klb.status?.conditions ?? [];
-  const ready = conditionFor(
-    { type: 'Ready', status: 'False', reason: failure.reason, message: failure.message },
-    previous,
-    nowIso,
-  );
+  const ready = { type: 'Ready', status: 'False' as const, reason: failure.reason, message: failure.message };
   // Everything else the record knew stays: a failed call changed nothing we observed.
-  const merged = {
-    ...(klb.status ?? {}),
-    conditions: [...previous.filter((c) => c.type !== 'Ready'), ready],
-  };
+  const status = statusWithCondition(klb.status, ready, new Date(deps.now()).toISOString());
   try {
-    await deps.kube.writeKlbStatus(klb, merged, report.signal);
+    await deps.kube.writeKlbStatus(klb, status, report.signal);
   } catch (err) {
     deps.logger.warn({ key, err }, 'could not record the failure on the KuryrLoadBalancer');
   }

@@ -6,7 +6,19 @@
 import type { V1Service } from '@kubernetes/client-node';
 import type { Reason } from '../core/translate/translation.js';
 import type { ReconcilerDeps } from './deps.js';
-import { conditionFor } from './record.js';
+import type { KlbSpec } from '../kube/klb.js';
+import { keyOfService, statusWithCondition } from './record.js';
+
+/** A bare record for a Service that never got one (its InputValid condition needs a home). */
+function bareSpec(svc: V1Service): KlbSpec {
+  return {
+    ip: svc.spec?.clusterIP ?? '',
+    subnet_id: '',
+    type: svc.spec?.type ?? 'ClusterIP',
+    provider: '',
+    ports: [],
+  };
+}
 
 /** Records the Event and the condition (creating a bare record when the Service has none). */
 export async function reportInvalid(
@@ -16,23 +28,13 @@ export async function reportInvalid(
   signal: AbortSignal,
 ): Promise<void> {
   await deps.events.record(svc, 'Warning', reason.code, reason.message);
-  const nowIso = new Date(deps.now()).toISOString();
-  const namespace = svc.metadata?.namespace ?? '';
-  const name = svc.metadata?.name ?? '';
+  const [namespace = '', name = ''] = keyOfService(svc).split('/');
   const cached = deps.caches.getKlb(namespace, name);
-  const bare = {
-    ip: svc.spec?.clusterIP ?? '',
-    subnet_id: '',
-    type: svc.spec?.type ?? 'ClusterIP',
-    provider: '',
-    ports: [],
-  };
-  const klb = cached ?? (await deps.kube.ensureKlbSpec(svc, bare, undefined, signal));
-  const condition = conditionFor(
-    { type: 'InputValid', status: 'False', reason: reason.code, message: reason.message },
-    klb.status?.conditions,
-    nowIso,
+  const klb = cached ?? (await deps.kube.ensureKlbSpec(svc, bareSpec(svc), undefined, signal));
+  const spec = { type: 'InputValid', status: 'False' as const, reason: reason.code, message: reason.message };
+  await deps.kube.writeKlbStatus(
+    klb,
+    statusWithCondition(klb.status, spec, new Date(deps.now()).toISOString()),
+    signal,
   );
-  const others = (klb.status?.conditions ?? []).filter((c) => c.type !== 'InputValid');
-  await deps.kube.writeKlbStatus(klb, { ...(klb.status ?? {}), conditions: [...others, condition] }, signal);
 }

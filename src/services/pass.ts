@@ -19,7 +19,7 @@ import type { ReconcilerDeps } from './deps.js';
 import { ServiceInputError } from './errors.js';
 import { reportFailure } from './failure-report.js';
 import { classifyFailure } from './failures.js';
-import type { ExecuteOutcome } from './interfaces.js';
+import type { ExecuteOutcome, ObserveQuery } from './interfaces.js';
 import { klbSpecFor, progressOf, recordedReady } from './record.js';
 import { recordPass } from './record-pass.js';
 
@@ -91,21 +91,22 @@ async function observeAndDecide(
     const light = decide({ ...base, licence: input.licence, observation: { kind: 'heads', heads } });
     if (light.next.kind !== 'observe') return light;
   }
-  const desired = intent.kind === 'ensure' ? intent.desired : null;
-  const hint = klb?.status?.loadbalancer?.id;
-  const observed = await deps.cloud.observe(
-    {
-      service: ref,
-      loadBalancerName: desired?.name ?? loadBalancerName(ref),
-      ...(desired?.floatingIp?.method === 'user'
-        ? { userFloatingIpAddress: desired.floatingIp.address }
-        : {}),
-      ...(hint === undefined ? {} : { hintLoadBalancerId: hint }),
-    },
-    signal,
-  );
+  const observed = await deps.cloud.observe(observeQuery(input, klb), signal);
   const observation: Observation = { kind: 'full', observed };
   return decide({ ...base, licence: null, observation });
+}
+
+/** What a full observation looks for: the Service's load balancers, its user floating IP, the recorded id. */
+function observeQuery(input: PassInput, klb: KuryrLoadBalancer | undefined): ObserveQuery {
+  const desired = input.intent.kind === 'ensure' ? input.intent.desired : null;
+  const hint = klb?.status?.loadbalancer?.id;
+  const user = desired?.floatingIp?.method === 'user' ? desired.floatingIp.address : undefined;
+  return {
+    service: input.ref,
+    loadBalancerName: desired?.name ?? loadBalancerName(input.ref),
+    ...(user === undefined ? {} : { userFloatingIpAddress: user }),
+    ...(hint === undefined ? {} : { hintLoadBalancerId: hint }),
+  };
 }
 
 function resultOf(deps: ReconcilerDeps, decision: Decision): Result {

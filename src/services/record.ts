@@ -136,3 +136,19 @@ export function recordedReady(klb: KuryrLoadBalancer | undefined): 'True' | 'Fal
   const status = klb?.status?.conditions?.find((c) => c.type === 'Ready')?.status;
   return status === 'True' || status === 'False' ? status : null;
 }
+
+/** `status` with the condition of `spec.type` set (others kept, transition time kept while its status holds). */
+export function statusWithCondition(
+  status: KlbStatus | undefined,
+  spec: Omit<KlbCondition, 'lastTransitionTime'>,
+  nowIso: string,
+): KlbStatus {
+  const previous = status?.conditions ?? [];
+  const condition = conditionFor(spec, previous, nowIso);
+  return { ...(status ?? {}), conditions: [...previous.filter((c) => c.type !== spec.type), condition] };
+}
+
+/** `namespace/name` of a Service object (`?` for a part it lacks). */
+export function keyOfService(svc: V1Service | null): string {
+  return `${svc?.metadata?.namespace ?? '?'}/${svc?.metadata?.name ?? '?'}`;
+}

@@ -154,7 +154,11 @@ async function runLeaderElected(
   }
 }
 
-async function run(flags: ControllerFlags, ctx: CommandContext): Promise<void> {
+/** Everything the controller runs with, read from the flags, kuryr.conf, clouds.yaml and the kubeconfig. */
+async function controllerOptions(
+  flags: ControllerFlags,
+  ctx: CommandContext,
+): Promise<{ options: ControllerOptions; election: Election | null; close: () => void }> {
   const { config } = await loadConfig(flags, ctx);
   const ops = parseAddr(flags.metricsAddr);
   const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
@@ -189,6 +193,18 @@ async function run(flags: ControllerFlags, ctx: CommandContext): Promise<void> {
     ops,
     logContext,
   };
+  return {
+    options,
+    election,
+    close: () => {
+      opened.close();
+    },
+  };
+}
+
+async function run(flags: ControllerFlags, ctx: CommandContext): Promise<void> {
+  const { options, election, close } = await controllerOptions(flags, ctx);
+  const { logger } = options;
   const shutdown = shutdownSignal(logger);
   try {
     if (election !== null) {
@@ -201,7 +217,7 @@ async function run(flags: ControllerFlags, ctx: CommandContext): Promise<void> {
     await running.stop();
   } finally {
     shutdown.dispose();
-    opened.close();
+    close();
   }
 }
 

@@ -74,24 +74,24 @@ export interface HeadsView {
   readonly owner: Owner;
 }
 
-/** The next step from a light observation: keep waiting on the licence, or observe in full. */
-export function nextFromHeads(view: HeadsView): Next {
-  const { licence, desired } = view;
-  const observe: Next = { kind: 'observe' };
-  if (licence === null) return observe;
-  if (desired !== null) {
-    const [answer] = view.heads;
-    const head = answer?.head ?? null;
-    if (licence.mode !== 'ensure' || licence.fingerprint !== fingerprintOf(desired) || head === null)
-      return observe;
-    const ours = isOwnedForService(head.tags, view.owner, desired.service) && head.name === desired.name;
-    if (!ours || !isBusy(head.provisioningStatus)) return observe;
-    const reason = `load balancer ${head.id} is ${head.provisioningStatus}`;
-    return { kind: 'wait', token: `busy:${head.id}`, reason, licence };
-  }
-  if (licence.mode !== 'release') return observe;
+const OBSERVE: Next = { kind: 'observe' };
+
+/** Ensure: still waiting on the one licensed load balancer, or observe. */
+function ensureFromHeads(view: HeadsView, licence: Licence, desired: DesiredLoadBalancer): Next {
+  const head = view.heads[0]?.head ?? null;
+  if (licence.mode !== 'ensure' || licence.fingerprint !== fingerprintOf(desired) || head === null)
+    return OBSERVE;
+  const ours = isOwnedForService(head.tags, view.owner, desired.service) && head.name === desired.name;
+  if (!ours || !isBusy(head.provisioningStatus)) return OBSERVE;
+  const reason = `load balancer ${head.id} is ${head.provisioningStatus}`;
+  return { kind: 'wait', token: `busy:${head.id}`, reason, licence };
+}
+
+/** Release: still waiting while every licensed load balancer left is going away, or observe. */
+function releaseFromHeads(view: HeadsView, licence: Licence): Next {
+  if (licence.mode !== 'release') return OBSERVE;
   const still = view.heads.flatMap((a) => (a.head === null ? [] : [a.head]));
-  if (still.length === 0 || !still.every((h) => isVanishing(h.provisioningStatus))) return observe;
+  if (still.length === 0 || !still.every((h) => isVanishing(h.provisioningStatus))) return OBSERVE;
   const ids = still.map((h) => h.id).sort();
   const reason = `load balancer(s) ${ids.join(', ')} being deleted`;
   return {
@@ -100,4 +100,11 @@ export function nextFromHeads(view: HeadsView): Next {
     reason,
     licence: { ...licence, loadBalancerIds: ids },
   };
+}
+
+/** The next step from a light observation: keep waiting on the licence, or observe in full. */
+export function nextFromHeads(view: HeadsView): Next {
+  const { licence, desired } = view;
+  if (licence === null) return OBSERVE;
+  return desired === null ? releaseFromHeads(view, licence) : ensureFromHeads(view, licence, desired);
 }
