@@ -3,7 +3,7 @@
  * KuryrLoadBalancer records (Ready condition, member count) and Octavia's list of the
  * cluster's load balancers, and records when each Service first reached each milestone.
  */
-import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import type { CoreV1Api, CustomObjectsApi, V1Service } from '@kubernetes/client-node';
 import { KLB_GROUP, KLB_PLURAL, KLB_VERSION, type KuryrLoadBalancer } from '../../src/kube/klb.js';
 import type { LoadBalancerRecord } from '../../src/openstack/octavia/loadbalancers.js';
 
@@ -30,6 +30,21 @@ export interface ProgressSources {
   readonly loadBalancers: () => Promise<LoadBalancerRecord[]>;
 }
 
+/** What one Service looks like given its KuryrLoadBalancer and load balancer (either may be absent). */
+function seenOf(
+  svc: V1Service,
+  klb: KuryrLoadBalancer | undefined,
+  lb: LoadBalancerRecord | undefined,
+): Seen {
+  const conditions = klb?.status?.conditions ?? [];
+  return {
+    lbActive: lb?.provisioningStatus === 'ACTIVE',
+    ready: conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
+    members: klb?.status?.members?.length ?? 0,
+    ingress: (svc.status?.loadBalancer?.ingress ?? []).length > 0,
+  };
+}
+
 /** One poll: what each Service (by name) looks like now. */
 export async function poll(src: ProgressSources): Promise<Map<string, Seen>> {
   const { namespace } = src;
@@ -43,18 +58,14 @@ export async function poll(src: ProgressSources): Promise<Map<string, Seen>> {
     }) as Promise<unknown>,
     src.loadBalancers(),
   ]);
-  const klbs = (klbList as { items?: KuryrLoadBalancer[] }).items ?? [];
+  const klbs = new Map(
+    ((klbList as { items?: KuryrLoadBalancer[] }).items ?? []).map((k) => [k.metadata.name, k]),
+  );
+  const byName = new Map(lbs.map((l) => [l.name, l]));
   const out = new Map<string, Seen>();
   for (const svc of svcs.items) {
     const name = svc.metadata?.name ?? '';
-    const klb = klbs.find((k) => k.metadata.name === name);
-    const lb = lbs.find((l) => l.name === `${namespace}/${name}`);
-    out.set(name, {
-      lbActive: lb?.provisioningStatus === 'ACTIVE',
-      ready: klb?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
-      members: klb?.status?.members?.length ?? 0,
-      ingress: (svc.status?.loadBalancer?.ingress ?? []).length > 0,
-    });
+    out.set(name, seenOf(svc, klbs.get(name), byName.get(`${namespace}/${name}`)));
   }
   return out;
 }
@@ -79,18 +90,24 @@ export async function track(src: ProgressSources, tracked: readonly Tracked[], t
   while (Date.now() < deadline) {
     const seen = await poll(src);
     const now = Date.now();
-    missing = [];
-    for (const t of tracked) {
-      const s = seen.get(t.name);
-      const m = milestones.get(t.name) ?? {};
-      if (s?.lbActive === true) m.lbActive ??= now - t.createdAt;
-      const converged = s !== undefined && s.ready && s.lbActive && s.members === t.members;
-      if (converged) m.ready ??= now - t.createdAt;
-      if (s?.ingress === true) m.ingress ??= now - t.createdAt;
-      if (!converged || (t.wantsIngress && !s.ingress)) missing.push(t.name);
-    }
+    missing = tracked.filter((t) => !observe(t, seen.get(t.name), milestones, now)).map((t) => t.name);
     if (missing.length === 0) return milestones;
     await new Promise((r) => setTimeout(r, 1000));
   }
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for: ${missing.join(', ')}`);
+}
+
+/** Records the milestones `s` shows for `t`; true when `t` is done (converged, ingress if wanted). */
+function observe(t: Tracked, s: Seen | undefined, milestones: Map<string, Milestones>, now: number): boolean {
+  if (s === undefined) return false;
+  const converged = s.ready && s.lbActive && s.members === t.members;
+  const m = milestones.get(t.name) ?? {};
+  const elapsed = now - t.createdAt;
+  const reached: [keyof Milestones, boolean][] = [
+    ['lbActive', s.lbActive],
+    ['ready', converged],
+    ['ingress', s.ingress],
+  ];
+  for (const [milestone, yes] of reached) if (yes) m[milestone] ??= elapsed;
+  return converged && (!t.wantsIngress || s.ingress);
 }

@@ -72,19 +72,21 @@ function entryOf(file: LoadedFile | null, name: string): FileEntry | null {
 function fileCandidates(loaded: LoadedFile | null, secure: LoadedFile | null): Map<string, Candidate> {
   const out = new Map<string, Candidate>();
   const names = new Set([...Object.keys(loaded?.clouds ?? {}), ...Object.keys(secure?.clouds ?? {})]);
-  for (const name of names) {
-    const base = entryOf(loaded, name);
-    const over = entryOf(secure, name);
-    const entry = deepMerge(base?.entry ?? {}, over?.entry ?? {});
-    // Origins name the file that supplied each key: secure.yaml's keys are layered on top.
-    const layer = mergeLayers(
-      base ? layerFromEntry(base.entry, base.where) : EMPTY_LAYER,
-      over ? layerFromEntry(over.entry, over.where) : EMPTY_LAYER,
-    );
-    const source = base?.where ?? over?.where ?? `clouds.${name}`;
-    out.set(name, { layer, regions: entry.regions, source });
-  }
+  for (const name of names) out.set(name, candidateOf(name, entryOf(loaded, name), entryOf(secure, name)));
   return out;
+}
+
+/** One cloud from clouds.yaml (`base`) with secure.yaml's keys (`over`) layered on top. */
+function candidateOf(name: string, base: FileEntry | null, over: FileEntry | null): Candidate {
+  const entry = deepMerge(base?.entry ?? {}, over?.entry ?? {});
+  // Origins name the file that supplied each key: secure.yaml's keys are layered on top.
+  const layer = mergeLayers(layerOf(base), layerOf(over));
+  const source = base?.where ?? over?.where ?? `clouds.${name}`;
+  return { layer, regions: entry.regions, source };
+}
+
+function layerOf(file: FileEntry | null): Layer {
+  return file ? layerFromEntry(file.entry, file.where) : EMPTY_LAYER;
 }
 
 function chooseName(input: CloudConfigInput, clouds: Map<string, Candidate>, envKey: string | null): string {
@@ -144,15 +146,7 @@ export async function resolveCloudConfig(input: CloudConfigInput): Promise<Resol
   const loaded = await loadFirst(candidateFiles('clouds', ctx), input.readFile);
   const secure = await loadFirst(candidateFiles('secure', ctx), input.readFile);
   const clouds = fileCandidates(loaded, secure);
-  const envLayer = layerFromEnv(input.env);
-  const envKey = envLayer ? (input.env.OS_CLOUD_NAME ?? 'envvars') : null;
-  if (envLayer && envKey !== null) {
-    if (clouds.has(envKey)) {
-      const problem = `defines a cloud named '${envKey}', which clashes with the OS_* variables' cloud; set OS_CLOUD_NAME`;
-      throw new CloudConfigError({ source: loaded?.file ?? 'clouds.yaml', key: `clouds.${envKey}`, problem });
-    }
-    clouds.set(envKey, { layer: envLayer, regions: undefined, source: 'environment' });
-  }
+  const envKey = addEnvCloud(clouds, input.env, loaded);
   const name = chooseName(input, clouds, envKey);
   const candidate = clouds.get(name);
   if (!candidate) throw new CloudConfigError({ source: 'clouds', key: name, problem: 'vanished' });
@@ -160,9 +154,27 @@ export async function resolveCloudConfig(input: CloudConfigInput): Promise<Resol
   const region = regionLayer(candidate, args.values.region_name ?? candidate.layer.values.region_name);
   const merged = expandDomainShorthand(mergeLayers(mergeLayers(candidate.layer, region), args));
   const settings = validateCloud(merged, candidate.source);
-  const sources =
-    candidate.source === 'environment'
-      ? ['environment']
-      : [loaded?.file, secure?.file].filter((f): f is string => !!f);
-  return { ...settings, name, sources };
+  return { ...settings, name, sources: sourcesOf(candidate, loaded, secure) };
+}
+
+/** Adds the OS_* variables' cloud to `clouds` (refusing a clash with a file's cloud); its name, or null without OS_* credentials. */
+function addEnvCloud(
+  clouds: Map<string, Candidate>,
+  env: CloudConfigInput['env'],
+  loaded: LoadedFile | null,
+): string | null {
+  const envLayer = layerFromEnv(env);
+  if (!envLayer) return null;
+  const envKey = env.OS_CLOUD_NAME ?? 'envvars';
+  if (clouds.has(envKey)) {
+    const problem = `defines a cloud named '${envKey}', which clashes with the OS_* variables' cloud; set OS_CLOUD_NAME`;
+    throw new CloudConfigError({ source: loaded?.file ?? 'clouds.yaml', key: `clouds.${envKey}`, problem });
+  }
+  clouds.set(envKey, { layer: envLayer, regions: undefined, source: 'environment' });
+  return envKey;
+}
+
+function sourcesOf(candidate: Candidate, loaded: LoadedFile | null, secure: LoadedFile | null): string[] {
+  if (candidate.source === 'environment') return ['environment'];
+  return [loaded?.file, secure?.file].filter((f): f is string => !!f);
 }

@@ -38,13 +38,10 @@ export function translateAllowedCidrs(service: V1Service, ctx: AccessContext): S
   const key = serviceKey(ctx.ref);
   const texts = sourceRangeTexts(service);
   if (texts.length === 0) return ok([]);
-  const parsed: ParsedCidr[] = [];
-  for (const text of texts) {
-    const cidr = parseCidr(text);
-    if (cidr === null)
-      return invalid(`Service ${key}: loadBalancerSourceRanges entry "${text}" is not a valid CIDR`);
-    parsed.push(cidr);
-  }
+  const bad = texts.find((text) => parseCidr(text) === null);
+  if (bad !== undefined)
+    return invalid(`Service ${key}: loadBalancerSourceRanges entry "${bad}" is not a valid CIDR`);
+  const parsed = texts.map(parseCidr).filter((c): c is ParsedCidr => c !== null);
   const warnings: Reason[] = [];
   const sameFamily = parsed.filter((c) => c.family === ctx.family);
   const other = parsed.filter((c) => c.family !== ctx.family).map((c) => c.cidr);

@@ -72,18 +72,11 @@ function servedClasses(config: TranslateConfig): string {
 }
 
 /**
- * Whether kuryr-services serves `service` (only type=LoadBalancer Services can be someone
- * else's): skip with the reason when another controller does, invalid for a non-string
- * class, otherwise ok with a KuryrForeignController warning when foreign marks are present.
+ * The decision `spec.loadBalancerClass` makes on its own: invalid for a non-string, ok for
+ * our class, skip for another class or (when only our class is served) for none; undefined
+ * when the class leaves the decision to the foreign marks.
  */
-export function translateCoexistence(
-  service: V1Service,
-  ref: ServiceRef,
-  config: TranslateConfig,
-): Step<null> {
-  if (service.spec?.type !== 'LoadBalancer') return ok(null);
-  const key = serviceKey(ref);
-  const cls: unknown = service.spec.loadBalancerClass;
+function classDecision(cls: unknown, key: string, config: TranslateConfig): Step<null> | undefined {
   if (cls !== undefined && cls !== null && typeof cls !== 'string') {
     return invalid(`Service ${key} has a spec.loadBalancerClass that is not a string`);
   }
@@ -98,6 +91,23 @@ export function translateCoexistence(
       `Service ${key} has no spec.loadBalancerClass: left to the cluster's default load balancer implementation ([kuryr_services] ignore_foreign_services = true and load_balancer_class = "${config.loadBalancerClass}": only that class is served)`,
     );
   }
+  return undefined;
+}
+
+/**
+ * Whether kuryr-services serves `service` (only type=LoadBalancer Services can be someone
+ * else's): skip with the reason when another controller does, invalid for a non-string
+ * class, otherwise ok with a KuryrForeignController warning when foreign marks are present.
+ */
+export function translateCoexistence(
+  service: V1Service,
+  ref: ServiceRef,
+  config: TranslateConfig,
+): Step<null> {
+  if (service.spec?.type !== 'LoadBalancer') return ok(null);
+  const key = serviceKey(ref);
+  const byClass = classDecision(service.spec.loadBalancerClass, key, config);
+  if (byClass !== undefined) return byClass;
   const marks = foreignMarks(service);
   if (marks.length === 0) return ok(null);
   if (config.ignoreForeignServices) {

@@ -123,30 +123,46 @@ interface SliceScan {
 }
 
 function sliceMembers({ port, slice, ctx, tier }: SliceScan): Step<DesiredMember[]> {
-  const where = `EndpointSlice ${slice.metadata?.namespace ?? ctx.ref.namespace}/${slice.metadata?.name ?? '(unnamed)'}`;
-  const slicePort = (slice.ports ?? []).find(
-    (p) => (p.name ?? '') === port.name && (p.protocol ?? 'TCP') === port.protocol,
-  );
-  if (slicePort?.port === undefined) return ok([]);
-  if (!isValidPort(slicePort.port)) {
-    return invalid(`${where} port "${port.name}" has number ${String(slicePort.port)} outside 1..65535`);
+  const where = sliceName(slice, ctx);
+  const slicePort = slicePortOf(slice, port);
+  if (slicePort === undefined) return ok([]);
+  if (!isValidPort(slicePort)) {
+    return invalid(`${where} port "${port.name}" has number ${String(slicePort)} outside 1..65535`);
   }
   const members: DesiredMember[] = [];
   const warnings: Reason[] = [];
-  // Typed as required, but a hand-written slice (plan CLI manifests) may lack them.
-  for (const endpoint of (slice.endpoints as V1Endpoint[] | undefined) ?? []) {
-    if (tierOf(endpoint) !== tier) continue;
+  for (const endpoint of endpointsOfTier(slice, tier)) {
     const [addressText] = (endpoint.addresses as string[] | undefined) ?? [];
     if (addressText === undefined) continue;
     const ip = parseIp(addressText);
     if (ip?.family !== ctx.family) {
       return invalid(`${where} (${slice.addressType}) holds a malformed address "${addressText}"`);
     }
-    const member = buildMember({ endpoint, ip, protocolPort: slicePort.port, ctx, where });
+    const member = buildMember({ endpoint, ip, protocolPort: slicePort, ctx, where });
     if ('skipped' in member) warnings.push(member.skipped);
     else members.push(member);
   }
   return ok(members, warnings);
+}
+
+/** `EndpointSlice ns/name`, for messages. */
+function sliceName(slice: V1EndpointSlice, ctx: MemberContext): string {
+  return `EndpointSlice ${slice.metadata?.namespace ?? ctx.ref.namespace}/${slice.metadata?.name ?? '(unnamed)'}`;
+}
+
+/** The slice's number for the Service port `port` (matched by name and protocol), if it has one. */
+function slicePortOf(slice: V1EndpointSlice, port: ServicePortSpec): number | undefined {
+  const found = (slice.ports ?? []).find(
+    (p) => (p.name ?? '') === port.name && (p.protocol ?? 'TCP') === port.protocol,
+  );
+  return found?.port;
+}
+
+/** The slice's endpoints of `tier`; typed as required, but a hand-written slice (plan CLI manifests) may lack them. */
+function endpointsOfTier(slice: V1EndpointSlice, tier: Tier): V1Endpoint[] {
+  return ((slice.endpoints as V1Endpoint[] | undefined) ?? []).filter(
+    (endpoint) => tierOf(endpoint) === tier,
+  );
 }
 
 interface MemberSource {

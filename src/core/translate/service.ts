@@ -38,7 +38,20 @@ export function translateServiceKind(
 ): Step<{ kind: ServiceKind; clusterIp: string }> {
   const key = serviceKey(ref);
   const type = service.spec?.type ?? 'ClusterIP';
+  const byType = typeDecision(type, key);
+  if (byType !== undefined) return byType;
   const clusterIp = service.spec?.clusterIP;
+  if (clusterIp === 'None') return skip(`Service ${key} is headless (clusterIP: None): no load balancer`);
+  if (clusterIp === undefined || clusterIp === '') {
+    return skip(`Service ${key} has no ClusterIP yet: waiting for Kubernetes to allocate one`);
+  }
+  if ((service.spec?.ports ?? []).length === 0)
+    return skip(`Service ${key} has no ports: nothing to balance`);
+  return ok({ kind: type as ServiceKind, clusterIp });
+}
+
+/** Skip or invalid by Service type (and for default/kubernetes); undefined for a type we serve. */
+function typeDecision(type: string, key: string): Step<never> | undefined {
   if (type === 'ExternalName')
     return skip(`Service ${key} is of type ExternalName (a DNS alias): no load balancer`);
   if (key === 'default/kubernetes') {
@@ -49,13 +62,7 @@ export function translateServiceKind(
   if (type !== 'ClusterIP' && type !== 'LoadBalancer') {
     return invalid(`Service ${key} has an unknown spec.type "${type}"`);
   }
-  if (clusterIp === 'None') return skip(`Service ${key} is headless (clusterIP: None): no load balancer`);
-  if (clusterIp === undefined || clusterIp === '') {
-    return skip(`Service ${key} has no ClusterIP yet: waiting for Kubernetes to allocate one`);
-  }
-  if ((service.spec?.ports ?? []).length === 0)
-    return skip(`Service ${key} has no ports: nothing to balance`);
-  return ok({ kind: type, clusterIp });
+  return undefined;
 }
 
 /** The VIP: the ClusterIP and the one service subnet containing it. */

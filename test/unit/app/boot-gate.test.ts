@@ -110,7 +110,7 @@ describe('the cache-sync gate (startController against a failing API server)', (
       const orphan = await ownedLoadBalancer(s, 'gone', uid);
       const fault = s.server.faults.respond({ verb: 'list', resource: 'services' }, { code });
       const running = await start(s);
-      await waitUntil('a refused list', async () => fault.hits >= 2);
+      await waitUntil('a refused list', () => Promise.resolve(fault.hits >= 2));
       const r = await readyz(running);
       expect(r.status).toBe(503);
       expect(r.body).toMatch(/not ready: .*services/);
@@ -136,7 +136,7 @@ describe('the cache-sync gate (startController against a failing API server)', (
       { code: 403 },
     );
     const running = await start(s);
-    await waitUntil('a refused identity read', async () => fault.hits >= 1);
+    await waitUntil('a refused identity read', () => Promise.resolve(fault.hits >= 1));
     const r = await readyz(running);
     expect(r.status).toBe(503);
     expect(r.body).toContain('kube-system');
