@@ -9,12 +9,13 @@
  * Usage: node dist/scripts/bench.js [--workers N]
  */
 import { randomInt } from 'node:crypto';
-import { startHarness, waitFor, type Harness } from '../test/support/e2e-harness.js';
-import { ownedLoadBalancers } from './sandbox-parts/cloud.js';
+import { startHarness, type Harness } from '../test/support/e2e-harness.js';
+import { waitFor } from '../test/support/wait.js';
 import { delta, snapshot } from './bench-parts/metrics.js';
 import { track, type Milestones, type ProgressSources, type Tracked } from './bench-parts/progress.js';
 import { percentiles, phaseLines } from './bench-parts/report.js';
 import { buildWorkload, scaledSlice, type BenchService } from './bench-parts/workload.js';
+import { ownedLoadBalancers } from './sandbox-parts/cloud.js';
 
 const NAMESPACE = 'default';
 const say = (line: string): void => {

@@ -7,22 +7,15 @@
  * not retried in a loop, and converge once fixed. The good Services converge regardless.
  */
 import { describe, expect, it } from 'vitest';
-import { waitFor, type Harness } from '../support/e2e-harness.js';
 import { TIMEOUT_CLIENT_DATA_ANNOTATION } from '../../src/core/translate/options.js';
-import {
-  CONVERGE_MS,
-  useHarness,
-  SCENARIO_MS,
-  createWeb,
-  eventCount,
-  ingressOf,
-  klbCondition,
-  ownedFips,
-  treesFor,
-  updateService,
-  waitSettled,
-  webSpec,
-} from './support-b.js';
+import { type Harness } from '../support/e2e-harness.js';
+import { waitFor } from '../support/wait.js';
+import { eventCount, ingressOf, klbCondition } from './support/kube-reads.js';
+import { ownedFips } from './support/neutron-reads.js';
+import { treesFor, waitSettled } from './support/octavia-reads.js';
+import { useHarness } from './support/scenario.js';
+import { CONVERGE_MS, SCENARIO_MS } from './support/timeouts.js';
+import { createWeb, updateService, webSpec } from './support/user-edits.js';
 
 /** An address of TEST-NET-3 (RFC 5737): no floating IP of the test cloud can hold it. */
 const MISSING_FIP = '203.0.113.77';

@@ -11,25 +11,14 @@
  *   and re-associates it to the new VIP: the external address survives.
  */
 import { describe, expect, it } from 'vitest';
-import { waitFor, type Harness } from '../support/e2e-harness.js';
-import {
-  CONVERGE_MS,
-  useHarness,
-  SCENARIO_MS,
-  NS,
-  createWeb,
-  deleteService,
-  fipById,
-  ingressOf,
-  ownedFips,
-  treesFor,
-  updateService,
-  waitIngress,
-  waitServiceGone,
-  waitForValue,
-  waitSettled,
-  webSpec,
-} from './support-b.js';
+import { type Harness } from '../support/e2e-harness.js';
+import { waitFor, waitForValue } from '../support/wait.js';
+import { ingressOf, NS, waitIngress, waitServiceGone } from './support/kube-reads.js';
+import { fipById, ownedFips } from './support/neutron-reads.js';
+import { treesFor, waitSettled } from './support/octavia-reads.js';
+import { useHarness } from './support/scenario.js';
+import { CONVERGE_MS, SCENARIO_MS } from './support/timeouts.js';
+import { createWeb, deleteService, updateService, webSpec } from './support/user-edits.js';
 
 const POD = '10.1.60.10';
 
@@ -53,12 +42,16 @@ async function waitServed(
   vip: string,
 ): Promise<{ lbId: string; fipId: string; address: string }> {
   const lb = await waitSettled(h, name, vip, 1);
-  const fip = await waitForValue(`${name}: one owned FIP on the VIP port and in the ingress`, async () => {
-    const fips = await ownedFips(h);
-    const [only] = fips.filter((f) => f.portId === lb.vipPortId);
-    const ingress = await ingressOf(h, name);
-    return only !== undefined && ingress[0] === only.address ? only : null;
-  });
+  const fip = await waitForValue(
+    `${name}: one owned FIP on the VIP port and in the ingress`,
+    CONVERGE_MS,
+    async () => {
+      const fips = await ownedFips(h);
+      const [only] = fips.filter((f) => f.portId === lb.vipPortId);
+      const ingress = await ingressOf(h, name);
+      return only !== undefined && ingress[0] === only.address ? only : null;
+    },
+  );
   return { lbId: lb.id, fipId: fip.id, address: fip.address };
 }
 

@@ -7,27 +7,19 @@
  * names the Service uid), so an untagged leftover of a crash would not go unnoticed. A
  * Service removed while the controller is down is found again by the orphan sweep.
  */
-import { anOwner } from '../support/builders.js';
-import { describe, expect, it } from 'vitest';
 import type { V1Service } from '@kubernetes/client-node';
-import { waitFor, type Harness } from '../support/e2e-harness.js';
+import { describe, expect, it } from 'vitest';
 import { loadBalancerDescription } from '../../src/core/naming.js';
 import * as floatingips from '../../src/openstack/neutron/floatingips.js';
 import * as loadbalancers from '../../src/openstack/octavia/loadbalancers.js';
-import {
-  CONVERGE_MS,
-  NS,
-  SCENARIO_MS,
-  createWeb,
-  deleteService,
-  useHarness,
-  ingressOf,
-  treesFor,
-  waitForValue,
-  waitServiceGone,
-  waitSettled,
-  webSpec,
-} from './support-b.js';
+import { anOwner } from '../support/builders.js';
+import { type Harness } from '../support/e2e-harness.js';
+import { waitFor, waitForValue } from '../support/wait.js';
+import { ingressOf, NS, waitServiceGone } from './support/kube-reads.js';
+import { treesFor, waitSettled } from './support/octavia-reads.js';
+import { useHarness } from './support/scenario.js';
+import { CONVERGE_MS, SCENARIO_MS } from './support/timeouts.js';
+import { createWeb, deleteService, webSpec } from './support/user-edits.js';
 
 /** Every floating IP of the project whose description names this Service incarnation (tagged or not). */
 async function fipsOfIncarnation(h: Harness, svc: V1Service): Promise<floatingips.FloatingIpRecord[]> {
@@ -45,12 +37,16 @@ async function lbsNamed(h: Harness, name: string): Promise<loadbalancers.LoadBal
 async function expectServed(h: Harness, svc: V1Service, vip: string): Promise<void> {
   const name = svc.metadata?.name ?? '';
   const lb = await waitSettled(h, name, vip, 1);
-  const fip = await waitForValue(`${name}: its one FIP on the VIP port and in the ingress`, async () => {
-    const fips = await fipsOfIncarnation(h, svc);
-    const [only] = fips;
-    const served = fips.length === 1 && only?.portId === lb.vipPortId;
-    return served && (await ingressOf(h, name))[0] === only.address ? only : null;
-  });
+  const fip = await waitForValue(
+    `${name}: its one FIP on the VIP port and in the ingress`,
+    CONVERGE_MS,
+    async () => {
+      const fips = await fipsOfIncarnation(h, svc);
+      const [only] = fips;
+      const served = fips.length === 1 && only?.portId === lb.vipPortId;
+      return served && (await ingressOf(h, name))[0] === only.address ? only : null;
+    },
+  );
   expect(fip.tags).toContain(`ks-cluster=${h.clusterId}`);
   expect(await treesFor(h, name)).toHaveLength(1);
 }

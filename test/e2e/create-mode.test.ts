@@ -6,19 +6,12 @@
  * members, one Octavia write per pass; its Pool floating IP on the VIP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sliceManifest, startHarness, waitFor, type Harness } from '../support/e2e-harness.js';
-import {
-  actions,
-  counterValue,
-  createWithSlices,
-  listenerKeys,
-  memberTargets,
-  poolOf,
-  serviceOf,
-  SETTLE_MS,
-  STEP_MS,
-  waitForTree,
-} from './support-a.js';
+import { sliceManifest, startHarness, type Harness } from '../support/e2e-harness.js';
+import { waitFor } from '../support/wait.js';
+import { actions, counterValue, serviceOf } from './support/kube-reads.js';
+import { listenerKeys, memberTargets, poolOf, waitForTree } from './support/octavia-reads.js';
+import { SETTLE_MS, STEP_MS } from './support/timeouts.js';
+import { createWithSlices } from './support/user-edits.js';
 
 describe('e2e create_mode = step-by-step', { timeout: STEP_MS }, () => {
   let h: Harness;

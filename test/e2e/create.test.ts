@@ -6,24 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_FINALIZER as FINALIZER } from '../../src/kube/service-writes.js';
-import * as floatingips from '../../src/openstack/neutron/floatingips.js';
 import type { FloatingIpRecord } from '../../src/openstack/neutron/floatingips.js';
-import { sliceManifest, startHarness, waitFor, type Harness } from '../support/e2e-harness.js';
-import {
-  actions,
-  counterValue,
-  createWithSlices,
-  floatingIpGone,
-  klbOf,
-  listenerKeys,
-  memberTargets,
-  poolOf,
-  serviceOf,
-  SETTLE_MS,
-  waitForTree,
-  waitReleased,
-  STEP_MS,
-} from './support-a.js';
+import * as floatingips from '../../src/openstack/neutron/floatingips.js';
+import { sliceManifest, startHarness, type Harness } from '../support/e2e-harness.js';
+import { waitFor } from '../support/wait.js';
+import { actions, counterValue, klbOf, serviceOf } from './support/kube-reads.js';
+import { floatingIpGone } from './support/neutron-reads.js';
+import { listenerKeys, memberTargets, poolOf, waitForTree, waitReleased } from './support/octavia-reads.js';
+import { SETTLE_MS, STEP_MS } from './support/timeouts.js';
+import { createWithSlices } from './support/user-edits.js';
 
 describe('e2e create', { timeout: STEP_MS }, () => {
   let h: Harness;

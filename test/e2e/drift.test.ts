@@ -6,19 +6,15 @@
  * it must restore exactly what is missing.
  */
 import { describe, expect, it } from 'vitest';
-import { waitFor, type Harness } from '../support/e2e-harness.js';
 import * as listeners from '../../src/openstack/octavia/listeners.js';
 import * as loadbalancers from '../../src/openstack/octavia/loadbalancers.js';
 import * as members from '../../src/openstack/octavia/members.js';
-import {
-  CONVERGE_MS,
-  SCENARIO_MS,
-  createWeb,
-  treesFor,
-  useHarness,
-  waitSettled,
-  webSpec,
-} from './support-b.js';
+import { type Harness } from '../support/e2e-harness.js';
+import { waitFor } from '../support/wait.js';
+import { treesFor, waitSettled } from './support/octavia-reads.js';
+import { useHarness } from './support/scenario.js';
+import { CONVERGE_MS, SCENARIO_MS } from './support/timeouts.js';
+import { createWeb, webSpec } from './support/user-edits.js';
 
 const NAME = 'drift';
 const VIP = '10.2.64.10';

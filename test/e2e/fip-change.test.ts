@@ -5,21 +5,14 @@
  * floating IP let go is deleted. The load balancer itself is kept throughout.
  */
 import { describe, expect, it } from 'vitest';
-import { waitFor, type Harness } from '../support/e2e-harness.js';
-import {
-  CONVERGE_MS,
-  SCENARIO_MS,
-  createUserFip,
-  createWeb,
-  useHarness,
-  fipById,
-  ingressOf,
-  ownedFips,
-  updateService,
-  waitIngress,
-  waitSettled,
-  webSpec,
-} from './support-b.js';
+import { type Harness } from '../support/e2e-harness.js';
+import { waitFor } from '../support/wait.js';
+import { ingressOf, waitIngress } from './support/kube-reads.js';
+import { fipById, ownedFips } from './support/neutron-reads.js';
+import { waitSettled } from './support/octavia-reads.js';
+import { useHarness } from './support/scenario.js';
+import { CONVERGE_MS, SCENARIO_MS } from './support/timeouts.js';
+import { createUserFip, createWeb, updateService, webSpec } from './support/user-edits.js';
 
 const NAME = 'fc';
 const VIP = '10.2.62.10';

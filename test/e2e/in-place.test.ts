@@ -4,16 +4,18 @@
  * updatePool): same load balancer, same listener and pool ids, members untouched. Then
  * everything is switched back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { V1Service } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ObservedLoadBalancer } from '../../src/core/model.js';
 import {
   TIMEOUT_CLIENT_DATA_ANNOTATION,
   TIMEOUT_MEMBER_DATA_ANNOTATION,
 } from '../../src/core/translate/options.js';
-import type { ObservedLoadBalancer } from '../../src/core/model.js';
 import { sliceManifest, startHarness, type Harness } from '../support/e2e-harness.js';
-import { actions, createWithSlices, memberTargets, poolOf, STEP_MS, waitForTree } from './support-a.js';
-import { updateService } from './support-b.js';
+import { actions } from './support/kube-reads.js';
+import { memberTargets, poolOf, waitForTree } from './support/octavia-reads.js';
+import { STEP_MS } from './support/timeouts.js';
+import { createWithSlices, updateService } from './support/user-edits.js';
 
 const NAME = 'inplace';
 

@@ -7,19 +7,20 @@
  * tagged with the test's cluster id, and SIGTERM stops the survivor (exit 0, Lease released).
  * A poller checks that no Service ever has two load balancers at once.
  */
+import { CoordinationV1Api, CoreV1Api, DiscoveryV1Api, type V1Lease } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoordinationV1Api, CoreV1Api, DiscoveryV1Api, type V1Lease } from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ObservedLoadBalancer } from '../../src/core/model.js';
 import type { OpenedSession } from '../../src/openstack/keystone/open.js';
 import { observeTree } from '../../src/openstack/observe-tree.js';
-import { serviceManifest, sliceManifest, waitFor } from '../support/e2e-harness.js';
+import { serviceManifest, sliceManifest } from '../support/e2e-harness.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver/index.js';
 import { testcloudCloudsYaml, testcloudSession } from '../support/testcloud.js';
+import { waitFor, waitForValue } from '../support/wait.js';
 import {
   answers,
   buildController,
@@ -28,25 +29,20 @@ import {
   metricValue,
   removeTagged,
   spawnController,
-  tail,
   taggedFloatingIps,
   taggedLoadBalancers,
+  tail,
   watchDuplicates,
   writeKuryrConf,
   type BuiltController,
   type ControllerChild,
   type Exit,
-} from './support-leader.js';
+} from './support/controller-process.js';
+import { LEADER_STEP_MS, SETTLE_MS, TAKEOVER_MS } from './support/timeouts.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NS = 'default';
 const LEASE = { name: 'kuryr-services-controller', namespace: NS };
-/** Octavia on the shared two-core cloud: creates take 20-60 s alone, longer behind others' work. */
-const SETTLE_MS = 600_000;
-const STEP_MS = 900_000;
-/** leaseDuration 15 s + one jittered retry (≤ 4.4 s) after the last renewal, with room for a loaded machine. */
-/** How long a takeover may take before the test gives up (a deadline, not a goal: times are printed). */
-const TAKEOVER_MS = 30_000;
 
 interface Scene {
   built: BuiltController;
@@ -201,17 +197,6 @@ async function exitWithin(child: ControllerChild, ms: number): Promise<Exit | nu
   }
 }
 
-/** Polls `probe` until it returns a value other than null, and returns it. */
-async function waitForValue<T>(what: string, timeoutMs: number, probe: () => Promise<T | null>): Promise<T> {
-  const box: { value: T | null } = { value: null };
-  await waitFor(what, timeoutMs, async () => {
-    box.value = await probe();
-    return box.value !== null;
-  });
-  if (box.value === null) throw new Error(`${what}: no value`);
-  return box.value;
-}
-
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const say = (line: string): void => {
   process.stderr.write(`leader e2e: ${line}\n`);
@@ -314,7 +299,7 @@ describe('leader election with the real controller binary (two processes, one Le
       await waitServed(s, 'ld-one', '10.2.72.10', ['10.1.72.10']);
       say(`ld-one served by the first leader in ${seconds(Date.now() - started)}`);
     },
-    STEP_MS,
+    LEADER_STEP_MS,
   );
 
   it(
@@ -359,7 +344,7 @@ describe('leader election with the real controller binary (two processes, one Le
       await waitServed(s, 'ld-gap', '10.2.72.12', ['10.1.72.13']);
       say(`ld-gap served ${seconds(Date.now() - killedAt)} after the kill`);
     },
-    STEP_MS,
+    LEADER_STEP_MS,
   );
 
   it(
@@ -390,7 +375,7 @@ describe('leader election with the real controller binary (two processes, one Le
       expect(s.children.filter((c) => c.running())).toEqual([next]);
       say(`ld-one scaled to 2 members by the new leader in ${seconds(Date.now() - scaledAt)}`);
     },
-    STEP_MS,
+    LEADER_STEP_MS,
   );
 
   it(
@@ -435,7 +420,7 @@ describe('leader election with the real controller binary (two processes, one Le
       await waitServed(s, 'ld-one', '10.2.72.10', ['10.1.72.10', '10.1.72.12']);
       expect(await metricValue(restarted.port, 'kuryr_openstack_actions_total', {})).toBe(0);
     },
-    STEP_MS,
+    LEADER_STEP_MS,
   );
 
   it(
@@ -467,6 +452,6 @@ describe('leader election with the real controller binary (two processes, one Le
       expect(s.dupes.polls()).toBeGreaterThan(0);
       say(`duplicate watch: ${s.dupes.polls()} polls, ${s.dupes.errors()} failed, no duplicates`);
     },
-    STEP_MS,
+    LEADER_STEP_MS,
   );
 });

@@ -4,15 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sliceManifest, startHarness, type Harness } from '../support/e2e-harness.js';
-import {
-  createWithSlices,
-  listenerKeys,
-  memberTargets,
-  poolOf,
-  setPorts,
-  waitForTree,
-  STEP_MS,
-} from './support-a.js';
+import { listenerKeys, memberTargets, poolOf, waitForTree } from './support/octavia-reads.js';
+import { STEP_MS } from './support/timeouts.js';
+import { createWithSlices, setPorts } from './support/user-edits.js';
 
 const HTTP = { name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' };
 const HTTPS = { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' };

@@ -10,44 +10,34 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sliceManifest, startHarness, type Harness, type OwnedTree } from '../support/e2e-harness.js';
+import { waitFor, waitForValue } from '../support/wait.js';
+import { actions, ingressOf, waitIngress } from './support/kube-reads.js';
+import { fipById, fipsOnPort, ownedFips, portOfFip } from './support/neutron-reads.js';
 import {
-  actions,
-  createWithSlices,
+  describeTree,
   listenerKeys,
   memberTargets,
   poolOf,
-  replaceSlice,
-  setPorts,
+  treesFor,
+  untaggedChildren,
   waitForTree,
-} from './support-a.js';
+  waitSettled,
+} from './support/octavia-reads.js';
+import { Stopwatch } from './support/scenario.js';
+import { CONVERGE_MS, CRASH_POINT_POLL_MS, RESTART_HOOK_MS, SCENARIO_MS } from './support/timeouts.js';
 import {
-  CONVERGE_MS,
-  SCENARIO_MS,
   createUserFip,
   createWeb,
+  createWithSlices,
   deleteUserFips,
-  fipById,
-  ingressOf,
-  ownedFips,
-  treesFor,
-  updateService,
-  waitForValue,
-  waitIngress,
-  waitSettled,
-  webSpec,
-} from './support-b.js';
-import {
-  Stopwatch,
-  describeTree,
-  fipsOnPort,
-  pollUntil,
-  portOfFip,
+  replaceSlice,
+  setPorts,
   toClusterIp,
-  untaggedChildren,
+  updateService,
+  webSpec,
   withLoadBalancerIp,
-} from './support-c.js';
+} from './support/user-edits.js';
 
-const HOOK_MS = 900_000;
 const HTTP = { name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' };
 const HTTPS = { name: 'https', port: 443, targetPort: 8443, protocol: 'TCP' };
 const PORTS_PODS = ['10.1.70.1', '10.1.70.2'];
@@ -64,7 +54,7 @@ async function waitFipServed(
   lb: OwnedTree,
 ): Promise<{ id: string; address: string }> {
   const portId = lb.vipPortId ?? '';
-  return waitForValue(`${name}: one FIP on the VIP port and in the ingress`, async () => {
+  return waitForValue(`${name}: one FIP on the VIP port and in the ingress`, CONVERGE_MS, async () => {
     const [only, ...more] = await fipsOnPort(h, portId);
     if (only === undefined || more.length > 0) return null;
     return (await ingressOf(h, name))[0] === only.address ? { id: only.id, address: only.address } : null;
@@ -104,7 +94,7 @@ describe('e2e restart in the middle of a change', () => {
         await waitFipServed(h, name, await waitSettled(h, name, vip, 1));
       }
     });
-  }, HOOK_MS);
+  }, RESTART_HOOK_MS);
 
   afterAll(async () => {
     console.info(`restart-changes e2e crash points:\n${seen.join('\n')}`);
@@ -115,7 +105,7 @@ describe('e2e restart in the middle of a change', () => {
     } finally {
       await h.dispose();
     }
-  }, HOOK_MS);
+  }, RESTART_HOOK_MS);
 
   it(
     'port change: crash while the old listener goes, more changes while down, crash while the new ones come',
@@ -126,16 +116,21 @@ describe('e2e restart in the middle of a change', () => {
         const old = before.listeners[0];
         // Renumber http 80 → 8000 and add https 443.
         await setPorts(h, name, [{ ...HTTP, port: 8000 }, HTTPS]);
-        await pollUntil(`${name}: port change under way`, CONVERGE_MS, async () => {
-          const [lb] = await treesFor(h, name);
-          const moving =
-            lb !== undefined &&
-            (lb.provisioningStatus !== 'ACTIVE' ||
-              lb.pools.length !== 1 ||
-              listenerKeys(lb).join() !== 'TCP:80');
-          if (moving) seen.push(`ports crash 1: ${describeTree(lb)}`);
-          return moving;
-        });
+        await waitFor(
+          `${name}: port change under way`,
+          CONVERGE_MS,
+          async () => {
+            const [lb] = await treesFor(h, name);
+            const moving =
+              lb !== undefined &&
+              (lb.provisioningStatus !== 'ACTIVE' ||
+                lb.pools.length !== 1 ||
+                listenerKeys(lb).join() !== 'TCP:80');
+            if (moving) seen.push(`ports crash 1: ${describeTree(lb)}`);
+            return moving;
+          },
+          { intervalMs: CRASH_POINT_POLL_MS },
+        );
         await h.stopController(0);
         // While down: https moves from 443 to 9443.
         await setPorts(h, name, [
@@ -143,13 +138,18 @@ describe('e2e restart in the middle of a change', () => {
           { ...HTTPS, port: 9443 },
         ]);
         await h.startController();
-        await pollUntil(`${name}: a new listener shows up`, CONVERGE_MS, async () => {
-          const [lb] = await treesFor(h, name);
-          const keys = lb === undefined ? [] : listenerKeys(lb);
-          const appeared = keys.includes('TCP:8000') || keys.includes('TCP:9443');
-          if (appeared) seen.push(`ports crash 2: ${describeTree(lb)}`);
-          return appeared;
-        });
+        await waitFor(
+          `${name}: a new listener shows up`,
+          CONVERGE_MS,
+          async () => {
+            const [lb] = await treesFor(h, name);
+            const keys = lb === undefined ? [] : listenerKeys(lb);
+            const appeared = keys.includes('TCP:8000') || keys.includes('TCP:9443');
+            if (appeared) seen.push(`ports crash 2: ${describeTree(lb)}`);
+            return appeared;
+          },
+          { intervalMs: CRASH_POINT_POLL_MS },
+        );
         await h.stopController(0);
         await h.startController();
 
@@ -194,21 +194,26 @@ describe('e2e restart in the middle of a change', () => {
             `user FIP port ${String(await portOfFip(h, userFip.id))}`,
         );
         await h.startController();
-        await pollUntil('downgrade: a FIP released', CONVERGE_MS, async () => {
-          const [poolGone, userPort] = [
-            (await fipById(h, poolFip.id)) === null,
-            await portOfFip(h, userFip.id),
-          ];
-          const released = poolGone || userPort === null;
-          if (released) {
-            const ingress = [...(await ingressOf(h, 'rc-pool')), ...(await ingressOf(h, 'rc-user'))];
-            seen.push(
-              `downgrade crash 2: pool FIP ${poolGone ? 'deleted' : 'kept'}, user FIP port ${String(userPort)}, ` +
-                `ingress still [${ingress.join(', ')}]`,
-            );
-          }
-          return released;
-        });
+        await waitFor(
+          'downgrade: a FIP released',
+          CONVERGE_MS,
+          async () => {
+            const [poolGone, userPort] = [
+              (await fipById(h, poolFip.id)) === null,
+              await portOfFip(h, userFip.id),
+            ];
+            const released = poolGone || userPort === null;
+            if (released) {
+              const ingress = [...(await ingressOf(h, 'rc-pool')), ...(await ingressOf(h, 'rc-user'))];
+              seen.push(
+                `downgrade crash 2: pool FIP ${poolGone ? 'deleted' : 'kept'}, user FIP port ${String(userPort)}, ` +
+                  `ingress still [${ingress.join(', ')}]`,
+              );
+            }
+            return released;
+          },
+          { intervalMs: CRASH_POINT_POLL_MS },
+        );
         await h.stopController(0);
         // While down: rc-pool scales to two pods.
         await replaceSlice(h, sliceManifest('rc-pool', ['10.1.70.20', '10.1.70.22'], WEB_PORTS));
@@ -252,12 +257,17 @@ describe('e2e restart in the middle of a change', () => {
           `fip crash 1: A port ${String(await portOfFip(h, a.id))}, B port ${String(await portOfFip(h, b.id))}`,
         );
         await h.startController();
-        await pollUntil(`${name}: A let go or B taken`, CONVERGE_MS, async () => {
-          const [onA, onB] = [await portOfFip(h, a.id), await portOfFip(h, b.id)];
-          const moving = onA === null || onB === lb.vipPortId;
-          if (moving) seen.push(`fip crash 2: A port ${String(onA)}, B port ${String(onB)}`);
-          return moving;
-        });
+        await waitFor(
+          `${name}: A let go or B taken`,
+          CONVERGE_MS,
+          async () => {
+            const [onA, onB] = [await portOfFip(h, a.id), await portOfFip(h, b.id)];
+            const moving = onA === null || onB === lb.vipPortId;
+            if (moving) seen.push(`fip crash 2: A port ${String(onA)}, B port ${String(onB)}`);
+            return moving;
+          },
+          { intervalMs: CRASH_POINT_POLL_MS },
+        );
         await h.stopController(0);
         // While down: one more pod.
         await replaceSlice(h, sliceManifest(name, ['10.1.70.30', '10.1.70.31'], WEB_PORTS));

@@ -4,20 +4,12 @@
  * must converge with exactly one load balancer per Service and leak nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sliceManifest, startHarness, waitFor, type Harness } from '../support/e2e-harness.js';
-import {
-  actions,
-  createWithSlices,
-  klbOf,
-  lbsOf,
-  memberTargets,
-  poolOf,
-  replaceSlice,
-  serviceOf,
-  SETTLE_MS,
-  waitForTree,
-  STEP_MS,
-} from './support-a.js';
+import { sliceManifest, startHarness, type Harness } from '../support/e2e-harness.js';
+import { waitFor } from '../support/wait.js';
+import { actions, klbOf, serviceOf } from './support/kube-reads.js';
+import { lbsOf, memberTargets, poolOf, waitForTree } from './support/octavia-reads.js';
+import { SETTLE_MS, STEP_MS } from './support/timeouts.js';
+import { createWithSlices, replaceSlice } from './support/user-edits.js';
 
 const PORTS = [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }];
 const HTTP = [{ name: 'http', port: 8080 }];

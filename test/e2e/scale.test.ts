@@ -5,15 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sliceManifest, startHarness, type Harness } from '../support/e2e-harness.js';
-import {
-  actions,
-  createWithSlices,
-  memberTargets,
-  poolOf,
-  replaceSlice,
-  waitForTree,
-  STEP_MS,
-} from './support-a.js';
+import { actions } from './support/kube-reads.js';
+import { memberTargets, poolOf, waitForTree } from './support/octavia-reads.js';
+import { STEP_MS } from './support/timeouts.js';
+import { createWithSlices, replaceSlice } from './support/user-edits.js';
 
 const HTTP = [{ name: 'http', port: 8080 }];
 

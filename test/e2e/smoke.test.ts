@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  serviceManifest,
-  sliceManifest,
-  startHarness,
-  waitFor,
-  type Harness,
-} from '../support/e2e-harness.js';
+import { serviceManifest, sliceManifest, startHarness, type Harness } from '../support/e2e-harness.js';
+import { waitFor } from '../support/wait.js';
 
 describe('controller smoke', () => {
   let h: Harness;

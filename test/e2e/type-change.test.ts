@@ -3,24 +3,16 @@
  * loses its external address: a Pool floating IP (ours) is deleted from Neutron, a User
  * floating IP (the user's) is only disassociated and still exists; the ingress is cleared.
  */
-import { describe, expect, it } from 'vitest';
 import type { V1Service } from '@kubernetes/client-node';
-import { waitFor, type Harness } from '../support/e2e-harness.js';
-import {
-  CONVERGE_MS,
-  SCENARIO_MS,
-  createUserFip,
-  createWeb,
-  useHarness,
-  fipById,
-  ingressOf,
-  ownedFips,
-  treesFor,
-  updateService,
-  waitIngress,
-  waitSettled,
-  webSpec,
-} from './support-b.js';
+import { describe, expect, it } from 'vitest';
+import { type Harness } from '../support/e2e-harness.js';
+import { waitFor } from '../support/wait.js';
+import { ingressOf, waitIngress } from './support/kube-reads.js';
+import { fipById, ownedFips } from './support/neutron-reads.js';
+import { treesFor, waitSettled } from './support/octavia-reads.js';
+import { useHarness } from './support/scenario.js';
+import { CONVERGE_MS, SCENARIO_MS } from './support/timeouts.js';
+import { createUserFip, createWeb, updateService, webSpec } from './support/user-edits.js';
 
 /** What `kubectl apply` of a ClusterIP manifest does to a LoadBalancer Service. */
 function toClusterIp(svc: V1Service): void {

@@ -5,9 +5,6 @@
  * deletes every Service, lets the controller release them, and then checks that the
  * cloud holds nothing tagged with that cluster id.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import {
   CoreV1Api,
   CustomObjectsApi,
@@ -15,20 +12,24 @@ import {
   type V1EndpointSlice,
   type V1Service,
 } from '@kubernetes/client-node';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { parseKuryrConf, type AppConfig } from '../../src/app/config/kuryr-conf.js';
 import { startController, type RunningController } from '../../src/app/controller.js';
-import { clusterTag, OWNER_TAG } from '../../src/core/ownership.js';
 import type { ObservedFloatingIp } from '../../src/core/model.js';
+import { clusterTag, OWNER_TAG } from '../../src/core/ownership.js';
 import { systemClock } from '../../src/engine/clock.js';
 import type { OpenedSession } from '../../src/openstack/keystone/open.js';
 import * as floatingips from '../../src/openstack/neutron/floatingips.js';
-import * as loadbalancers from '../../src/openstack/octavia/loadbalancers.js';
-import type { LoadBalancerRecord } from '../../src/openstack/octavia/loadbalancers.js';
 import { observeTree } from '../../src/openstack/observe-tree.js';
+import type { LoadBalancerRecord } from '../../src/openstack/octavia/loadbalancers.js';
+import * as loadbalancers from '../../src/openstack/octavia/loadbalancers.js';
 import { startKubeApiServer, type KubeApiServer } from './kube-apiserver/index.js';
 import { loadTestcloudInfo, testcloudDir, testcloudSession, type TestcloudInfo } from './testcloud.js';
+import { waitFor } from './wait.js';
 
 export interface Harness {
   readonly api: KubeApiServer;
@@ -180,22 +181,6 @@ async function disposeHarness(
       fips.length === 0
     );
   });
-}
-
-/** Polls `check` every 250 ms until it returns true; throws naming `what` after `timeoutMs`. */
-export async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-      lastError = null;
-    } catch (err) {
-      lastError = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`, { cause: lastError });
 }
 
 /** A Service manifest in `namespace` (ClusterIP allocated by the API server unless given). */

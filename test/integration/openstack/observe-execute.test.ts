@@ -5,11 +5,9 @@
  * and released; a member batch keeps a foreign member; busy and 409 paths are reported
  * typed; deleteLoadBalancer cascades. Everything carries the run tag and is removed.
  */
-import { anOwner } from '../../support/builders.js';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Action } from '../../../src/core/plan/actions.js';
 import type {
   DesiredLoadBalancer,
   Observed,
@@ -18,16 +16,18 @@ import type {
 } from '../../../src/core/model.js';
 import { loadBalancerDescription, loadBalancerName } from '../../../src/core/naming.js';
 import { ownershipTags } from '../../../src/core/ownership.js';
-import { REQUESTS_TOTAL } from '../../../src/openstack/metrics.js';
+import type { Action } from '../../../src/core/plan/actions.js';
 import { NotFoundError } from '../../../src/openstack/errors.js';
 import { executeActions } from '../../../src/openstack/execute.js';
 import type { OpenedSession } from '../../../src/openstack/keystone/open.js';
+import { REQUESTS_TOTAL } from '../../../src/openstack/metrics.js';
 import * as floatingips from '../../../src/openstack/neutron/floatingips.js';
-import * as members from '../../../src/openstack/octavia/members.js';
 import { observeService } from '../../../src/openstack/observe.js';
+import * as members from '../../../src/openstack/octavia/members.js';
 import type { OpenStackSession } from '../../../src/openstack/session.js';
+import { anOwner } from '../../support/builders.js';
 import { loadTestcloudInfo, testcloudSession, type TestcloudInfo } from '../../support/testcloud.js';
-import { cleanupTagged, pollUntil, remainingTagged, runTag, vipAddress } from './octavia-cloud.js';
+import { cleanupTagged, remainingTagged, runTag, vipAddress, waitForState } from './octavia-cloud.js';
 
 const OCTAVIA_DEFAULT_TIMEOUT_MS = 50_000;
 
@@ -142,7 +142,7 @@ describe('observeService → executeActions round trip (real cloud)', () => {
 
   /** Polls observe until the one load balancer and all its children are ACTIVE. */
   const observeActive = async (): Promise<{ observed: Observed; lb: ObservedLoadBalancer }> =>
-    pollUntil('the observed tree to be ACTIVE', async () => {
+    waitForState('the observed tree to be ACTIVE', async () => {
       const observed = await observe();
       const lb = observed.loadBalancers[0];
       return lb !== undefined && settled(lb) ? { observed, lb } : null;
@@ -369,7 +369,7 @@ describe('observeService → executeActions round trip (real cloud)', () => {
     const { lb } = await observeActive();
     const actions: Action[] = [{ kind: 'deleteLoadBalancer', loadBalancerId: lb.id, reason: 'test' }];
     expect((await executeActions({ session, actions })).done).toEqual(actions);
-    const gone = await pollUntil('the load balancer to disappear', async () => {
+    const gone = await waitForState('the load balancer to disappear', async () => {
       const observed = await observe();
       return observed.loadBalancers.length === 0 ? observed : null;
     });

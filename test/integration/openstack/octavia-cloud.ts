@@ -4,12 +4,12 @@
  * everything a run tagged. Only the public resource modules are used.
  */
 import { randomInt } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { NotFoundError } from '../../../src/openstack/errors.js';
 import * as floatingips from '../../../src/openstack/neutron/floatingips.js';
-import * as loadbalancers from '../../../src/openstack/octavia/loadbalancers.js';
 import type { LoadBalancerRecord } from '../../../src/openstack/octavia/loadbalancers.js';
+import * as loadbalancers from '../../../src/openstack/octavia/loadbalancers.js';
 import type { OpenStackSession } from '../../../src/openstack/session.js';
+import { waitForValue } from '../../support/wait.js';
 
 /** Awaits a delete; an object already gone is fine. */
 async function ignoreGone(call: Promise<void>): Promise<void> {
@@ -34,29 +34,17 @@ export function vipAddress(): string {
   return `10.2.${16 + randomInt(16)}.${1 + randomInt(254)}`;
 }
 
-/** Calls `probe` every POLL_MS until it returns non-null; throws naming `what` after POLL_BOUND_MS. */
-export async function pollUntil<T>(
-  what: string,
-  probe: () => Promise<T | null>,
-  boundMs = POLL_BOUND_MS,
-): Promise<T> {
-  const deadline = Date.now() + boundMs;
-  let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== null) return value;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(POLL_MS);
-  }
-  throw new Error(`timed out after ${boundMs} ms waiting for ${what}`, { cause: last });
+/**
+ * Calls `probe` every POLL_MS until it returns non-null and returns that; throws naming
+ * `what` after POLL_BOUND_MS (`waitForValue` with this suite's interval and bound).
+ */
+export function waitForState<T>(what: string, probe: () => Promise<T | null>): Promise<T> {
+  return waitForValue(what, POLL_BOUND_MS, probe, { intervalMs: POLL_MS });
 }
 
 /** Waits until the load balancer is no longer PENDING_*; resolves with it (ACTIVE or ERROR). */
 export async function waitSettled(session: OpenStackSession, id: string): Promise<LoadBalancerRecord> {
-  return pollUntil(`load balancer ${id} to leave PENDING_*`, async () => {
+  return waitForState(`load balancer ${id} to leave PENDING_*`, async () => {
     const lb = await loadbalancers.get(session, id);
     return lb.provisioningStatus.startsWith('PENDING_') ? null : lb;
   });
@@ -64,7 +52,7 @@ export async function waitSettled(session: OpenStackSession, id: string): Promis
 
 /** Waits until GET on the load balancer answers 404 (or DELETED). */
 export async function waitGone(session: OpenStackSession, id: string): Promise<void> {
-  await pollUntil(`load balancer ${id} to be deleted`, async () => {
+  await waitForState(`load balancer ${id} to be deleted`, async () => {
     try {
       const lb = await loadbalancers.get(session, id);
       return lb.provisioningStatus === 'DELETED' ? true : null;

@@ -1,8 +1,8 @@
 /**
- * Helpers of the leader-election end-to-end test (test/e2e/leader.test.ts): building the
- * real controller binary into a private directory, running it as child processes with their
- * JSON logs in files, reading their metrics and logs, and watching the cloud for objects
- * tagged with the test's cluster id (duplicates seen at any poll, leftovers at the end).
+ * The real controller binary as child processes, for the leader-election end-to-end test
+ * (test/e2e/leader.test.ts): building it into a private directory, running it with its JSON
+ * logs in files, reading its metrics and logs, and watching the cloud for objects tagged
+ * with the test's cluster id (duplicates seen at any poll, leftovers at the end).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
@@ -10,12 +10,12 @@ import { mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { clusterTag, OWNER_TAG } from '../../src/core/ownership.js';
-import { ConflictError, NotFoundError } from '../../src/openstack/errors.js';
-import * as floatingips from '../../src/openstack/neutron/floatingips.js';
-import * as loadbalancers from '../../src/openstack/octavia/loadbalancers.js';
-import type { OpenStackSession } from '../../src/openstack/session.js';
-import { testcloudDir } from '../support/testcloud.js';
+import { clusterTag, OWNER_TAG } from '../../../src/core/ownership.js';
+import { ConflictError, NotFoundError } from '../../../src/openstack/errors.js';
+import * as floatingips from '../../../src/openstack/neutron/floatingips.js';
+import * as loadbalancers from '../../../src/openstack/octavia/loadbalancers.js';
+import type { OpenStackSession } from '../../../src/openstack/session.js';
+import { testcloudDir } from '../../support/testcloud.js';
 
 /** The controller's main.js, and the directory built for it (null when given). */
 export interface BuiltController {
