@@ -17,10 +17,9 @@ import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { startHarness, type Harness } from '../test/support/e2e-harness.js';
 import { testcloudSession } from '../test/support/testcloud.js';
-import { removeLeftovers } from './sandbox-parts/cloud.js';
 import { compareLines, type Series } from './bench-parts/compare.js';
 import { runController, type ControllerRun } from './bench-parts/controller-run.js';
-import { runFloor } from './bench-parts/floor.js';
+import { releaseFloor, runFloor } from './bench-parts/floor.js';
 import { floorTrees } from './bench-parts/floor-trees.js';
 import { loadLine, machineLine } from './bench-parts/machine.js';
 import { delta, snapshot } from './bench-parts/metrics.js';
@@ -114,7 +113,11 @@ async function floorRun(h: Harness, services: readonly BenchService[], concurren
       services: trees.length,
     };
   } finally {
-    await removeLeftovers(opened.session, owner.clusterId);
+    const left = await releaseFloor(opened.session, owner.clusterId, 1_800_000);
+    if (left > 0)
+      say(
+        `floor: ${left} load balancer(s) tagged ks-cluster=${owner.clusterId} still there: delete them by hand`,
+      );
     opened.close();
   }
 }

@@ -9,7 +9,7 @@
  * its Services were created (all at once), plus, per tree, from its own POST.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConflictError, NotFoundError } from '../../src/openstack/errors.js';
+import { ConflictError, NetworkError, NotFoundError, ServerError } from '../../src/openstack/errors.js';
 import * as floatingips from '../../src/openstack/neutron/floatingips.js';
 import * as loadbalancers from '../../src/openstack/octavia/loadbalancers.js';
 import type { StatusTree } from '../../src/openstack/octavia/statuses.js';
@@ -80,19 +80,35 @@ interface Clock0 {
   readonly options: FloorOptions;
 }
 
+/**
+ * The POST, and on an answer lost to a timeout or a 5xx (an overloaded API still creates the
+ * tree), the load balancer found again by name, else POSTed again: what any client must do.
+ */
+async function postTree(session: OpenStackSession, tree: FloorTree, deadline: number) {
+  for (;;) {
+    try {
+      return await loadbalancers.create(session, tree.body);
+    } catch (err) {
+      if (!(err instanceof NetworkError || err instanceof ServerError) || Date.now() > deadline) throw err;
+      const [found] = await loadbalancers.listAll(session, { name: tree.body.loadbalancer.name });
+      if (found !== undefined) return found;
+    }
+  }
+}
+
 async function createOne(
   session: OpenStackSession,
   tree: FloorTree,
   at: Clock0 & { readonly m: FloorMilestones },
 ): Promise<Created> {
   const posted = Date.now();
-  const lb = await loadbalancers.create(session, tree.body);
+  const deadline = posted + at.options.timeoutMs;
+  const lb = await postTree(session, tree, deadline);
   let fipId: string | null = null;
   if (tree.floatingIp !== null) {
     const fip = await floatingips.createTagged(session, { ...tree.floatingIp, portId: lb.vipPortId ?? '' });
     fipId = fip.id;
   }
-  const deadline = posted + at.options.timeoutMs;
   for (;;) {
     const status = await loadbalancers.statusTree(session, lb.id);
     const now = Date.now();
@@ -180,4 +196,39 @@ export async function runFloor(
     await deleteOne(session, c, { phaseStart: deleteStart, options, m });
   });
   return { milestones, createMs, deleteMs: Date.now() - deleteStart };
+}
+
+/**
+ * Deletes every load balancer and floating IP tagged `ks-cluster=<clusterId>` (the floor's
+ * own), again and again until none is listed or `timeoutMs` passed; one still PENDING_CREATE
+ * answers 409 until Octavia is done with it. Returns how many load balancers were left.
+ */
+export async function releaseFloor(
+  session: OpenStackSession,
+  clusterId: string,
+  timeoutMs: number,
+): Promise<number> {
+  const tags = [`ks-cluster=${clusterId}`];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of await floatingips.listAll(session, { tags }))
+      await ignoreGone(floatingips.delete(session, f.id));
+    const left = await loadbalancers.listAll(session, { tags });
+    if (left.length === 0 || Date.now() > deadline) return left.length;
+    for (const lb of left) {
+      if (lb.provisioningStatus === 'PENDING_DELETE') continue;
+      await loadbalancers.delete(session, lb.id, { cascade: true }).catch((err: unknown) => {
+        if (!(err instanceof ConflictError || err instanceof NotFoundError)) throw err;
+      });
+    }
+    await sleep(5000);
+  }
+}
+
+async function ignoreGone(call: Promise<void>): Promise<void> {
+  try {
+    await call;
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+  }
 }
