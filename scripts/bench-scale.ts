@@ -120,6 +120,12 @@ async function runScale(n: number): Promise<void> {
     );
     say('|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) say(rowLine(r));
+    for (const [phase, c] of rows)
+      say(
+        `  ${phase}: ${Object.entries(c.byOperation)
+          .map(([op, k]) => `${op}=${k}`)
+          .join(' ')}`,
+      );
     say(`  controller logs: ${world.dir}`);
   } finally {
     await ctl.stop();

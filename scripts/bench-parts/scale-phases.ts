@@ -23,6 +23,8 @@ export interface PhaseCost {
   readonly cpuSeconds: number;
   readonly rssMiB: number;
   readonly hwmMiB: number;
+  /** Requests by operation label. */
+  readonly byOperation: Readonly<Record<string, number>>;
 }
 
 /** The endpoint IPs of Service `s` at version `v` (10 each; pods are shared across Services). */
@@ -58,8 +60,9 @@ export async function burstEndpoints(world: ScaleWorld, s: number, changes: numb
   };
   for (let v = 1; v <= changes; v++) {
     world.api.store.update(ref, sliceManifest(`svc-${s}`, endpointIps(s, v), [{ name: 'http', port: 8080 }]));
-    // Spread over (at most) one second, yielding so the controller's watch sees them as a stream.
-    await sleep(Math.floor(900 / changes));
+    // Spread over 0.9 s on a schedule (not a fixed sleep, which a loaded machine stretches).
+    const due = started + Math.floor((900 * v) / changes) - Date.now();
+    if (due > 0) await sleep(due);
   }
   return Date.now() - started;
 }
@@ -117,5 +120,6 @@ export async function measure(
     cpuSeconds: (await ctl.cpuSeconds()) - cpu0,
     rssMiB: mem.rssMiB,
     hwmMiB: mem.hwmMiB,
+    byOperation: fake.requests.byOperation(),
   };
 }
