@@ -60,9 +60,74 @@ async function heapLine(ctl: ControllerProcess, when: string): Promise<void> {
   );
 }
 
+/** The controller process in use (a restart replaces it). */
+interface Running {
+  ctl: ControllerProcess;
+  /** When `ctl` was started (ms since the epoch): its resync timer runs from then. */
+  startedAt: number;
+}
+
+const QUIET_MS = 3000;
+const BOUND_MS = 3_600_000;
+
+/** From empty to converged, then a restart of the controller and its adoption. */
+async function convergeAndRestart(world: ScaleWorld, run: Running, n: number): Promise<Row[]> {
+  const { fake } = world;
+  const bounds = { quietMs: QUIET_MS, boundMs: BOUND_MS };
+  fake.requests.reset();
+  const since = Date.now();
+  createServices(world, n);
+  const empty = await measure(world, run.ctl, { done: () => converged(fake, n), ...bounds, since });
+  await heapLine(run.ctl, 'converged');
+  await run.ctl.stop();
+  fake.requests.reset();
+  run.startedAt = Date.now();
+  run.ctl = await startControllerProcess(world, 2);
+  const adopted = await measure(world, run.ctl, { done: () => true, ...bounds, since: run.startedAt });
+  await heapLine(run.ctl, 'adopted');
+  return [
+    ['converge from empty', empty, n],
+    ['restart (adoption)', adopted, n],
+  ];
+}
+
+/** The next resync (its timer started with the restarted controller), then a burst of endpoint changes. */
+async function resyncAndBurst(
+  world: ScaleWorld,
+  run: Running,
+  opts: { n: number; resyncMs: number },
+): Promise<Row[]> {
+  const { fake } = world;
+  const bounds = { quietMs: QUIET_MS, boundMs: BOUND_MS };
+  const wait = opts.resyncMs - (Date.now() - run.startedAt);
+  if (wait > 0) await sleep(wait);
+  fake.requests.reset();
+  const resync = await measure(world, run.ctl, { done: () => fake.requests.count({}) > 0, ...bounds });
+  fake.requests.reset();
+  const burstMs = await burstEndpoints(world, 0, 100);
+  const burst = await measure(world, run.ctl, { done: () => converged(fake, opts.n), ...bounds });
+  await heapLine(run.ctl, 'end');
+  return [
+    ['one resync (+ sweep)', resync, opts.n],
+    [`100 endpoint changes of 1 Service in ${(burstMs / 1000).toFixed(2)} s`, burst, 1],
+  ];
+}
+
+function printTable(rows: readonly Row[]): void {
+  say(
+    '| phase | s | Octavia writes | Neutron writes | Octavia reads (per Service) | Neutron reads (per Service) | member batch PUTs | passes | CPU ms / pass | RSS / high-water MiB |',
+  );
+  say('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) say(rowLine(r));
+  for (const [phase, c] of rows)
+    say(
+      `  ${phase}: ${Object.entries(c.byOperation)
+        .map(([op, k]) => `${op}=${k}`)
+        .join(' ')}`,
+    );
+}
+
 async function runScale(n: number): Promise<void> {
-  const quietMs = 3000;
-  const boundMs = 3_600_000;
   // The resync must come after the restart's adoption is over: about a pass per Service.
   const resyncSeconds =
     Number(args['resync-s']) > 0 ? Number(args['resync-s']) : Math.max(60, Math.ceil(n / 25));
@@ -72,63 +137,17 @@ async function runScale(n: number): Promise<void> {
     workers: Number(args.workers),
     latencyMs: Number(args['latency-ms']),
   });
-  const { fake } = world;
-  let ctl = await startControllerProcess(world, 1);
-  const rows: Row[] = [];
+  const run: Running = { ctl: await startControllerProcess(world, 1), startedAt: Date.now() };
   try {
     say(
       `== ${n} Services x 10 endpoints (${n / 10} LoadBalancer), ${args.workers} workers, resync ${resyncSeconds} s, fake latency ${args['latency-ms']}+${args['latency-ms']} ms`,
     );
-    fake.requests.reset();
-    const since = Date.now();
-    createServices(world, n);
-    rows.push([
-      'converge from empty',
-      await measure(world, ctl, { done: () => converged(fake, n), quietMs, boundMs, since }),
-      n,
-    ]);
-    await heapLine(ctl, 'converged');
-    await ctl.stop();
-    fake.requests.reset();
-    const restartAt = Date.now();
-    ctl = await startControllerProcess(world, 2);
-    rows.push([
-      'restart (adoption)',
-      await measure(world, ctl, { done: () => true, quietMs, boundMs, since: restartAt }),
-      n,
-    ]);
-    await heapLine(ctl, 'adopted');
-    // The resync timer started with the controller: wait for its burst of requests.
-    const wait = resyncSeconds * 1000 - (Date.now() - restartAt);
-    if (wait > 0) await sleep(wait);
-    fake.requests.reset();
-    rows.push([
-      'one resync (+ sweep)',
-      await measure(world, ctl, { done: () => fake.requests.count({}) > 0, quietMs, boundMs }),
-      n,
-    ]);
-    fake.requests.reset();
-    const burstMs = await burstEndpoints(world, 0, 100);
-    rows.push([
-      `100 endpoint changes of 1 Service in ${(burstMs / 1000).toFixed(2)} s`,
-      await measure(world, ctl, { done: () => converged(fake, n), quietMs, boundMs }),
-      1,
-    ]);
-    await heapLine(ctl, 'end');
-    say(
-      '| phase | s | Octavia writes | Neutron writes | Octavia reads (per Service) | Neutron reads (per Service) | member batch PUTs | passes | CPU ms / pass | RSS / high-water MiB |',
-    );
-    say('|---|---|---|---|---|---|---|---|---|---|');
-    for (const r of rows) say(rowLine(r));
-    for (const [phase, c] of rows)
-      say(
-        `  ${phase}: ${Object.entries(c.byOperation)
-          .map(([op, k]) => `${op}=${k}`)
-          .join(' ')}`,
-      );
+    const rows = await convergeAndRestart(world, run, n);
+    rows.push(...(await resyncAndBurst(world, run, { n, resyncMs: resyncSeconds * 1000 })));
+    printTable(rows);
     say(`  controller logs: ${world.dir}`);
   } finally {
-    await ctl.stop();
+    await run.ctl.stop();
     await world.stop();
   }
 }

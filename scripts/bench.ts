@@ -179,27 +179,35 @@ async function record(file: string): Promise<void> {
   await appendFile(file, `\n## ${new Date().toISOString()}\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`);
 }
 
+/** Every k-th of `all` so that `count` of them remain (each kind stays represented). */
+function pickServices(all: readonly BenchService[], count: number): BenchService[] {
+  const wanted = Math.min(all.length, Math.max(1, count));
+  const picked = new Set(
+    Array.from({ length: wanted }, (_, k) => Math.round(((k + 1) * all.length) / wanted) - 1),
+  );
+  return all.filter((_, i) => picked.has(i));
+}
+
+/** The floor's concurrencies from `--floor` (`none`: no floor run). */
+function floorSizes(): number[] {
+  return args.floor === 'none' ? [] : args.floor.split(',').map(Number);
+}
+
 async function main(): Promise<void> {
-  const floors = args.floor === 'none' ? [] : args.floor.split(',').map(Number);
   const conf = args.conf.join('\n');
   const h = await startHarness({
     ...(args.workers === undefined ? {} : { workers: Number(args.workers) }),
     extraConf: conf,
   });
   const octet = randomInt(100, 128);
-  const all = buildWorkload(octet, h.clusterId.slice(-4));
-  const wanted = Math.min(all.length, Math.max(1, Number(args.services)));
-  const picked = new Set(
-    Array.from({ length: wanted }, (_, k) => Math.round(((k + 1) * all.length) / wanted) - 1),
-  );
-  const services = all.filter((_, i) => picked.has(i));
+  const services = pickServices(buildWorkload(octet, h.clusterId.slice(-4)), Number(args.services));
   say(`bench: ${machineLine()}`);
   say(
     `bench: cluster id ${h.clusterId}, ${h.config.service.workers} workers, ClusterIPs 10.2.${octet}.10-29, ${services.length} Services${conf === '' ? '' : `, [kuryr_services] ${args.conf.join('; ')}`}`,
   );
   try {
     const floorSeries: Series[] = [];
-    for (const n of floors) floorSeries.push(await floorRun(h, services, n));
+    for (const n of floorSizes()) floorSeries.push(await floorRun(h, services, n));
     say(`controller: load average ${loadLine()}`);
     await h.startController();
     const run = await runController(h, services, say);
