@@ -12,6 +12,8 @@ export interface Milestones {
   lbActive?: number;
   ready?: number;
   ingress?: number;
+  /** Delete phase: neither its load balancer nor a floating IP naming it is listed any more. */
+  released?: number;
 }
 
 /** What one poll saw of one Service. */
@@ -28,6 +30,8 @@ export interface ProgressSources {
   readonly custom: CustomObjectsApi;
   readonly namespace: string;
   readonly loadBalancers: () => Promise<LoadBalancerRecord[]>;
+  /** Descriptions of the floating IPs the cluster owns (they name their Service). */
+  readonly floatingIpDescriptions: () => Promise<string[]>;
 }
 
 /** What one Service looks like given its KuryrLoadBalancer and load balancer (either may be absent). */
@@ -110,4 +114,29 @@ function observe(t: Tracked, s: Seen | undefined, milestones: Map<string, Milest
   ];
   for (const [milestone, yes] of reached) if (yes) m[milestone] ??= elapsed;
   return converged && (!t.wantsIngress || s.ingress);
+}
+
+/**
+ * Polls (1 s) until none of `tracked` has a load balancer or a floating IP left; records when
+ * each was first seen released. Throws naming the ones left after `timeoutMs`.
+ */
+export async function trackReleased(src: ProgressSources, tracked: readonly Tracked[], timeoutMs: number) {
+  const milestones = new Map<string, Milestones>(tracked.map((t) => [t.name, {}]));
+  const deadline = Date.now() + timeoutMs;
+  let left = tracked.map((t) => t.name);
+  while (Date.now() < deadline) {
+    const [lbs, fips] = await Promise.all([src.loadBalancers(), src.floatingIpDescriptions()]);
+    const now = Date.now();
+    left = [];
+    for (const t of tracked) {
+      const lbLeft = lbs.some((l) => l.name === `${src.namespace}/${t.name}`);
+      const fipLeft = fips.some((d) => d.includes(`: ${src.namespace}/${t.name} (`));
+      const m = milestones.get(t.name) ?? {};
+      if (!lbLeft && !fipLeft) m.released ??= now - t.createdAt;
+      else left.push(t.name);
+    }
+    if (left.length === 0) return milestones;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for the release of: ${left.join(', ')}`);
 }

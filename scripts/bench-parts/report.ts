@@ -1,14 +1,18 @@
 /** Formatting of the benchmark's numbers (pure). */
 import { failedRequests, sumRequests, type Snapshot } from './metrics.js';
 
+/** The `p` quantile (0..1] of `values` by nearest rank; undefined when empty. */
+export function rank(values: readonly number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
 /** p50/p95/max of `values` (nearest rank), in seconds with one decimal; `-` when empty. */
 export function percentiles(valuesMs: readonly number[]): string {
   if (valuesMs.length === 0) return '-';
-  const sorted = [...valuesMs].sort((a, b) => a - b);
-  const rank = (p: number): number =>
-    sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
-  const s = (ms: number): string => (ms / 1000).toFixed(1);
-  return `p50 ${s(rank(0.5))} s  p95 ${s(rank(0.95))} s  max ${s(sorted.at(-1) ?? 0)} s  (n=${sorted.length})`;
+  const s = (ms: number | undefined): string => ((ms ?? 0) / 1000).toFixed(1);
+  return `p50 ${s(rank(valuesMs, 0.5))} s  p95 ${s(rank(valuesMs, 0.95))} s  max ${s(rank(valuesMs, 1))} s  (n=${valuesMs.length})`;
 }
 
 function perService(n: number, count: number): string {

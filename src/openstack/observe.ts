@@ -4,8 +4,9 @@
  *   LBs by ownership tags + LBs by name (catches objects not provably ours: the planner
  *   decides), then per LB: listeners (`?loadbalancer_id=`), pools (`?loadbalancer_id=`),
  *   members of each non-empty pool, floating IPs on its VIP port; and floating IPs by
- *   ownership tags + untagged ones by description marker (every incarnation's when the uid is
- *   unknown, see `findMarkedFloatingIps`), and the user's floating IP by address.
+ *   ownership tags + untagged ones by exact description marker, one query per incarnation
+ *   the Service's uid or its load balancers' `ks-uid=` tags name (see `markerUids`), and the
+ *   user's floating IP by address. No list of the project's floating IPs, whatever the uid.
  * The status tree is not used: it lacks tags, CIDRs, timeouts and member subnets, so the
  * per-resource lists are needed anyway. Only reads; throws the session's typed errors, or
  * UnexpectedResponseError for a status/protocol the model does not know.
@@ -18,6 +19,7 @@ import {
   OWNER_TAG,
   ownershipTags,
   serviceTag,
+  uidFromTags,
   type Owner,
 } from '../core/ownership.js';
 import { NotFoundError } from './errors.js';
@@ -101,19 +103,50 @@ export function adoptUntagged(fip: FloatingIpRecord, tags: readonly string[]): F
 }
 
 /**
- * The untagged floating IPs whose description is exactly our marker for the Service, adopted
- * with the tags of the incarnation the marker names. A known uid is one exact `description`
- * query; an unknown uid (orphan release: the Service is gone) cannot be, as Neutron filters
- * descriptions only by equality, so the project's floating IPs are listed and parsed.
+ * The Service incarnations (uids) whose marker an untagged floating IP of this Service may carry:
+ * the Service's own uid (when known) and the `ks-uid=` of each load balancer of ours for it.
+ * A Pool floating IP is POSTed right after its load balancer, bound to its VIP port, with that
+ * load balancer's description; a crash before its tags PUT leaves it untagged while the load
+ * balancer (tagged in its POST) stays, and releases delete floating IPs before load balancers:
+ * so every such leftover is named by a uid found here (docs/adr/0009). Sorted, distinct.
  */
-export async function findMarkedFloatingIps(input: ObserveServiceInput): Promise<FloatingIpRecord[]> {
+export function markerUids(
+  input: Pick<ObserveServiceInput, 'owner' | 'service'>,
+  loadBalancers: readonly LoadBalancerRecord[],
+): string[] {
+  const uids = new Set(input.service.uid === '' ? [] : [input.service.uid]);
+  for (const lb of loadBalancers) {
+    const uid = isOwnedForService(lb.tags, input.owner, input.service) ? uidFromTags(lb.tags) : null;
+    if (uid !== null && uid !== '') uids.add(uid);
+  }
+  return [...uids].sort();
+}
+
+/**
+ * The untagged floating IPs whose description is exactly our marker for one of `uids` of the
+ * Service, adopted with the tags of the incarnation the marker names: one exact `description`
+ * query per uid (Neutron filters descriptions only by equality), never a list of the project.
+ */
+export async function findMarkedFloatingIps(
+  input: ObserveServiceInput,
+  uids: readonly string[],
+): Promise<FloatingIpRecord[]> {
   const { session, signal, owner, service, projectId } = input;
-  const filters =
-    service.uid === '' ? { projectId } : { projectId, description: loadBalancerDescription(owner, service) };
-  const candidates = await floatingips.listAll(session, filters, signal);
-  return candidates.flatMap((fip) => {
-    const named = fip.tags.length === 0 ? markedService(fip.description, owner, service) : null;
-    return named === null ? [] : [adoptUntagged(fip, ownershipTags(owner, named))];
+  const lists = await Promise.all(
+    uids.map((uid) =>
+      floatingips.listAll(
+        session,
+        { projectId, description: loadBalancerDescription(owner, { ...service, uid }) },
+        signal,
+      ),
+    ),
+  );
+  return lists.flat().flatMap((fip) => {
+    const named =
+      fip.tags.length === 0 ? markedService(fip.description, owner, { ...service, uid: '' }) : null;
+    return named === null || !uids.includes(named.uid)
+      ? []
+      : [adoptUntagged(fip, ownershipTags(owner, named))];
   });
 }
 
@@ -133,16 +166,17 @@ export function toObservedFloatingIp(fip: FloatingIpRecord): ObservedFloatingIp 
 
 async function findFloatingIps(
   input: ObserveServiceInput,
-  vipPortIds: readonly string[],
+  found: readonly LoadBalancerRecord[],
 ): Promise<FloatingIpRecord[]> {
   const { session, signal } = input;
+  const vipPortIds = found.flatMap((lb) => (lb.vipPortId === null ? [] : [lb.vipPortId]));
   const [byTags, adopted, ...byPort] = await Promise.all([
     floatingips.listAll(
       session,
       { tags: serviceTags(input.owner, input.service), projectId: input.projectId },
       signal,
     ),
-    findMarkedFloatingIps(input),
+    findMarkedFloatingIps(input, markerUids(input, found)),
     ...vipPortIds.map((portId) => floatingips.listAll(session, { portId }, signal)),
   ]);
   // Later entries win in uniqueById: the adopted copy (with our tags) must not be replaced by the raw
@@ -165,10 +199,9 @@ async function findUserFloatingIp(
  */
 export async function observeService(input: ObserveServiceInput): Promise<Observed> {
   const [found, user] = await Promise.all([findLoadBalancers(input), findUserFloatingIp(input)]);
-  const vipPortIds = found.flatMap((lb) => (lb.vipPortId === null ? [] : [lb.vipPortId]));
   const [loadBalancers, fips]: [ObservedLoadBalancer[], FloatingIpRecord[]] = await Promise.all([
     Promise.all(found.map((lb) => observeTree(input.session, lb, input.signal))),
-    findFloatingIps(input, vipPortIds),
+    findFloatingIps(input, found),
   ]);
   const floatingIps = fips.map(toObservedFloatingIp);
   return user === undefined

@@ -2,9 +2,12 @@
  * The Service keys (`namespace/name`) this cluster owns something for in OpenStack, for the
  * controller's orphan sweep: a Service deleted while the controller was down, or whose
  * finalizer was removed by hand, has no watch event left to tell us; its load balancer and
- * floating IPs must still be released. Two reads: load balancers by our cluster's tags, and
- * the project's floating IPs (an untagged one, left by a crash between its POST and its tags
- * PUT, is known by its description marker only, which Neutron cannot filter on).
+ * floating IPs must still be released. Two lists, both filtered by our cluster's tags and the
+ * project, so their cost is the pages of what this cluster owns, not of the project: the
+ * project's other floating IPs are never read. A floating IP left untagged by a crash between
+ * its POST and its tags PUT is not listed here: its load balancer (tagged at its POST) names
+ * the key, and the release finds it by the marker of that load balancer's uid
+ * (src/openstack/observe.ts `markerUids`, docs/adr/0009).
  */
 import { ownedServiceKey } from '../core/naming.js';
 import { clusterTag, isOwnedByCluster, OWNER_TAG, ownershipOf, type Owner } from '../core/ownership.js';
@@ -26,9 +29,10 @@ export async function listOwnedServiceKeys(
   signal?: AbortSignal,
 ): Promise<OwnedKeys> {
   const { owner, projectId } = scope;
+  const tags = [OWNER_TAG, clusterTag(owner.clusterId)];
   const [lbs, fips] = await Promise.all([
-    loadbalancers.listAll(session, { tags: [OWNER_TAG, clusterTag(owner.clusterId)], projectId }, signal),
-    floatingips.listAll(session, { projectId }, signal),
+    loadbalancers.listAll(session, { tags, projectId }, signal),
+    floatingips.listAll(session, { tags, projectId }, signal),
   ]);
   const keys = new Set<string>();
   const conflicts: string[] = [];
@@ -39,8 +43,9 @@ export async function listOwnedServiceKeys(
   }
   for (const fip of fips) {
     if (ownershipOf(fip.tags, owner) === 'conflict') conflicts.push(`floating IP ${fip.address}`);
-    const owned = fip.tags.length === 0 || isOwnedByCluster(fip.tags, owner);
-    const key = owned ? ownedServiceKey({ ...fip, name: '', owned: false }, owner) : null;
+    const key = isOwnedByCluster(fip.tags, owner)
+      ? ownedServiceKey({ ...fip, name: '', owned: false }, owner)
+      : null;
     if (key !== null) keys.add(key);
   }
   return { keys: [...keys].sort(), conflicts };

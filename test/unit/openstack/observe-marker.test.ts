@@ -44,14 +44,44 @@ describe('observeService: untagged floating IPs found by the description marker'
     expect(observed.floatingIps[0]?.tags).toEqual(OWNED);
   });
 
-  it('with the uid unknown (orphan), adopts every incarnation of this cluster and namespace/name only', async () => {
-    const observed = await observe(project(), ORPHAN);
+  it('with the uid unknown (orphan), adopts the incarnations its load balancers name, of this cluster and namespace/name only', async () => {
+    const cloud = project();
+    cloud.addLb('lb-0', 'default/web', ownershipTags(anOwner(CLUSTER), { ...SERVICE, uid: 'uid-0' }));
+    cloud.addLb('lb-1', 'default/web', OWNED);
+    const observed = await observe(cloud, ORPHAN);
     expect(observed.floatingIps.map((f) => f.id)).toEqual(['ours-earlier', 'ours-now']);
     // Each is adopted with the tags of the incarnation its marker names.
     expect(observed.floatingIps.map((f) => f.tags)).toEqual([
       ownershipTags(anOwner(CLUSTER), { ...SERVICE, uid: 'uid-0' }),
       OWNED,
     ]);
+  });
+
+  it('never lists the project: every floating IP query is filtered by tags, description or port', async () => {
+    const cloud = project();
+    cloud.addLb('lb-1', 'default/web', OWNED);
+    const queries: (Record<string, unknown> | undefined)[] = [];
+    const session = cloud.session;
+    const counting = {
+      request: <T>(req: Parameters<typeof session.request>[0]) => {
+        if (req.path === '/v2.0/floatingips') queries.push(req.query);
+        return session.request<T>(req);
+      },
+      endpoint: session.endpoint.bind(session),
+      projectId: session.projectId.bind(session),
+    };
+    for (const service of [SERVICE, ORPHAN]) {
+      await observeService({
+        session: counting,
+        owner: anOwner(CLUSTER),
+        projectId: 'p',
+        service,
+        loadBalancerName: 'default/web',
+      });
+    }
+    expect(queries.length).toBeGreaterThan(0);
+    for (const q of queries)
+      expect(Object.keys(q ?? {}).some((k) => ['tags', 'description', 'port_id'].includes(k))).toBe(true);
   });
 
   it('still completes the tagging of an adopted floating IP (crash between the POST and the tags PUT)', async () => {

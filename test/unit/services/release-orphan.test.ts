@@ -28,6 +28,12 @@ async function release(): Promise<unknown> {
 
 describe('orphan release (the Service and its uid are gone)', () => {
   it('deletes an untagged floating IP carrying our marker, leaves the look-alikes alone', async () => {
+    // A crash leftover: the load balancer (tagged at its POST) and its floating IP, untagged, unbound.
+    await handMadeLoadBalancer(world, {
+      name: 'default/web',
+      tags: ownershipTags(OWNER, WEB),
+      vipAddress: '10.2.100.12',
+    });
     const ours = await markedFloatingIp(world, { description: loadBalancerDescription(OWNER, WEB) });
     const keep = {
       otherCluster: await markedFloatingIp(world, {

@@ -41,7 +41,16 @@ async function project(): Promise<void> {
     vipAddress: '10.2.100.3',
   });
   await handMadeLoadBalancer(world, { name: 'default/hand', tags: [], vipAddress: '10.2.100.4' });
-  await markedFloatingIp(world, { description: loadBalancerDescription(OWNER, ref('default', 'api')) });
+  // api: a crash leftover (the floating IP POSTed on the VIP port, its tags PUT never sent).
+  const api = await handMadeLoadBalancer(world, {
+    name: 'default/api',
+    tags: ownershipTags(OWNER, ref('default', 'api')),
+    vipAddress: '10.2.100.5',
+  });
+  await markedFloatingIp(world, {
+    description: loadBalancerDescription(OWNER, ref('default', 'api')),
+    portId: api.vipPortId,
+  });
   const db = ref('ns2', 'db');
   await markedFloatingIp(world, {
     description: loadBalancerDescription(OWNER, db),
