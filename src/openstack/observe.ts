@@ -43,6 +43,8 @@ export interface ObserveServiceInput {
     /** A load balancer id recorded earlier: fetched only if the lists missed it, kept only if ours. */
     readonly loadBalancerId?: string;
   };
+  /** Read each load balancer's VIP port security groups too (observe-tree.ts; one GET each). */
+  readonly vipSecurityGroups?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -167,7 +169,11 @@ export async function observeService(input: ObserveServiceInput): Promise<Observ
   const [found, user] = await Promise.all([findLoadBalancers(input), findUserFloatingIp(input)]);
   const vipPortIds = found.flatMap((lb) => (lb.vipPortId === null ? [] : [lb.vipPortId]));
   const [loadBalancers, fips]: [ObservedLoadBalancer[], FloatingIpRecord[]] = await Promise.all([
-    Promise.all(found.map((lb) => observeTree(input.session, lb, input.signal))),
+    Promise.all(
+      found.map((lb) =>
+        observeTree(input.session, lb, input.signal, { vipSecurityGroups: input.vipSecurityGroups === true }),
+      ),
+    ),
     findFloatingIps(input, vipPortIds),
   ]);
   const floatingIps = fips.map(toObservedFloatingIp);
