@@ -39,6 +39,7 @@ function monitors(t: Translation): Record<string, unknown> {
 }
 
 function warnings(t: Translation): string[] {
+  if (t.kind !== 'desired') return [`${t.kind}: ${t.reason.message}`];
   return t.warnings.map((w) => `${w.code}: ${w.message}`);
 }
 
