@@ -85,6 +85,27 @@ function readInt(annotations: Annotations, field: IntField, ref: ServiceRef): St
   );
 }
 
+function readAll(
+  annotations: Annotations,
+  fields: Readonly<Record<keyof HealthMonitorSettings, IntField>>,
+  ref: ServiceRef,
+): Step<HealthMonitorSettings> {
+  const delay = readInt(annotations, fields.delay, ref);
+  if (!delay.ok) return delay;
+  const timeout = readInt(annotations, fields.timeout, ref);
+  if (!timeout.ok) return timeout;
+  const maxRetries = readInt(annotations, fields.maxRetries, ref);
+  if (!maxRetries.ok) return maxRetries;
+  const maxRetriesDown = readInt(annotations, fields.maxRetriesDown, ref);
+  if (!maxRetriesDown.ok) return maxRetriesDown;
+  return ok({
+    delay: delay.value,
+    timeout: timeout.value,
+    maxRetries: maxRetries.value,
+    maxRetriesDown: maxRetriesDown.value,
+  });
+}
+
 /**
  * The monitor timings of the Service's pools, or null when it gets no monitors: the enable
  * annotation, else `[octavia_defaults] enable_health_monitor`; each timing from its
@@ -121,18 +142,9 @@ export function translateHealthMonitorSettings(
       max: 10,
     },
   } as const;
-  const values: Partial<Record<keyof HealthMonitorSettings, number>> = {};
-  for (const [key, field] of Object.entries(fields) as [keyof HealthMonitorSettings, IntField][]) {
-    const read = readInt(annotations, field, ref);
-    if (!read.ok) return read;
-    values[key] = read.value;
-  }
-  const settings: HealthMonitorSettings = {
-    delay: values.delay ?? defaults.delay,
-    timeout: values.timeout ?? defaults.timeout,
-    maxRetries: values.maxRetries ?? defaults.maxRetries,
-    maxRetriesDown: values.maxRetriesDown ?? defaults.maxRetriesDown,
-  };
+  const read = readAll(annotations, fields, ref);
+  if (!read.ok) return read;
+  const settings = read.value;
   if (settings.timeout > settings.delay) {
     return invalid(
       `Service ${serviceKey(ref)}: health monitor timeout ${settings.timeout} s exceeds its delay ${settings.delay} s (${HEALTH_MONITOR_TIMEOUT_ANNOTATION}, ${HEALTH_MONITOR_DELAY_ANNOTATION} or kuryr.conf [octavia_defaults]): a check must end before the next one starts`,

@@ -92,6 +92,19 @@ function zoneGate(input: Input, profile: CapabilityProfile): Gate {
   };
 }
 
+function malformed(flavor: Input, zone: Input, key: string): Step<never> | null {
+  if (flavor.value !== null && !UUID.test(flavor.value)) {
+    const source = flavor.fromAnnotation ? `annotation ${FLAVOR_ID_ANNOTATION}` : 'kuryr.conf flavor_id';
+    return invalid(`Service ${key}: ${source}="${flavor.value}" is not a flavor id (a UUID)`);
+  }
+  if (zone.value !== null && zone.value.length > 255) {
+    return invalid(
+      `Service ${key}: annotation ${AVAILABILITY_ZONE_ANNOTATION} is longer than 255 characters`,
+    );
+  }
+  return null;
+}
+
 /**
  * The flavor and availability zone of a new load balancer. Invalid for a flavor that is not a
  * UUID or a zone name over 255 characters (Octavia's types). Left out, with a
@@ -107,15 +120,8 @@ export function translatePlacement(
   const flavor = readInput(annotations, FLAVOR_ID_ANNOTATION, config.flavorId ?? null);
   const zone = readInput(annotations, AVAILABILITY_ZONE_ANNOTATION, config.availabilityZone ?? null);
   const key = serviceKey(ref);
-  if (flavor.value !== null && !UUID.test(flavor.value)) {
-    const source = flavor.fromAnnotation ? `annotation ${FLAVOR_ID_ANNOTATION}` : 'kuryr.conf flavor_id';
-    return invalid(`Service ${key}: ${source}="${flavor.value}" is not a flavor id (a UUID)`);
-  }
-  if (zone.value !== null && zone.value.length > 255) {
-    return invalid(
-      `Service ${key}: annotation ${AVAILABILITY_ZONE_ANNOTATION} is longer than 255 characters`,
-    );
-  }
+  const bad = malformed(flavor, zone, key);
+  if (bad !== null) return bad;
   const flavors = flavorGate(flavor, profile);
   const zones = zoneGate(zone, profile);
   const warnings = [dropped(flavor, flavors, profile, ref), dropped(zone, zones, profile, ref)].filter(

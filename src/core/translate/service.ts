@@ -41,7 +41,7 @@ export function translateServiceKind(
 ): Step<{ kind: ServiceKind; clusterIp: string }> {
   const key = serviceKey(ref);
   const type = service.spec?.type ?? 'ClusterIP';
-  const byType = typeDecision(type, key);
+  const byType = typeDecision(type, ref, options.kubernetesApiLb);
   if (byType !== undefined) return byType;
   const clusterIp = service.spec?.clusterIP;
   if (clusterIp === 'None') return skip(`Service ${key} is headless (clusterIP: None): no load balancer`);
@@ -54,10 +54,11 @@ export function translateServiceKind(
 }
 
 /** Skip or invalid by Service type (and for default/kubernetes); undefined for a type we serve. */
-function typeDecision(type: string, key: string): Step<never> | undefined {
+function typeDecision(type: string, ref: ServiceRef, kubernetesApiLb: boolean): Step<never> | undefined {
+  const key = serviceKey(ref);
   if (type === 'ExternalName')
     return skip(`Service ${key} is of type ExternalName (a DNS alias): no load balancer`);
-  if (isKubernetesApiService(ref) && !options.kubernetesApiLb) {
+  if (isKubernetesApiService(ref) && !kubernetesApiLb) {
     return skip(
       'Service default/kubernetes (the API servers) gets no load balancer: kuryr.conf [kuryr_services] kubernetes_api_lb = false',
     );
