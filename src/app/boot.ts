@@ -117,6 +117,7 @@ function makeWorkers(input: BootInput, owner: Owner, informers: KubeInformers): 
     session: input.session,
     owner,
     projectId: input.cloud.projectId,
+    vipSecurityGroups: !config.octavia.enforceSgRules,
     onConflicts: (conflicts) => {
       logger.error(
         { conflicts },

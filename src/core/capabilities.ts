@@ -2,15 +2,17 @@
  * What a given Octavia can do, as small pure predicates over a CapabilityProfile.
  * Versions are Octavia's API versions as listed by `GET /` (Octavia has no microversion
  * header: the newest listed version says which fields the server understands).
- *   2.5 tags · 2.12 listener allowed_cidrs · 2.13 SOURCE_IP_PORT algorithm (and, for us,
- *   a TCP and a UDP listener on one port) · 2.23 SCTP · 2.26 additional VIPs (Zed's newest)
- *   · 2.27 listener HSTS (2023.1).
+ *   2.5 tags · 2.6 flavors · 2.12 listener allowed_cidrs · 2.13 SOURCE_IP_PORT algorithm
+ *   (and, for us, a TCP and a UDP listener on one port) · 2.14 availability zones · 2.23 SCTP
+ *   · 2.26 additional VIPs (Zed's newest) · 2.27 listener HSTS (2023.1).
+ * (Octavia's `api/root_controller.py` lists them with these comments.)
  */
 import type {
   ApiVersion,
   CapabilityProfile,
   HealthMonitorType,
   LbAlgorithm,
+  LbProtocol,
   OctaviaProvider,
   Protocol,
 } from './model.js';
@@ -30,6 +32,10 @@ export const MIXED_PROTOCOL_PORT_API: ApiVersion = { major: 2, minor: 13 };
 export const SCTP_API: ApiVersion = { major: 2, minor: 23 };
 /** The version that added tags. */
 export const TAGS_API: ApiVersion = { major: 2, minor: 5 };
+/** The version that added load balancer `flavor_id`. */
+export const FLAVORS_API: ApiVersion = { major: 2, minor: 6 };
+/** The version that added load balancer `availability_zone`. */
+export const AVAILABILITY_ZONES_API: ApiVersion = { major: 2, minor: 14 };
 
 /** Parses `2.27` or `v2.27`; null when malformed (never throws). */
 export function parseApiVersion(text: string): ApiVersion | null {
@@ -90,13 +96,21 @@ export interface ProviderCapabilities {
   readonly healthMonitorTypes: readonly HealthMonitorType[];
   /** A member outside the VIP subnet needs an explicit subnet_id. */
   readonly memberSubnetRequired: boolean;
+  /** HTTPS listeners and pools (TLS passthrough). */
+  readonly tlsPassthrough: boolean;
+  /** Load balancer `flavor_id` (the driver validates flavor profiles). */
+  readonly flavors: boolean;
+  /** Load balancer `availability_zone` (the driver validates availability zone profiles). */
+  readonly availabilityZones: boolean;
 }
 
 /**
  * The capability table. Sources:
  * - amphora: Octavia's amphora driver (`octavia/api/drivers/amphora_driver/v2/driver.py`:
  *   AMPHORA_SUPPORTED_LB_ALGORITHMS = ROUND_ROBIN, SOURCE_IP, LEAST_CONNECTIONS, so
- *   SOURCE_IP_PORT is refused; octavia-lib SUPPORTED_HEALTH_MONITOR_TYPES and SUPPORTED_SP_TYPES).
+ *   SOURCE_IP_PORT is refused; octavia-lib SUPPORTED_HEALTH_MONITOR_TYPES and SUPPORTED_SP_TYPES;
+ *   `validate_flavor` and `validate_availability_zone` implemented; HTTPS listeners are TLS
+ *   passthrough).
  * - ovn: openstack/ovn-octavia-provider (`ovn_octavia_provider/driver.py`,
  *   `common/constants.py`, `doc/source/admin/driver.rst` "Limitations", at master 4d92b2c):
  *   - `_check_for_allowed_cidrs` refuses any non-empty listener allowed_cidrs ("OVN provider
@@ -113,7 +127,12 @@ export interface ProviderCapabilities {
  *   - health monitors TCP and UDP-CONNECT only (SUPPORTED_HEALTH_MONITOR_TYPES, since 1.1.0,
  *     and only with OVN >= 2.12);
  *   - a member without subnet_id is refused unless it lies in the pool's load balancer VIP
- *     subnet ("Subnet is required ... if it is not the same as LB VIP subnet").
+ *     subnet ("Subnet is required ... if it is not the same as LB VIP subnet");
+ *   - OVN_NATIVE_LB_PROTOCOLS = TCP, UDP, SCTP: no HTTPS;
+ *   - no `validate_flavor` / `validate_availability_zone`: octavia-lib's base raises
+ *     NotImplementedError, so no flavor or availability zone profile can exist for it and a
+ *     create naming one is refused (cloud-provider-openstack's docs: "Not supported when
+ *     lb-provider=ovn").
  */
 export const PROVIDER_CAPABILITIES: Readonly<Record<OctaviaProvider, ProviderCapabilities>> = {
   amphora: {
@@ -124,6 +143,9 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<OctaviaProvider, ProviderCap
     listenerTimeouts: true,
     healthMonitorTypes: ['HTTP', 'HTTPS', 'PING', 'TCP', 'TLS-HELLO', 'UDP-CONNECT', 'SCTP'],
     memberSubnetRequired: false,
+    tlsPassthrough: true,
+    flavors: true,
+    availabilityZones: true,
   },
   ovn: {
     protocols: ['TCP', 'UDP', 'SCTP'],
@@ -133,6 +155,9 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<OctaviaProvider, ProviderCap
     listenerTimeouts: false,
     healthMonitorTypes: ['TCP', 'UDP-CONNECT'],
     memberSubnetRequired: true,
+    tlsPassthrough: false,
+    flavors: false,
+    availabilityZones: false,
   },
 };
 
@@ -198,4 +223,43 @@ export function supportsHealthMonitorType(profile: CapabilityProfile, type: Heal
 /** True when members outside the VIP subnet must name a subnet (OVN), even in L3 member mode. */
 export function requiresMemberSubnet(profile: CapabilityProfile): boolean {
   return providerCapabilities(profile).memberSubnetRequired;
+}
+
+/** True when listeners and pools may be HTTPS (TLS passthrough). */
+export function supportsTlsPassthrough(profile: CapabilityProfile): boolean {
+  return providerCapabilities(profile).tlsPassthrough;
+}
+
+/** True when a load balancer create may name a flavor (provider, and Octavia API 2.6). */
+export function supportsFlavors(profile: CapabilityProfile): boolean {
+  return providerCapabilities(profile).flavors && atLeast(profile.apiVersion, FLAVORS_API);
+}
+
+/** True when a load balancer create may name an availability zone (provider, and Octavia API 2.14). */
+export function supportsAvailabilityZones(profile: CapabilityProfile): boolean {
+  return (
+    providerCapabilities(profile).availabilityZones && atLeast(profile.apiVersion, AVAILABILITY_ZONES_API)
+  );
+}
+
+/**
+ * The health monitor type that checks members of a `protocol` pool, or null when the
+ * provider has none that fits. A monitor must speak the members' protocol: a TCP check of a
+ * UDP or SCTP server fails and would take every member down, although Octavia accepts TCP
+ * monitors on such pools. So TCP → TCP, UDP → UDP-CONNECT, SCTP → SCTP (none on OVN), and
+ * HTTPS → TLS-HELLO (a TLS handshake), else TCP.
+ */
+export function healthMonitorTypeFor(
+  profile: CapabilityProfile,
+  protocol: LbProtocol,
+): HealthMonitorType | null {
+  const wanted: readonly HealthMonitorType[] =
+    protocol === 'UDP'
+      ? ['UDP-CONNECT']
+      : protocol === 'SCTP'
+        ? ['SCTP']
+        : protocol === 'HTTPS'
+          ? ['TLS-HELLO', 'TCP']
+          : ['TCP'];
+  return wanted.find((type) => supportsHealthMonitorType(profile, type)) ?? null;
 }

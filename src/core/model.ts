@@ -4,8 +4,17 @@
  * Field names are ours (camelCase); the OpenStack clients map them to Octavia/Neutron JSON.
  */
 
+/** A Service port's protocol (Kubernetes' names). */
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+
+/**
+ * A listener's and its pool's Octavia protocol: a Service port's protocol, or HTTPS, which
+ * Octavia's amphora provider implements as TLS passthrough (TCP mode; the TLS session ends at
+ * the members). Only the `default/kubernetes` load balancer uses HTTPS (see
+ * translate/kubernetes-api.ts).
+ */
+export type LbProtocol = Protocol | 'HTTPS';
 
 export type OctaviaProvider = 'amphora' | 'ovn';
 
@@ -83,19 +92,37 @@ export interface SessionPersistence {
   readonly type: 'SOURCE_IP';
 }
 
+/**
+ * The health monitor of one pool (Octavia's fields, camelCased; durations in seconds as
+ * Octavia takes them). Octavia allows one per pool.
+ */
+export interface DesiredHealthMonitor {
+  readonly name: string;
+  readonly type: HealthMonitorType;
+  readonly delay: number;
+  readonly timeout: number;
+  /** Successful checks before a member goes ONLINE (1..10). */
+  readonly maxRetries: number;
+  /** Failed checks before a member goes ERROR (1..10). */
+  readonly maxRetriesDown: number;
+  readonly tags: readonly string[];
+}
+
 export interface DesiredPool {
   readonly name: string;
-  readonly protocol: Protocol;
+  readonly protocol: LbProtocol;
   readonly lbAlgorithm: LbAlgorithm;
   readonly sessionPersistence: SessionPersistence | null;
   /** Sorted by (address, protocolPort). */
   readonly members: readonly DesiredMember[];
   readonly tags: readonly string[];
+  /** Absent: the pool has no health monitor (one of ours is deleted). */
+  readonly healthMonitor?: DesiredHealthMonitor;
 }
 
 export interface DesiredListener {
   readonly name: string;
-  readonly protocol: Protocol;
+  readonly protocol: LbProtocol;
   readonly protocolPort: number;
   /** Empty = no restriction (Octavia's default 0.0.0.0/0). */
   readonly allowedCidrs: readonly string[];
@@ -118,6 +145,19 @@ export interface DesiredLoadBalancer {
   readonly tags: readonly string[];
   readonly floatingIp: FloatingIpIntent | null;
   /**
+   * Octavia flavor id, sent in the create only (Octavia cannot change a load balancer's
+   * flavor; docs/adr/0011). Absent: Octavia's default.
+   */
+  readonly flavorId?: string;
+  /** Octavia availability zone name, sent in the create only (like the flavor). Absent: none. */
+  readonly availabilityZone?: string;
+  /**
+   * The security groups the VIP port must have, exactly: `[]` under `[octavia_defaults]
+   * enforce_sg_rules = false`, as kuryr set them (docs/adr/0012). Absent: the VIP port's
+   * groups are Octavia's business and never touched.
+   */
+  readonly vipSecurityGroupIds?: readonly string[];
+  /**
    * Set on a type=LoadBalancer Service marked internal (see translate-coexistence.ts): it
    * wants no floating IP (`floatingIp` is null), and `status.loadBalancer.ingress` should
    * report the VIP once converged, as cloud-provider-openstack reports an internal load
@@ -136,10 +176,24 @@ export interface ObservedMember {
   readonly provisioningStatus: ProvisioningStatus;
 }
 
+/** A health monitor as observed. */
+export interface ObservedHealthMonitor {
+  readonly id: string;
+  readonly name: string;
+  readonly type: HealthMonitorType;
+  readonly delay: number;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  /** null when Octavia reports none (it defaults to 3). */
+  readonly maxRetriesDown: number | null;
+  readonly tags: readonly string[];
+  readonly provisioningStatus: ProvisioningStatus;
+}
+
 export interface ObservedPool {
   readonly id: string;
   readonly name: string;
-  readonly protocol: Protocol;
+  readonly protocol: LbProtocol;
   readonly lbAlgorithm: LbAlgorithm;
   readonly sessionPersistence: SessionPersistence | null;
   readonly members: readonly ObservedMember[];
@@ -147,12 +201,14 @@ export interface ObservedPool {
   readonly listenerId: string | null;
   readonly tags: readonly string[];
   readonly provisioningStatus: ProvisioningStatus;
+  /** The pool's health monitor; absent when it has none. */
+  readonly healthMonitor?: ObservedHealthMonitor;
 }
 
 export interface ObservedListener {
   readonly id: string;
   readonly name: string;
-  readonly protocol: Protocol;
+  readonly protocol: LbProtocol;
   readonly protocolPort: number;
   readonly allowedCidrs: readonly string[];
   readonly timeoutClientData: number | null;
@@ -173,6 +229,12 @@ export interface ObservedLoadBalancer {
   readonly tags: readonly string[];
   readonly listeners: readonly ObservedListener[];
   readonly pools: readonly ObservedPool[];
+  /** The flavor it was created with (null: none); absent when not read. */
+  readonly flavorId?: string | null;
+  /** The availability zone it was created in (null: none); absent when not read. */
+  readonly availabilityZone?: string | null;
+  /** The VIP port's security groups; absent when not read (only read when the desired state names them). */
+  readonly vipSecurityGroupIds?: readonly string[];
 }
 
 /** A load balancer's own fields as one GET returns them (no children): what a light poll sees. */
@@ -207,6 +269,19 @@ export interface Observed {
   readonly userFloatingIp?: ObservedFloatingIp | null;
 }
 
+/**
+ * `[octavia_defaults]` health monitor settings (annotations override them per Service);
+ * durations in seconds.
+ */
+export interface HealthMonitorDefaults {
+  /** `enable_health_monitor`: every pool gets a monitor unless its Service says otherwise. */
+  readonly enabled: boolean;
+  readonly delay: number;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  readonly maxRetriesDown: number;
+}
+
 /** What the translation was told about the cluster and Octavia. */
 export interface TranslateConfig {
   readonly clusterId: string;
@@ -237,4 +312,23 @@ export interface TranslateConfig {
    * another controller has claimed (see translate-coexistence.ts for what a claim is).
    */
   readonly ignoreForeignServices: boolean;
+  /**
+   * `[octavia_defaults]` health monitor settings; absent: monitors only where a Service's
+   * annotation asks, with cloud-provider-openstack's defaults (translate/health-monitor.ts).
+   */
+  readonly healthMonitor?: HealthMonitorDefaults;
+  /** `[octavia_defaults] flavor_id`: the flavor of new load balancers; absent or null: none. */
+  readonly flavorId?: string | null;
+  /** `[octavia_defaults] availability_zone`: the zone of new load balancers; absent or null: none. */
+  readonly availabilityZone?: string | null;
+  /**
+   * `[octavia_defaults] enforce_sg_rules` (kuryr's key, default true): false empties the VIP
+   * port's security groups, as kuryr did (docs/adr/0012). Absent: true.
+   */
+  readonly enforceSgRules?: boolean;
+  /**
+   * `[kuryr_services] kubernetes_api_lb`: the `default/kubernetes` Service gets a load
+   * balancer too (translate/kubernetes-api.ts). Absent: false, it is skipped.
+   */
+  readonly kubernetesApiLb?: boolean;
 }

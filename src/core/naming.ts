@@ -6,7 +6,7 @@
  * description marker (cluster, Service, uid) is written and parsed back here too.
  */
 import { digestHex } from './digest.js';
-import type { Protocol, ServiceRef } from './model.js';
+import type { LbProtocol, ServiceRef } from './model.js';
 import type { Owner } from './ownership.js';
 
 /** Octavia's limit on `name` and `description`. */
@@ -44,7 +44,7 @@ export function loadBalancerName(service: Pick<ServiceRef, 'namespace' | 'name'>
 /** The listener's name: `ns/name:PROTOCOL:port`. */
 export function listenerName(
   service: Pick<ServiceRef, 'namespace' | 'name'>,
-  protocol: Protocol,
+  protocol: LbProtocol,
   port: number,
 ): string {
   return fitName(`${serviceKey(service)}:${protocol}:${port}`);

@@ -6,7 +6,9 @@
 import { type Action, isOctaviaWrite, type PortRef } from '../core/plan/actions.js';
 import { NotFoundError } from './errors.js';
 import * as floatingips from './neutron/floatingips.js';
+import * as ports from './neutron/ports.js';
 import * as tags from './neutron/tags.js';
+import * as healthmonitors from './octavia/healthmonitors.js';
 import * as listeners from './octavia/listeners.js';
 import * as loadbalancers from './octavia/loadbalancers.js';
 import * as members from './octavia/members.js';
@@ -37,6 +39,7 @@ export function octaviaTarget(action: Action): string | null {
   switch (action.kind) {
     case 'createLoadBalancer':
       return `new:${action.loadBalancer.name}`;
+    case 'setVipSecurityGroups':
     case 'createFloatingIp':
     case 'associateFloatingIp':
     case 'disassociateFloatingIp':
@@ -60,11 +63,18 @@ async function deleting(call: Promise<void>): Promise<void> {
 
 /** The Neutron floating IP actions. */
 export type FloatingIpAction = Extract<Action, { kind: `${string}FloatingIp` }>;
-type OctaviaAction = Exclude<Action, { kind: 'createLoadBalancer' } | FloatingIpAction>;
+/** Every Neutron action: the floating IP ones and the VIP port's security groups. */
+export type NeutronAction = FloatingIpAction | Extract<Action, { kind: 'setVipSecurityGroups' }>;
+type OctaviaAction = Exclude<Action, { kind: 'createLoadBalancer' } | NeutronAction>;
 
-/** True for the Neutron floating IP actions (everything else writes to Octavia). Pure. */
-export function isFloatingIpAction(action: Action): action is FloatingIpAction {
+/** True for the Neutron actions (everything else writes to Octavia). Pure. */
+export function isNeutronAction(action: Action): action is NeutronAction {
   return !isOctaviaWrite(action);
+}
+
+/** True for the Neutron floating IP actions. Pure. */
+export function isFloatingIpAction(action: Action): action is FloatingIpAction {
+  return isNeutronAction(action) && action.kind !== 'setVipSecurityGroups';
 }
 
 async function runOctavia(action: OctaviaAction, ctx: ActionContext): Promise<void> {
@@ -99,6 +109,24 @@ async function runOctavia(action: OctaviaAction, ctx: ActionContext): Promise<vo
       return deleting(pools.delete(session, action.poolId, signal));
     case 'replaceMembers':
       return members.replaceAll(session, action.poolId, action.members, signal);
+    default:
+      return runHealthMonitor(action, ctx);
+  }
+}
+
+type HealthMonitorAction = Extract<OctaviaAction, { kind: `${string}HealthMonitor` }>;
+
+async function runHealthMonitor(action: HealthMonitorAction, ctx: ActionContext): Promise<void> {
+  const { session, signal } = ctx;
+  switch (action.kind) {
+    case 'createHealthMonitor':
+      await healthmonitors.create(session, healthmonitors.specFor(action.poolId, action.monitor), signal);
+      return;
+    case 'updateHealthMonitor':
+      await healthmonitors.update(session, action.healthMonitorId, action.changes, signal);
+      return;
+    case 'deleteHealthMonitor':
+      return deleting(healthmonitors.delete(session, action.healthMonitorId, signal));
   }
 }
 
@@ -157,6 +185,11 @@ export async function runAction(action: Action, ctx: ActionContext): Promise<Cre
       ctx.signal,
     );
     return { id: lb.id, vipPortId: lb.vipPortId };
+  }
+  if (action.kind === 'setVipSecurityGroups') {
+    const changes = { securityGroupIds: action.securityGroupIds };
+    await ports.update(ctx.session, action.portId, changes, ctx.signal);
+    return null;
   }
   if (isFloatingIpAction(action)) {
     const ref = portOf(action);

@@ -9,7 +9,7 @@ import type { Action } from '../core/plan/actions.js';
 import { ConflictError } from './errors.js';
 import {
   type CreatedLoadBalancer,
-  isFloatingIpAction,
+  isNeutronAction,
   octaviaTarget,
   portOf,
   resolvePort,
@@ -92,7 +92,7 @@ async function runOne(
     if (created !== null) state.created = created;
     return null;
   } catch (error) {
-    if (error instanceof ConflictError && !isFloatingIpAction(action)) return error;
+    if (error instanceof ConflictError && !isNeutronAction(action)) return error;
     throw error;
   }
 }

@@ -45,6 +45,8 @@ export interface ObserveServiceInput {
     /** A load balancer id recorded earlier: fetched only if the lists missed it, kept only if ours. */
     readonly loadBalancerId?: string;
   };
+  /** Read each load balancer's VIP port security groups too (observe-tree.ts; one GET each). */
+  readonly vipSecurityGroups?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -200,7 +202,11 @@ async function findUserFloatingIp(
 export async function observeService(input: ObserveServiceInput): Promise<Observed> {
   const [found, user] = await Promise.all([findLoadBalancers(input), findUserFloatingIp(input)]);
   const [loadBalancers, fips]: [ObservedLoadBalancer[], FloatingIpRecord[]] = await Promise.all([
-    Promise.all(found.map((lb) => observeTree(input.session, lb, input.signal))),
+    Promise.all(
+      found.map((lb) =>
+        observeTree(input.session, lb, input.signal, { vipSecurityGroups: input.vipSecurityGroups === true }),
+      ),
+    ),
     findFloatingIps(input, found),
   ]);
   const floatingIps = fips.map(toObservedFloatingIp);

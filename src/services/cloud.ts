@@ -16,6 +16,8 @@ export interface CloudPortOptions {
   readonly projectId: string;
   /** Told what the sweep saw that carries our cluster id but another writer. */
   readonly onConflicts?: (conflicts: readonly string[]) => void;
+  /** Observe the VIP ports' security groups (`[octavia_defaults] enforce_sg_rules = false`). */
+  readonly vipSecurityGroups?: boolean;
 }
 
 /** Observe, read heads, list owned keys and execute through `session` (no I/O until called). */
@@ -31,6 +33,7 @@ export function makeCloudPort(options: CloudPortOptions): CloudPort {
         loadBalancerName: q.loadBalancerName,
         ...(q.userFloatingIpAddress === undefined ? {} : { userFloatingIpAddress: q.userFloatingIpAddress }),
         ...(q.hintLoadBalancerId === undefined ? {} : { hints: { loadBalancerId: q.hintLoadBalancerId } }),
+        vipSecurityGroups: options.vipSecurityGroups === true,
         signal,
       }),
     heads: (ids, signal) => Promise.all(ids.map((id) => headOf(session, id, signal))),

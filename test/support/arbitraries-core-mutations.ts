@@ -39,6 +39,8 @@ type LbKind = 'lbStatus' | 'lbUid' | 'lbVip' | 'duplicateLb';
 type ListenerKind = 'dropListener' | 'listenerForeign' | 'listenerError' | 'listenerDying' | 'listenerEdit';
 type PoolKind = 'dropPool' | 'poolForeign' | 'poolError' | 'poolProtocol' | 'poolEdit';
 type MemberKind = 'dropMember' | 'memberForeign' | 'memberRename';
+type MonitorKind =
+  'dropMonitor' | 'monitorForeign' | 'monitorError' | 'monitorDying' | 'monitorEdit' | 'vipGroups';
 
 /** Every kind of change; `others*` add objects SERVICE does not own. */
 export type MutationKind =
@@ -46,6 +48,7 @@ export type MutationKind =
   | ListenerKind
   | PoolKind
   | MemberKind
+  | MonitorKind
   | 'othersLb'
   | 'othersListener'
   | 'othersMember'
@@ -259,6 +262,65 @@ function mutateMember(o: Observed, m: Mutation, id: string): Observed {
   }
 }
 
+function editMonitor(
+  o: Observed,
+  m: Mutation,
+  fn: (h: NonNullable<ObservedPool['healthMonitor']>) => ObservedPool['healthMonitor'],
+): Observed {
+  const pools = o.loadBalancers.flatMap((lb) => lb.pools);
+  const target = at(
+    pools.filter((p) => p.healthMonitor !== undefined),
+    m.pick,
+  );
+  const index = target === undefined ? m.pick : pools.indexOf(target);
+  return editPool(o, index, (p) => {
+    const { healthMonitor, ...rest } = p;
+    // A pool without a monitor gets a foreign one (added by hand) when asked to change it.
+    const base = healthMonitor ?? {
+      id: `hm-hand-${p.id}`,
+      name: 'by-hand',
+      type: 'TCP',
+      delay: 5,
+      timeout: 3,
+      maxRetries: 1,
+      maxRetriesDown: 3,
+      tags: others(m.n),
+      provisioningStatus: 'ACTIVE' as const,
+    };
+    const next = fn(base);
+    return next === undefined ? rest : { ...rest, healthMonitor: next };
+  });
+}
+
+function mutateMonitor(o: Observed, m: Mutation): Observed {
+  switch (m.kind) {
+    case 'dropMonitor':
+      return editMonitor(o, m, () => undefined);
+    case 'monitorForeign':
+      return editMonitor(o, m, (h) => ({ ...h, tags: others(m.n) }));
+    case 'monitorError':
+      return editMonitor(o, m, (h) => ({ ...h, provisioningStatus: 'ERROR' }));
+    case 'monitorDying':
+      return editMonitor(o, m, (h) => ({ ...h, provisioningStatus: 'PENDING_DELETE' }));
+    case 'monitorEdit':
+      return editMonitor(o, m, (h) =>
+        m.n % 3 === 0
+          ? { ...h, type: h.type === 'TCP' ? 'PING' : 'TCP' }
+          : m.n % 3 === 1
+            ? { ...h, delay: h.delay + 1, maxRetriesDown: null }
+            : { ...h, name: `${h.name}-renamed` },
+      );
+    default: {
+      const groups = at([undefined, [], ['sg-octavia'], ['sg-octavia', 'sg-other']], m.n);
+      return editLb(o, m.pick, (lb) => {
+        const rest = { ...lb };
+        delete rest.vipSecurityGroupIds;
+        return groups === undefined ? rest : { ...rest, vipSecurityGroupIds: groups };
+      });
+    }
+  }
+}
+
 /** null, a VM's port, or the VIP port of one of the load balancers. */
 function portChoice(o: Observed, m: Mutation): string | null {
   if (m.n % 3 === 0) return null;
@@ -314,6 +376,12 @@ const DISPATCH: Readonly<Record<MutationKind, (o: Observed, m: Mutation, id: str
   othersFip: mutateFip,
   ownedFip: mutateFip,
   fipPort: mutateFip,
+  dropMonitor: mutateMonitor,
+  monitorForeign: mutateMonitor,
+  monitorError: mutateMonitor,
+  monitorDying: mutateMonitor,
+  monitorEdit: mutateMonitor,
+  vipGroups: mutateMonitor,
 };
 
 /** `observed` after mutation `m`; `index` makes the ids of added objects unique. */
@@ -347,4 +415,15 @@ export const arbMutation: fc.Arbitrary<Mutation> = fc.oneof(
   },
   { arbitrary: mutation('dropMember', 'memberForeign', 'memberRename', 'ownedMember'), weight: 2 },
   { arbitrary: mutation('ownedFip', 'fipPort'), weight: 2 },
+  {
+    arbitrary: mutation(
+      'dropMonitor',
+      'monitorForeign',
+      'monitorError',
+      'monitorDying',
+      'monitorEdit',
+      'vipGroups',
+    ),
+    weight: 2,
+  },
 );

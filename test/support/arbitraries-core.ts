@@ -6,6 +6,7 @@
 import { anOwner } from './builders.js';
 import fc from 'fast-check';
 import type {
+  DesiredHealthMonitor,
   DesiredListener,
   DesiredLoadBalancer,
   DesiredMember,
@@ -47,6 +48,22 @@ function arbMember(tags: readonly string[]): fc.Arbitrary<DesiredMember> {
     }));
 }
 
+/** A pool's monitor as translate makes it (named like the pool, its tags), or none. */
+function arbMonitor(
+  tags: readonly string[],
+): fc.Arbitrary<Omit<DesiredHealthMonitor, 'name' | 'type'> | null> {
+  return fc.option(
+    fc.record({
+      delay: fc.constantFrom(3, 5, 10),
+      timeout: fc.constantFrom(1, 3),
+      maxRetries: fc.constantFrom(1, 3),
+      maxRetriesDown: fc.constantFrom(3, 5),
+      tags: fc.constant(tags),
+    }),
+    { nil: null, freq: 2 },
+  );
+}
+
 function arbListener(tags: readonly string[]): fc.Arbitrary<DesiredListener> {
   return fc
     .record({
@@ -61,9 +78,11 @@ function arbListener(tags: readonly string[]): fc.Arbitrary<DesiredListener> {
         maxLength: 6,
         selector: (m) => `${m.address}|${m.protocolPort}`,
       }),
+      monitor: arbMonitor(tags),
     })
     .map((r) => {
       const name = `default/web:${r.protocol}:${r.protocolPort}`;
+      const type = r.protocol === 'UDP' ? ('UDP-CONNECT' as const) : ('TCP' as const);
       return {
         name,
         protocol: r.protocol,
@@ -80,6 +99,7 @@ function arbListener(tags: readonly string[]): fc.Arbitrary<DesiredListener> {
             a.address === b.address ? a.protocolPort - b.protocolPort : a.address < b.address ? -1 : 1,
           ),
           tags,
+          ...(r.monitor === null ? {} : { healthMonitor: { name, type, ...r.monitor } }),
         },
         tags,
       };
@@ -110,6 +130,8 @@ export const arbDesired: fc.Arbitrary<DesiredLoadBalancer> = fc
       },
     ),
     floatingIp: arbFloatingIpIntent,
+    flavorId: fc.constantFrom(undefined, undefined, 'flavor-a', 'flavor-b'),
+    vipSecurityGroupIds: fc.constantFrom(undefined, undefined, [] as string[]),
   })
   .chain((r) => {
     const tags = tagsFor(r.uid);
@@ -117,7 +139,15 @@ export const arbDesired: fc.Arbitrary<DesiredLoadBalancer> = fc
       ...r.seeds.map(([protocol, protocolPort]) =>
         arbListener(tags).map((l) => {
           const name = `default/web:${protocol}:${protocolPort}`;
-          return { ...l, name, protocol, protocolPort, pool: { ...l.pool, name, protocol } };
+          const monitor = l.pool.healthMonitor;
+          const type = protocol === 'UDP' ? ('UDP-CONNECT' as const) : ('TCP' as const);
+          const pool = {
+            ...l.pool,
+            name,
+            protocol,
+            ...(monitor ? { healthMonitor: { ...monitor, name, type } } : {}),
+          };
+          return { ...l, name, protocol, protocolPort, pool };
         }),
       ),
     );
@@ -133,6 +163,8 @@ export const arbDesired: fc.Arbitrary<DesiredLoadBalancer> = fc
       ),
       tags,
       floatingIp: r.floatingIp,
+      ...(r.flavorId === undefined ? {} : { flavorId: r.flavorId }),
+      ...(r.vipSecurityGroupIds === undefined ? {} : { vipSecurityGroupIds: r.vipSecurityGroupIds }),
     }));
   });
 

@@ -46,11 +46,35 @@ function timeoutFindings(values: SectionValues, file: string, out: CrossKeyFindi
   );
 }
 
+function healthMonitorFindings(values: SectionValues, file: string, out: CrossKeyFindings): void {
+  const { health_monitor_delay: delay, health_monitor_timeout: timeout } = values.octavia_defaults;
+  if (timeout <= delay) return;
+  out.problems.push(
+    `${file}: [octavia_defaults] health_monitor_timeout = "${timeout}" exceeds health_monitor_delay = "${delay}": a check must end before the next one starts`,
+  );
+}
+
+function placementFindings(values: SectionValues, file: string, out: CrossKeyFindings): void {
+  const provider = values.kubernetes.endpoints_driver_octavia_provider;
+  const { flavor_id: flavor, availability_zone: zone } = values.octavia_defaults;
+  const caps = PROVIDER_CAPABILITIES[provider];
+  const set = [
+    ...(flavor === null || caps.flavors ? [] : [`flavor_id = "${flavor}"`]),
+    ...(zone === null || caps.availabilityZones ? [] : [`availability_zone = "${zone}"`]),
+  ];
+  if (set.length === 0) return;
+  out.warnings.push(
+    `${file}: [octavia_defaults] ${set.join(', ')} ignored: the ${provider} provider has no flavors or availability zones`,
+  );
+}
+
 /** The findings for a validated kuryr.conf; `raw` tells which keys were written. */
 export function crossKeyChecks(values: SectionValues, raw: RawSections, file: string): CrossKeyFindings {
   const out: CrossKeyFindings = { problems: [], warnings: [] };
   lbAlgorithmFindings(values, raw, file, out);
   timeoutFindings(values, file, out);
+  healthMonitorFindings(values, file, out);
+  placementFindings(values, file, out);
   const { pending_requeue_ms: base, pending_requeue_max_ms: cap } = values.kuryr_services;
   if (cap < base && raw.kuryr_services?.pending_requeue_max_ms !== undefined) {
     out.warnings.push(

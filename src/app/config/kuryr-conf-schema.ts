@@ -113,6 +113,20 @@ export const neutronDefaultsSchema = z.object({
   lbaas_activation_timeout: integer(1, 86_400).default(300),
 });
 
+/** An Octavia flavor id (Octavia's API takes a UUID); empty or absent → null. */
+const flavorId = optionalText.pipe(
+  z
+    .string()
+    .regex(
+      /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i,
+      'must be an Octavia flavor id (a UUID)',
+    )
+    .nullable(),
+);
+
+/** An Octavia availability zone name (at most 255 characters); empty or absent → null. */
+const availabilityZone = optionalText.pipe(z.string().max(255, 'must be at most 255 characters').nullable());
+
 /** [octavia_defaults] */
 export const octaviaDefaultsSchema = z.object({
   member_mode: z.enum(['L2', 'L3'], { error: 'must be L2 or L3' }).default('L3'),
@@ -122,6 +136,20 @@ export const octaviaDefaultsSchema = z.object({
   enforce_sg_rules: bool.default(true),
   timeout_client_data: timeoutMs,
   timeout_member_data: timeoutMs,
+  /** Ours: every pool gets a health monitor unless its Service's annotation says otherwise. */
+  enable_health_monitor: bool.default(false),
+  /** Seconds between checks (cloud-provider-openstack's default 5). */
+  health_monitor_delay: integer(1, 86_400).default(5),
+  /** Seconds a check may take; at most the delay (cloud-provider-openstack's default 3). */
+  health_monitor_timeout: integer(1, 86_400).default(3),
+  /** Octavia's 1..10 (cloud-provider-openstack's default 1). */
+  health_monitor_max_retries: integer(1, 10).default(1),
+  /** Octavia's 1..10 (Octavia's and cloud-provider-openstack's default 3). */
+  health_monitor_max_retries_down: integer(1, 10).default(3),
+  /** Ours: the Octavia flavor of new load balancers (Octavia API 2.6). */
+  flavor_id: flavorId,
+  /** Ours: the Octavia availability zone of new load balancers (Octavia API 2.14). */
+  availability_zone: availabilityZone,
 });
 
 /** [kubernetes]: the one key of kuryr's big section that concerns load balancers. */
@@ -167,6 +195,8 @@ export const kuryrServicesSchema = z.object({
   load_balancer_class: loadBalancerClass,
   /** Leave alone LoadBalancer Services another controller has claimed. */
   ignore_foreign_services: bool.default(false),
+  /** Give the `default/kubernetes` Service (the API servers) a load balancer too. */
+  kubernetes_api_lb: bool.default(false),
 });
 
 /** Every section we read, by name. */

@@ -5,7 +5,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseIni } from 'ini';
-import type { ApiVersion, LbAlgorithm, MemberMode, OctaviaProvider } from '../../core/model.js';
+import type {
+  ApiVersion,
+  HealthMonitorDefaults,
+  LbAlgorithm,
+  MemberMode,
+  OctaviaProvider,
+} from '../../core/model.js';
 import { crossKeyChecks } from './kuryr-conf-checks.js';
 import { CREATE_MODES, SECTION_SCHEMAS, type SectionName, type SectionValues } from './kuryr-conf-schema.js';
 
@@ -34,6 +40,12 @@ export interface AppConfig {
     readonly timeoutClientData: number | null;
     readonly timeoutMemberData: number | null;
     readonly provider: OctaviaProvider;
+    /** enable_health_monitor and the health_monitor_* settings (seconds). */
+    readonly healthMonitor: HealthMonitorDefaults;
+    /** flavor_id: the Octavia flavor of new load balancers; null = Octavia's default. */
+    readonly flavorId: string | null;
+    /** availability_zone: the Octavia availability zone of new load balancers; null = none. */
+    readonly availabilityZone: string | null;
   };
   readonly service: {
     /** null: derived from the kube-system namespace uid at start. */
@@ -57,6 +69,8 @@ export interface AppConfig {
     readonly loadBalancerClass: string | null;
     /** Leave alone LoadBalancer Services another controller has claimed (src/core/translate-coexistence.ts). */
     readonly ignoreForeignServices: boolean;
+    /** The `default/kubernetes` Service gets a load balancer (src/core/translate/kubernetes-api.ts). */
+    readonly kubernetesApiLb: boolean;
   };
 }
 
@@ -199,6 +213,15 @@ function toAppConfig(values: SectionValues, file: string): AppConfig {
       timeoutClientData: o.timeout_client_data,
       timeoutMemberData: o.timeout_member_data,
       provider: k.endpoints_driver_octavia_provider,
+      healthMonitor: {
+        enabled: o.enable_health_monitor,
+        delay: o.health_monitor_delay,
+        timeout: o.health_monitor_timeout,
+        maxRetries: o.health_monitor_max_retries,
+        maxRetriesDown: o.health_monitor_max_retries_down,
+      },
+      flavorId: o.flavor_id,
+      availabilityZone: o.availability_zone,
     },
     service: {
       clusterId: s.cluster_id,
@@ -214,6 +237,7 @@ function toAppConfig(values: SectionValues, file: string): AppConfig {
       memberCidrs: s.member_cidrs,
       loadBalancerClass: s.load_balancer_class,
       ignoreForeignServices: s.ignore_foreign_services,
+      kubernetesApiLb: s.kubernetes_api_lb,
     },
   };
 }

@@ -24,6 +24,11 @@ export function translateConfigFrom(config: AppConfig, owner: Owner): TranslateC
     memberCidrs: config.service.memberCidrs,
     loadBalancerClass: config.service.loadBalancerClass,
     ignoreForeignServices: config.service.ignoreForeignServices,
+    healthMonitor: config.octavia.healthMonitor,
+    flavorId: config.octavia.flavorId,
+    availabilityZone: config.octavia.availabilityZone,
+    enforceSgRules: config.octavia.enforceSgRules,
+    kubernetesApiLb: config.service.kubernetesApiLb,
   };
 }
 

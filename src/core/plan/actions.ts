@@ -5,6 +5,7 @@
  * requeues, and the next reconcile re-plans from a fresh observation.
  */
 import type {
+  DesiredHealthMonitor,
   DesiredListener,
   DesiredLoadBalancer,
   DesiredMember,
@@ -12,6 +13,11 @@ import type {
   LbAlgorithm,
   SessionPersistence,
 } from '../model.js';
+
+/** Health monitor fields a PUT changes (the type cannot change: the monitor is replaced). */
+export type HealthMonitorChanges = Partial<
+  Pick<DesiredHealthMonitor, 'name' | 'delay' | 'timeout' | 'maxRetries' | 'maxRetriesDown' | 'tags'>
+>;
 
 /** A member sent in a batch update: one we want, or a foreign one we keep untouched. */
 export type BatchMember = DesiredMember | (DesiredMember & { readonly foreign: true });
@@ -65,6 +71,35 @@ export type Action =
       readonly poolId: string;
       readonly members: readonly BatchMember[];
     }
+  /** POST /healthmonitors on an existing pool that has none. */
+  | {
+      readonly kind: 'createHealthMonitor';
+      readonly loadBalancerId: string;
+      readonly poolId: string;
+      readonly monitor: DesiredHealthMonitor;
+    }
+  /** PUT /healthmonitors/{id}: only the fields that differ. */
+  | {
+      readonly kind: 'updateHealthMonitor';
+      readonly loadBalancerId: string;
+      readonly healthMonitorId: string;
+      readonly changes: HealthMonitorChanges;
+    }
+  /** DELETE /healthmonitors/{id} (no longer wanted, of the wrong type, or in ERROR). */
+  | {
+      readonly kind: 'deleteHealthMonitor';
+      readonly loadBalancerId: string;
+      readonly healthMonitorId: string;
+    }
+  /**
+   * PUT /ports/{id} {security_groups}: the VIP port's security groups set exactly (a Neutron
+   * write on the port Octavia made for the load balancer; see docs/adr/0012).
+   */
+  | {
+      readonly kind: 'setVipSecurityGroups';
+      readonly portId: string;
+      readonly securityGroupIds: readonly string[];
+    }
   /** POST /floatingips on the external network, bound to the port at once (Pool method). */
   | {
       readonly kind: 'createFloatingIp';
@@ -93,6 +128,7 @@ export type ActionKind = Action['kind'];
 /** True for the actions that send a write to Octavia (and so make the LB busy). */
 export function isOctaviaWrite(action: Action): boolean {
   return !(
+    action.kind === 'setVipSecurityGroups' ||
     action.kind === 'createFloatingIp' ||
     action.kind === 'associateFloatingIp' ||
     action.kind === 'disassociateFloatingIp' ||

@@ -46,11 +46,17 @@ function ready(status: 'True' | 'False', reason: string, message: string): Condi
 }
 
 function conflictNotices(planned: PlanOutcome): Notice[] {
-  return planned.conflicts.map((what) => ({
+  const conflicts: Notice[] = planned.conflicts.map((what) => ({
     type: 'Warning',
     reason: 'KuryrOwnershipConflict',
     message: `${what} carries this cluster's id but another cluster's writer identity: two clusters share one [kuryr_services] cluster_id; not touching it`,
   }));
+  const immutable: Notice[] = planned.immutable.map((message) => ({
+    type: 'Warning',
+    reason: 'KuryrImmutableOption',
+    message,
+  }));
+  return [...conflicts, ...immutable];
 }
 
 type EnsureIntent = Extract<Intent, { kind: 'ensure' }>;

@@ -2,7 +2,8 @@
  * The minimal Octavia writes that turn the children of an existing, ACTIVE load balancer
  * into the desired listeners, pools and members. Pure.
  *
- * Order (each group sorted deterministically): deletes, creates, updates, member batches.
+ * Order (each group sorted deterministically): deletes, creates, updates, member batches,
+ * health monitor writes.
  *
  * Deleting a listener: Octavia does not cascade a listener delete to its default pool
  * (octavia api/v2/controllers/listener.py `delete` removes the listener only), and it does
@@ -202,5 +203,6 @@ export function planListeners(input: ListenersInput): Action[] {
     ...updates,
     ...pools.flatMap((p) => p.updates),
     ...pools.flatMap((p) => p.members),
+    ...pools.flatMap((p) => p.monitors),
   ];
 }

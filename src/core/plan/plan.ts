@@ -31,7 +31,9 @@ import type {
 } from '../model.js';
 import { isConflictForService, isOwnedForService, type Owner } from '../ownership.js';
 import { KEEP_NOTHING, planFloatingIps, type KeepRules } from './floating-ips.js';
+import { immutableDrift } from './immutable.js';
 import { planListeners } from './listeners.js';
+import { planVipPort } from './vip-port.js';
 import {
   isBusy,
   selectLoadBalancers,
@@ -67,6 +69,8 @@ export interface PlanOutcome extends Plan {
   readonly owned: readonly ObservedLoadBalancer[];
   /** Objects of this Service carrying our cluster id but another writer (never touched). */
   readonly conflicts: readonly string[];
+  /** Why the kept load balancer differs from desired in what Octavia cannot change (immutable.ts). */
+  readonly immutable: readonly string[];
 }
 
 type Owned = (tags: readonly string[]) => boolean;
@@ -115,7 +119,8 @@ function planKept({ selection, desired, isOwned, createPath }: KeptInput): Octav
   if (isBusy(kept.provisioningStatus)) {
     return { actions: [], waits: [busyWait(kept, 'waiting before converging it')], target };
   }
-  return { actions: planListeners({ loadBalancer: kept, desired, isOwned }), waits: [], target };
+  const actions = [...planListeners({ loadBalancer: kept, desired, isOwned }), ...planVipPort(kept, desired)];
+  return { actions, waits: [], target };
 }
 
 /** Every floating IP observed, once (the user's may also be listed among the others). */
@@ -169,5 +174,7 @@ export function plan(input: PlanInput): PlanOutcome {
     kept: input.desired === null ? null : selection.kept,
     owned,
     conflicts: conflictsOf(input),
+    immutable:
+      input.desired === null || selection.kept === null ? [] : immutableDrift(selection.kept, input.desired),
   };
 }

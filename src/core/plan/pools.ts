@@ -1,11 +1,14 @@
 /**
  * The writes converging the default pool of one matched listener: create it when missing,
  * recreate it when in ERROR (or of the wrong protocol), update its algorithm and session
- * persistence, replace its members in one batch. Pure. A foreign pool (no ownership tags)
- * or one already being deleted is left alone.
+ * persistence, replace its members in one batch, converge its health monitor
+ * (health-monitors.ts). Pure. A foreign pool (no ownership tags) or one already being deleted
+ * is left alone. A created pool gets its members and monitor in later passes (Octavia refuses
+ * them nested in a standalone pool create, see src/openstack/octavia/pools.ts).
  */
 import type { Action } from './actions.js';
 import type { DesiredPool, ObservedListener, ObservedLoadBalancer, ObservedPool } from '../model.js';
+import { planHealthMonitor } from './health-monitors.js';
 import { planMemberBatch } from './members.js';
 
 /** The default pool of `listener`: by its default_pool_id, else the pool naming it. */
@@ -23,6 +26,8 @@ export interface PoolChanges {
   readonly creates: readonly Action[];
   readonly updates: readonly Action[];
   readonly members: readonly Action[];
+  /** Health monitor writes: after the members, which carry the traffic. */
+  readonly monitors: readonly Action[];
 }
 
 /** Arguments of `planPoolChanges`. */
@@ -48,7 +53,7 @@ export function poolChanges(observed: ObservedPool, desired: DesiredPool): PoolU
   return changes;
 }
 
-const NONE: PoolChanges = { deletes: [], creates: [], updates: [], members: [] };
+const NONE: PoolChanges = { deletes: [], creates: [], updates: [], members: [], monitors: [] };
 
 /** The writes for the default pool of one listener that is kept. */
 export function planPoolChanges(input: PoolInput): PoolChanges {
@@ -71,5 +76,11 @@ export function planPoolChanges(input: PoolInput): PoolChanges {
   });
   const members: Action[] =
     batch === null ? [] : [{ kind: 'replaceMembers', loadBalancerId, poolId: pool.id, members: batch }];
-  return { ...NONE, updates, members };
+  const monitors = planHealthMonitor({
+    loadBalancerId,
+    pool,
+    desired: input.desired.healthMonitor,
+    isOwned: input.isOwned,
+  });
+  return { ...NONE, updates, members, monitors };
 }

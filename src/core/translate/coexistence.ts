@@ -22,7 +22,9 @@
  *   serves only its class, which is how it runs next to OCCM without a race.
  *   Without the switch such claims only give a KuryrForeignController warning.
  */
+import { HEALTH_MONITOR_ANNOTATIONS } from './health-monitor.js';
 import { KEEP_FLOATING_IP_ANNOTATION } from './keep-rules.js';
+import { AVAILABILITY_ZONE_ANNOTATION, FLAVOR_ID_ANNOTATION } from './placement.js';
 import type { V1Service } from '@kubernetes/client-node';
 import type { ServiceRef, TranslateConfig } from '../model.js';
 import { serviceKey } from '../naming.js';
@@ -47,6 +49,9 @@ export const FOREIGN_MARK_ANNOTATIONS: readonly string[] = [
 export const IMPLEMENTED_OCCM_ANNOTATIONS: readonly string[] = [
   INTERNAL_ANNOTATION,
   KEEP_FLOATING_IP_ANNOTATION,
+  ...HEALTH_MONITOR_ANNOTATIONS,
+  FLAVOR_ID_ANNOTATION,
+  AVAILABILITY_ZONE_ANNOTATION,
 ];
 
 function annotationsOf(service: V1Service): Readonly<Record<string, string>> {

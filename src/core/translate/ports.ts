@@ -11,7 +11,13 @@ import {
   supportsMixedProtocolPort,
   supportsProtocol,
 } from '../capabilities.js';
-import { PROTOCOLS, type CapabilityProfile, type Protocol, type ServiceRef } from '../model.js';
+import {
+  PROTOCOLS,
+  type CapabilityProfile,
+  type LbProtocol,
+  type Protocol,
+  type ServiceRef,
+} from '../model.js';
 import { serviceKey } from '../naming.js';
 import type { Reason } from './translation.js';
 import { invalid, ok, skip, warning, type Step } from './step.js';
@@ -30,8 +36,8 @@ export function isValidPort(value: unknown): value is number {
 
 /** Orders by protocol name, then port number (the order of listeners in a DesiredLoadBalancer). */
 export function compareProtocolPort(
-  a: { readonly protocol: Protocol; readonly protocolPort: number },
-  b: { readonly protocol: Protocol; readonly protocolPort: number },
+  a: { readonly protocol: LbProtocol; readonly protocolPort: number },
+  b: { readonly protocol: LbProtocol; readonly protocolPort: number },
 ): number {
   if (a.protocol !== b.protocol) return a.protocol < b.protocol ? -1 : 1;
   return a.protocolPort - b.protocolPort;

@@ -8,6 +8,7 @@ import type { NetworkContext, ServiceRef } from '../model.js';
 import { describeSubnets, subnetsContaining } from '../network-context.js';
 import { serviceKey } from '../naming.js';
 import { uidTag, MAX_TAG_LENGTH } from '../ownership.js';
+import { isKubernetesApiService } from './kubernetes-api.js';
 import { invalid, ok, skip, type Step } from './step.js';
 
 /** Reads namespace, name and uid; invalid when one is missing or the uid cannot fit a tag. */
@@ -29,16 +30,18 @@ export type ServiceKind = 'ClusterIP' | 'LoadBalancer';
 
 /**
  * Decides whether we implement `service`: skip (with the reason) for ExternalName, NodePort,
- * default/kubernetes, headless, not-yet-allocated ClusterIP and port-less Services;
+ * headless, not-yet-allocated ClusterIP and port-less Services, and for default/kubernetes
+ * unless `kubernetesApiLb` (kuryr.conf `[kuryr_services] kubernetes_api_lb`);
  * invalid for an unknown type. Returns the ClusterIP text and the kind.
  */
 export function translateServiceKind(
   service: V1Service,
   ref: ServiceRef,
+  options: { readonly kubernetesApiLb: boolean } = { kubernetesApiLb: false },
 ): Step<{ kind: ServiceKind; clusterIp: string }> {
   const key = serviceKey(ref);
   const type = service.spec?.type ?? 'ClusterIP';
-  const byType = typeDecision(type, key);
+  const byType = typeDecision(type, ref, options.kubernetesApiLb);
   if (byType !== undefined) return byType;
   const clusterIp = service.spec?.clusterIP;
   if (clusterIp === 'None') return skip(`Service ${key} is headless (clusterIP: None): no load balancer`);
@@ -51,11 +54,14 @@ export function translateServiceKind(
 }
 
 /** Skip or invalid by Service type (and for default/kubernetes); undefined for a type we serve. */
-function typeDecision(type: string, key: string): Step<never> | undefined {
+function typeDecision(type: string, ref: ServiceRef, kubernetesApiLb: boolean): Step<never> | undefined {
+  const key = serviceKey(ref);
   if (type === 'ExternalName')
     return skip(`Service ${key} is of type ExternalName (a DNS alias): no load balancer`);
-  if (key === 'default/kubernetes') {
-    return skip('Service default/kubernetes (the API server) is not handled by kuryr-services yet');
+  if (isKubernetesApiService(ref) && !kubernetesApiLb) {
+    return skip(
+      'Service default/kubernetes (the API servers) gets no load balancer: kuryr.conf [kuryr_services] kubernetes_api_lb = false',
+    );
   }
   if (type === 'NodePort')
     return skip(`Service ${key} is of type NodePort: not implemented by kuryr-services`);

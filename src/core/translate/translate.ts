@@ -19,6 +19,12 @@ import { ownershipTags, timeoutTags, type Owner } from '../ownership.js';
 import type { Reason, Translation } from './translation.js';
 import { translateAllowedCidrs, translateFloatingIp, type AccessContext } from './access.js';
 import { ignoredAnnotations, translateCoexistence, translateInternal } from './coexistence.js';
+import {
+  healthMonitorFor,
+  translateHealthMonitorSettings,
+  type HealthMonitorSettings,
+} from './health-monitor.js';
+import { isKubernetesApiService, kubernetesApiConfig, kubernetesApiProtocol } from './kubernetes-api.js';
 import { memberPolicy } from './member-policy.js';
 import { translateMembers, usableSlices, type MemberContext } from './members.js';
 import {
@@ -40,6 +46,7 @@ import {
   type ServiceKind,
   type Vip,
 } from './service.js';
+import { translatePlacement, type Placement } from './placement.js';
 import { ok, uniqueWarnings, type Step } from './step.js';
 
 export interface TranslateInput {
@@ -78,6 +85,9 @@ export function translate(input: TranslateInput): Translation {
     listeners: listeners.value,
     tags,
     floatingIp: kind === 'LoadBalancer' ? settings.value.floatingIp : null,
+    ...settings.value.placement,
+    // kuryr emptied the VIP port's security groups when not enforcing them (docs/adr/0012).
+    ...(input.config.enforceSgRules === false ? { vipSecurityGroupIds: [] } : {}),
     ...(kind === 'LoadBalancer' && settings.value.internal ? { internal: true as const } : {}),
   };
   for (const ignored of ignoredAnnotations(input.service, ref)) warnings.push(ignored);
@@ -100,6 +110,9 @@ interface Settings {
   readonly floatingIp: FloatingIpIntent | null;
   /** A type=LoadBalancer Service marked internal: no floating IP, the VIP is its address. */
   readonly internal: boolean;
+  /** The timings of every pool's health monitor; null: no monitors. */
+  readonly healthMonitor: HealthMonitorSettings | null;
+  readonly placement: Placement;
 }
 
 function collect<T>(step: Step<T>, warnings: Reason[]): Step<T> {
@@ -115,7 +128,8 @@ function translateFrame(input: TranslateInput, warnings: Reason[]): Step<Frame> 
   // Before any other check: a Service another controller serves is not ours to validate.
   const ours = collect(translateCoexistence(service, ref.value, input.config), warnings);
   if (!ours.ok) return ours;
-  const kind = collect(translateServiceKind(service, ref.value), warnings);
+  const kubernetesApiLb = input.config.kubernetesApiLb === true;
+  const kind = collect(translateServiceKind(service, ref.value, { kubernetesApiLb }), warnings);
   if (!kind.ok) return kind;
   const vip = collect(translateVip(kind.value.clusterIp, input.network, ref.value), warnings);
   if (!vip.ok) return vip;
@@ -127,7 +141,10 @@ function translateFrame(input: TranslateInput, warnings: Reason[]): Step<Frame> 
 }
 
 function translateSettings(input: TranslateInput, frame: Frame, warnings: Reason[]): Step<Settings> {
-  const { service, config, capabilities } = input;
+  const { service, capabilities } = input;
+  const config = isKubernetesApiService(frame.ref)
+    ? kubernetesApiConfig(input.config, capabilities)
+    : input.config;
   const access: AccessContext = {
     ref: frame.ref,
     family: frame.vip.ip.family,
@@ -140,6 +157,10 @@ function translateSettings(input: TranslateInput, frame: Frame, warnings: Reason
   if (!timeouts.ok) return timeouts;
   const poolOptions = collect(translatePoolOptions(service, frame.ref, config, capabilities), warnings);
   if (!poolOptions.ok) return poolOptions;
+  const healthMonitor = collect(translateHealthMonitorSettings(service, frame.ref, config), warnings);
+  if (!healthMonitor.ok) return healthMonitor;
+  const placement = collect(translatePlacement(service, frame.ref, config, capabilities), warnings);
+  if (!placement.ok) return placement;
   const internal = collect(translateInternal(service, frame.ref), warnings);
   if (!internal.ok) return internal;
   const exposure = { kind: frame.kind, internal: internal.value };
@@ -151,6 +172,8 @@ function translateSettings(input: TranslateInput, frame: Frame, warnings: Reason
     poolOptions: poolOptions.value,
     floatingIp: floatingIp.value,
     internal: internal.value,
+    healthMonitor: healthMonitor.value,
+    placement: placement.value,
   });
 }
 
@@ -176,16 +199,28 @@ function translateListeners(
   const slices = usableSlices(input.slices, ref, vip.ip.family);
   const warnings: Reason[] = [];
   const listeners: DesiredListener[] = [];
+  const apiServers = isKubernetesApiService(ref);
   for (const servicePort of frame.ports) {
-    const { protocol, port } = servicePort;
+    const { port } = servicePort;
+    const protocol = apiServers
+      ? kubernetesApiProtocol(servicePort.protocol, capabilities)
+      : servicePort.protocol;
     const members = collect(translateMembers(servicePort, slices, memberContext), warnings);
     if (!members.ok) return members;
+    const name = poolName(ref, protocol, port);
+    const monitored = { name, protocol, port, tags };
+    const monitor = collect(
+      healthMonitorFor(settings.healthMonitor, monitored, { ref, profile: capabilities }),
+      warnings,
+    );
+    if (!monitor.ok) return monitor;
     const pool = {
-      name: poolName(ref, protocol, port),
+      name,
       protocol,
       ...settings.poolOptions,
       members: members.value,
       tags,
+      ...(monitor.value === null ? {} : { healthMonitor: monitor.value }),
     };
     listeners.push({
       name: listenerName(ref, protocol, port),

@@ -47,6 +47,8 @@ export interface PortChanges {
   readonly description?: string;
   readonly deviceId?: string;
   readonly deviceOwner?: string;
+  /** The port's security groups, exactly ([] removes them all; port security stays on). */
+  readonly securityGroupIds?: readonly string[];
 }
 
 /** Filters of GET /ports. `fixedIps` entries are ANDed (`fixed_ips=subnet_id=…&fixed_ips=ip_address=…`). */
@@ -96,7 +98,9 @@ function changesJson(changes: PortChanges): Record<string, unknown> {
     deviceId: 'device_id',
     deviceOwner: 'device_owner',
   };
-  return definedFields(changes, names);
+  const json: Record<string, unknown> = definedFields(changes, names);
+  if (changes.securityGroupIds !== undefined) json.security_groups = [...changes.securityGroupIds];
+  return json;
 }
 
 /** The body of POST /ports. Pure. */

@@ -4,7 +4,7 @@
  * UnexpectedResponseError rather than leaking an unknown string into the planner.
  */
 import { z } from 'zod';
-import type { LbAlgorithm, ProvisioningStatus, Protocol } from '../../core/model.js';
+import type { LbAlgorithm, LbProtocol, ProvisioningStatus } from '../../core/model.js';
 
 /** Octavia provisioning statuses. */
 export const provisioningStatusSchema = z.enum([
@@ -16,8 +16,13 @@ export const provisioningStatusSchema = z.enum([
   'DELETED',
 ] as const satisfies readonly ProvisioningStatus[]);
 
-/** Listener and pool protocols we implement (L4 only). */
-export const protocolSchema = z.enum(['TCP', 'UDP', 'SCTP'] as const satisfies readonly Protocol[]);
+/** Listener and pool protocols we implement (L4, and HTTPS: TLS passthrough). */
+export const protocolSchema = z.enum([
+  'TCP',
+  'UDP',
+  'SCTP',
+  'HTTPS',
+] as const satisfies readonly LbProtocol[]);
 
 /** Pool balancing algorithms. */
 export const lbAlgorithmSchema = z.enum([

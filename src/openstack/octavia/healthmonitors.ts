@@ -1,18 +1,33 @@
 /**
- * Octavia v2 health monitors (`/v2/lbaas/healthmonitors`): body builders and typed results
- * (the shared verbs come from ../resource.ts). The model has no health monitor yet; these
- * serve tools and future use.
+ * Octavia v2 health monitors (`/v2/lbaas/healthmonitors`): body builders (a monitor nested in
+ * a pool of a fully-populated create, or posted on its own for an existing pool) and typed
+ * results (the shared verbs come from ../resource.ts).
  */
 import { z } from 'zod';
-import type { ProvisioningStatus } from '../../core/model.js';
+import type {
+  DesiredHealthMonitor,
+  HealthMonitorType,
+  ObservedHealthMonitor,
+  ProvisioningStatus,
+} from '../../core/model.js';
 import { type CommonFilters, commonQuery } from '../pagination.js';
 import { definedFields } from '../resource-fields.js';
 import { defineResource } from '../resource.js';
 import { idRefSchema, tagsSchema, textSchema } from '../response.js';
 import { LBAAS, operatingStatusSchema, provisioningStatusSchema } from './enums.js';
 
-/** Monitor types Octavia knows. */
-export type HealthMonitorType = 'TCP' | 'UDP-CONNECT' | 'SCTP' | 'HTTP' | 'HTTPS' | 'PING' | 'TLS-HELLO';
+export type { HealthMonitorType } from '../../core/model.js';
+
+/** The JSON of a monitor nested in a pool of a load balancer create (no pool_id). */
+export interface HealthMonitorBody {
+  readonly name: string;
+  readonly type: HealthMonitorType;
+  readonly delay: number;
+  readonly timeout: number;
+  readonly max_retries: number;
+  readonly max_retries_down: number;
+  readonly tags: readonly string[];
+}
 
 /** What to create: a monitor on one pool. Durations in seconds, as Octavia takes them. */
 export interface HealthMonitorSpec {
@@ -26,17 +41,9 @@ export interface HealthMonitorSpec {
   readonly tags: readonly string[];
 }
 
-/** A health monitor as Octavia reports it. */
-export interface HealthMonitorRecord {
-  readonly id: string;
-  readonly name: string;
-  readonly type: HealthMonitorType;
-  readonly delay: number;
-  readonly timeout: number;
-  readonly maxRetries: number;
-  readonly maxRetriesDown: number | null;
+/** A health monitor as Octavia reports it: the model's ObservedHealthMonitor plus extras. */
+export interface HealthMonitorRecord extends ObservedHealthMonitor {
   readonly poolIds: readonly string[];
-  readonly tags: readonly string[];
   readonly provisioningStatus: ProvisioningStatus;
   readonly operatingStatus: string;
 }
@@ -90,6 +97,24 @@ function changesJson(changes: HealthMonitorChanges): Record<string, unknown> {
     maxRetriesDown: 'max_retries_down',
     tags: 'tags',
   });
+}
+
+/** The JSON of a desired monitor nested in its pool (the pool is implied). Pure. */
+export function buildHealthMonitorBody(monitor: DesiredHealthMonitor): HealthMonitorBody {
+  return {
+    name: monitor.name,
+    type: monitor.type,
+    delay: monitor.delay,
+    timeout: monitor.timeout,
+    max_retries: monitor.maxRetries,
+    max_retries_down: monitor.maxRetriesDown,
+    tags: [...monitor.tags],
+  };
+}
+
+/** The HealthMonitorSpec that puts `monitor` on pool `poolId`. Pure. */
+export function specFor(poolId: string, monitor: DesiredHealthMonitor): HealthMonitorSpec {
+  return { poolId, ...monitor };
 }
 
 /** The body of POST /healthmonitors. Pure. */

@@ -21,6 +21,8 @@ export interface LoadBalancerRecord extends Omit<ObservedLoadBalancer, 'listener
   readonly operatingStatus: string;
   readonly listenerIds: readonly string[];
   readonly poolIds: readonly string[];
+  readonly flavorId: string | null;
+  readonly availabilityZone: string | null;
 }
 
 /** The JSON of POST /loadbalancers. */
@@ -32,6 +34,10 @@ export interface LoadBalancerBody {
   readonly provider: string;
   readonly tags: readonly string[];
   readonly listeners: readonly ListenerBody[];
+  /** Octavia API 2.6; never changed later. */
+  readonly flavor_id?: string;
+  /** Octavia API 2.14; never changed later. */
+  readonly availability_zone?: string;
 }
 
 /** Load balancer fields a PUT may change. */
@@ -68,6 +74,8 @@ export const loadBalancerSchema = z
     tags: tagsSchema,
     listeners: z.array(idRefSchema).nullish(),
     pools: z.array(idRefSchema).nullish(),
+    flavor_id: z.string().nullish(),
+    availability_zone: z.string().nullish(),
   })
   .transform((lb): LoadBalancerRecord => ({
     id: lb.id,
@@ -84,9 +92,16 @@ export const loadBalancerSchema = z
     tags: lb.tags,
     listenerIds: (lb.listeners ?? []).map((l) => l.id),
     poolIds: (lb.pools ?? []).map((p) => p.id),
+    // Octavia reports "no flavor" as null or, on some releases, "".
+    flavorId: lb.flavor_id === '' ? null : (lb.flavor_id ?? null),
+    availabilityZone: lb.availability_zone === '' ? null : (lb.availability_zone ?? null),
   }));
 
-/** The fully-populated POST /loadbalancers body for a desired load balancer: one call creates the tree. Pure. */
+/**
+ * The fully-populated POST /loadbalancers body for a desired load balancer: one call creates
+ * the tree (listeners → default_pool → members and health monitor). Flavor and availability
+ * zone only when set (translate left them out where the provider or API version has none). Pure.
+ */
 export function buildCreateBody(lb: DesiredLoadBalancer): { loadbalancer: LoadBalancerBody } {
   return {
     loadbalancer: {
@@ -97,6 +112,8 @@ export function buildCreateBody(lb: DesiredLoadBalancer): { loadbalancer: LoadBa
       provider: lb.provider,
       tags: [...lb.tags],
       listeners: lb.listeners.map(buildListenerBody),
+      ...(lb.flavorId === undefined ? {} : { flavor_id: lb.flavorId }),
+      ...(lb.availabilityZone === undefined ? {} : { availability_zone: lb.availabilityZone }),
     },
   };
 }

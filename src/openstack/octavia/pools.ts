@@ -15,6 +15,7 @@ import {
   protocolSchema,
   provisioningStatusSchema,
 } from './enums.js';
+import { buildHealthMonitorBody, type HealthMonitorBody } from './healthmonitors.js';
 import { buildMemberBody, type MemberBody } from './members.js';
 
 /** A pool as Octavia reports it: the model's ObservedPool without members, plus their ids. */
@@ -34,6 +35,8 @@ export interface PoolBody {
   readonly session_persistence?: { readonly type: SessionPersistence['type'] };
   readonly tags: readonly string[];
   readonly members?: readonly MemberBody[];
+  /** Only inside a load balancer create (a standalone pool create gets its monitor later). */
+  readonly healthmonitor?: HealthMonitorBody;
 }
 
 /** Pool fields a PUT may change (null persistence removes it). */
@@ -88,8 +91,8 @@ export const poolSchema = z
     operatingStatus: p.operating_status,
   }));
 
-/** The pool JSON for a desired pool without its members. Pure. */
-export function buildPoolFields(pool: DesiredPool): Omit<PoolBody, 'members'> {
+/** The pool JSON for a desired pool without its members and monitor. Pure. */
+export function buildPoolFields(pool: DesiredPool): Omit<PoolBody, 'members' | 'healthmonitor'> {
   return {
     name: pool.name,
     protocol: pool.protocol,
@@ -101,22 +104,32 @@ export function buildPoolFields(pool: DesiredPool): Omit<PoolBody, 'members'> {
   };
 }
 
-/** The pool JSON for a desired pool, members nested (omitted when there are none). Pure. */
+/**
+ * The pool JSON for a desired pool inside a fully-populated load balancer create: members
+ * nested (omitted when there are none), and its health monitor when it has one. Pure.
+ */
 export function buildPoolBody(pool: DesiredPool): PoolBody {
   const fields = buildPoolFields(pool);
-  return pool.members.length === 0 ? fields : { ...fields, members: pool.members.map(buildMemberBody) };
+  return {
+    ...fields,
+    ...(pool.members.length === 0 ? {} : { members: pool.members.map(buildMemberBody) }),
+    ...(pool.healthMonitor === undefined
+      ? {}
+      : { healthmonitor: buildHealthMonitorBody(pool.healthMonitor) }),
+  };
 }
 
 /**
  * The body of POST /pools: `pool` as the default pool of an existing listener, WITHOUT its
- * members. Octavia 11 (Zed) answers 500 to members nested in a standalone pool create
- * (`'dict' object has no attribute '_sa_instance_state'` in create_pool_on_load_balancer);
- * the members follow in a batch update (replaceMembers) on the next reconcile. Pure.
+ * members and monitor. Octavia 11 (Zed) answers 500 to members nested in a standalone pool
+ * create (`'dict' object has no attribute '_sa_instance_state'` in
+ * create_pool_on_load_balancer); the members follow in a batch update (replaceMembers) and the
+ * monitor in its own create (createHealthMonitor) on the next reconciles. Pure.
  */
 export function buildCreateBody(
   listenerId: string,
   pool: DesiredPool,
-): { pool: Omit<PoolBody, 'members'> & { listener_id: string } } {
+): { pool: Omit<PoolBody, 'members' | 'healthmonitor'> & { listener_id: string } } {
   return { pool: { ...buildPoolFields(pool), listener_id: listenerId } };
 }
 

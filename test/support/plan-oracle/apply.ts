@@ -8,7 +8,10 @@
  * balancer disappears with its children and the floating IPs on its VIP port lose their
  * port; deleting a listener leaves its pool (Octavia does not cascade), deleting a pool
  * clears its listener's default pool; a member batch replaces the pool's member list,
- * keeping the ids of members whose (address, port) stays.
+ * keeping the ids of members whose (address, port) stays; a pool created with a monitor
+ * has it (ACTIVE); the VIP port of a new load balancer has no security groups recorded
+ * (Octavia puts its own there; the next observation reads them), a security group write sets
+ * them on the load balancer owning the port.
  */
 import type { Action, BatchMember } from '../../../src/core/plan/actions.js';
 import { allIds, ApplyError, mapFips, uniqueId, type State } from './apply-state.js';
@@ -23,11 +26,13 @@ import {
 
 export { ApplyError } from './apply-state.js';
 import type {
+  DesiredHealthMonitor,
   DesiredListener,
   DesiredLoadBalancer,
   DesiredMember,
   DesiredPool,
   Observed,
+  ObservedHealthMonitor,
   ObservedListener,
   ObservedLoadBalancer,
   ObservedMember,
@@ -52,8 +57,13 @@ interface PoolSpec {
   readonly taken: Set<string>;
 }
 
+function monitorOf(desired: DesiredHealthMonitor, id: string): ObservedHealthMonitor {
+  return { id, ...desired, provisioningStatus: 'ACTIVE' };
+}
+
 function poolOf(spec: PoolSpec): ObservedPool {
   const id = uniqueId(`pool-${spec.desired.name}`, spec.taken);
+  const monitor = spec.desired.healthMonitor;
   return {
     id,
     name: spec.desired.name,
@@ -66,6 +76,7 @@ function poolOf(spec: PoolSpec): ObservedPool {
     listenerId: spec.listenerId,
     tags: spec.desired.tags,
     provisioningStatus: 'ACTIVE',
+    ...(monitor === undefined ? {} : { healthMonitor: monitorOf(monitor, uniqueId(`hm-${id}`, spec.taken)) }),
   };
 }
 
@@ -102,6 +113,8 @@ function createLoadBalancer(state: State, desired: DesiredLoadBalancer): State {
     tags: desired.tags,
     listeners: children.map(([listener]) => listener),
     pools: children.map(([, pool]) => pool),
+    flavorId: desired.flavorId ?? null,
+    availabilityZone: desired.availabilityZone ?? null,
   };
   return {
     observed: { ...state.observed, loadBalancers: [...state.observed.loadBalancers, lb] },
@@ -207,8 +220,61 @@ function applyPoolAction(lb: ObservedLoadBalancer, action: Action, taken: Set<st
         pools: lb.pools.map((p) => (p.id === action.poolId ? replaceMembers(p, action.members, taken) : p)),
       };
     default:
+      return applyMonitorAction(lb, action, taken);
+  }
+}
+
+function editPools(lb: ObservedLoadBalancer, fn: (p: ObservedPool) => ObservedPool): ObservedLoadBalancer {
+  return { ...lb, pools: lb.pools.map(fn) };
+}
+
+function requireMonitor(lb: ObservedLoadBalancer, id: string, operation: string): void {
+  if (!lb.pools.some((p) => p.healthMonitor?.id === id)) {
+    throw new ApplyError(`${operation}: health monitor ${id} not found on load balancer ${lb.id}`);
+  }
+}
+
+function applyMonitorAction(
+  lb: ObservedLoadBalancer,
+  action: Action,
+  taken: Set<string>,
+): ObservedLoadBalancer {
+  switch (action.kind) {
+    case 'createHealthMonitor': {
+      requireChild(lb, 'pool', action.poolId, action.kind);
+      if (lb.pools.find((p) => p.id === action.poolId)?.healthMonitor !== undefined) {
+        throw new ApplyError(`${action.kind}: pool ${action.poolId} already has a health monitor (409)`);
+      }
+      const monitor = monitorOf(action.monitor, uniqueId(`hm-${action.poolId}`, taken));
+      return editPools(lb, (p) => (p.id === action.poolId ? { ...p, healthMonitor: monitor } : p));
+    }
+    case 'updateHealthMonitor':
+      requireMonitor(lb, action.healthMonitorId, action.kind);
+      return editPools(lb, (p) =>
+        p.healthMonitor?.id === action.healthMonitorId
+          ? { ...p, healthMonitor: { ...p.healthMonitor, ...action.changes } }
+          : p,
+      );
+    case 'deleteHealthMonitor':
+      requireMonitor(lb, action.healthMonitorId, action.kind);
+      return editPools(lb, (p) => {
+        if (p.healthMonitor?.id !== action.healthMonitorId) return p;
+        const rest = { ...p };
+        delete rest.healthMonitor;
+        return rest;
+      });
+    default:
       throw new ApplyError(`${action.kind}: not an action on the children of load balancer ${lb.id}`);
   }
+}
+
+function setVipSecurityGroups(state: State, portId: string, ids: readonly string[]): State {
+  const owner = state.observed.loadBalancers.find((lb) => lb.vipPortId === portId);
+  if (owner === undefined) throw new ApplyError(`setVipSecurityGroups: no load balancer has port ${portId}`);
+  const loadBalancers = state.observed.loadBalancers.map((lb) =>
+    lb === owner ? { ...lb, vipSecurityGroupIds: [...ids] } : lb,
+  );
+  return { ...state, observed: { ...state.observed, loadBalancers } };
 }
 
 function replaceMembers(pool: ObservedPool, batch: readonly BatchMember[], taken: Set<string>): ObservedPool {
@@ -246,6 +312,8 @@ function step(state: State, action: Action): State {
       return tagFloatingIp(state, action.floatingIpId, action.tags);
     case 'disownFloatingIp':
       return disownFloatingIp(state, action.floatingIpId, action.tags);
+    case 'setVipSecurityGroups':
+      return setVipSecurityGroups(state, action.portId, action.securityGroupIds);
     default:
       return updateLoadBalancer(state, { id: action.loadBalancerId, operation: action.kind }, (lb, taken) =>
         applyListenerAction(lb, action, taken),

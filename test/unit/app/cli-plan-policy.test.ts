@@ -57,7 +57,7 @@ endpoints:
   service(
     'internal',
     '10.2.0.34',
-    '  annotations:\n    service.beta.kubernetes.io/openstack-internal-load-balancer: "true"\n    loadbalancer.openstack.org/flavor-id: f1\n',
+    '  annotations:\n    service.beta.kubernetes.io/openstack-internal-load-balancer: "true"\n    loadbalancer.openstack.org/proxy-protocol: "true"\n',
   ),
   service('ranged', '10.2.0.35').replace('spec:\n', 'spec:\n  loadBalancerSourceRanges: [203.0.113.0/24]\n'),
 ].join('---\n');
@@ -122,7 +122,7 @@ describe('kuryr-services plan with member_cidrs and the coexistence keys', () =>
         code: 'KuryrIgnoredAnnotations',
         eventType: 'Normal',
         message:
-          'Service t/internal: annotations not implemented by kuryr-services, ignored: loadbalancer.openstack.org/flavor-id',
+          'Service t/internal: annotations not implemented by kuryr-services, ignored: loadbalancer.openstack.org/proxy-protocol',
       },
     ]);
   });

@@ -32,6 +32,13 @@ lb_algorithm = SOURCE_IP_PORT
 enforce_sg_rules = False
 timeout_client_data = 50000
 timeout_member_data = 0
+enable_health_monitor = true
+health_monitor_delay = 10
+health_monitor_timeout = 4
+health_monitor_max_retries = 2
+health_monitor_max_retries_down = 5
+flavor_id = 5f1e0a4e-8a43-4c1e-9f1a-0a3e7c2d9b11
+availability_zone = az-1
 
 [kuryr_services]
 cluster_id = prod-1
@@ -46,6 +53,7 @@ create_mode = step-by-step
 member_cidrs = 192.168.7.0/24, 2001:DB8::/32 ,192.168.7.0/24
 load_balancer_class = example.com/octavia
 ignore_foreign_services = yes
+kubernetes_api_lb = true
 
 [cni_daemon]
 daemon_enabled = true
@@ -87,6 +95,9 @@ describe('kuryr.conf', () => {
         timeoutClientData: null,
         timeoutMemberData: null,
         provider: 'amphora',
+        healthMonitor: { enabled: false, delay: 5, timeout: 3, maxRetries: 1, maxRetriesDown: 3 },
+        flavorId: null,
+        availabilityZone: null,
       },
       service: {
         clusterId: null,
@@ -102,6 +113,7 @@ describe('kuryr.conf', () => {
         memberCidrs: [],
         loadBalancerClass: null,
         ignoreForeignServices: false,
+        kubernetesApiLb: false,
       },
     });
   });
@@ -124,6 +136,9 @@ describe('kuryr.conf', () => {
       timeoutClientData: 50000,
       timeoutMemberData: null,
       provider: 'ovn',
+      healthMonitor: { enabled: true, delay: 10, timeout: 4, maxRetries: 2, maxRetriesDown: 5 },
+      flavorId: '5f1e0a4e-8a43-4c1e-9f1a-0a3e7c2d9b11',
+      availabilityZone: 'az-1',
     });
     expect(config.service).toEqual({
       clusterId: 'prod-1',
@@ -139,12 +154,14 @@ describe('kuryr.conf', () => {
       loadBalancerClass: 'example.com/octavia',
       ignoreForeignServices: true,
       maxOrphanReleasesPerSweep: 5,
+      kubernetesApiLb: true,
     });
     expect(warnings).toEqual([
       'kuryr.conf: section [DEFAULT] ignored (not used by kuryr-services)',
       'kuryr.conf: [kubernetes] keys ignored (not used by kuryr-services): api_root, enabled_handlers',
       'kuryr.conf: section [cni_daemon] ignored (not used by kuryr-services)',
       'kuryr.conf: [octavia_defaults] timeout_client_data = "50000" ignored: the ovn provider does not apply listener timeouts',
+      'kuryr.conf: [octavia_defaults] flavor_id = "5f1e0a4e-8a43-4c1e-9f1a-0a3e7c2d9b11", availability_zone = "az-1" ignored: the ovn provider has no flavors or availability zones',
     ]);
   });
 
@@ -165,6 +182,11 @@ describe('kuryr.conf', () => {
       memberCidrs: ['192.168.7.0/24', '2001:db8::/32'],
       loadBalancerClass: 'example.com/octavia',
       ignoreForeignServices: true,
+      healthMonitor: { enabled: true, delay: 10, timeout: 4, maxRetries: 2, maxRetriesDown: 5 },
+      flavorId: '5f1e0a4e-8a43-4c1e-9f1a-0a3e7c2d9b11',
+      availabilityZone: 'az-1',
+      enforceSgRules: false,
+      kubernetesApiLb: true,
     });
     expect(capabilityProfileFrom(config, { major: 2, minor: 26 })).toEqual({
       apiVersion: { major: 2, minor: 13 },
@@ -186,6 +208,22 @@ describe('kuryr.conf', () => {
     [
       '[octavia_defaults]\nenforce_sg_rules = maybe',
       '[octavia_defaults] enforce_sg_rules = "maybe": must be a boolean (true or false)',
+    ],
+    [
+      '[octavia_defaults]\nhealth_monitor_max_retries = 11',
+      '[octavia_defaults] health_monitor_max_retries = "11": must be at most 10',
+    ],
+    [
+      '[octavia_defaults]\nhealth_monitor_delay = 0',
+      '[octavia_defaults] health_monitor_delay = "0": must be at least 1',
+    ],
+    [
+      '[octavia_defaults]\nflavor_id = small',
+      '[octavia_defaults] flavor_id = "small": must be an Octavia flavor id (a UUID)',
+    ],
+    [
+      '[kuryr_services]\nkubernetes_api_lb = sometimes',
+      '[kuryr_services] kubernetes_api_lb = "sometimes": must be a boolean (true or false)',
     ],
     [
       '[octavia_defaults]\ntimeout_client_data = 5s',
@@ -271,6 +309,10 @@ describe('kuryr.conf', () => {
     [
       '[kuryr_services]\nignore_foreign_services = sometimes',
       '[kuryr_services] ignore_foreign_services = "sometimes": must be a boolean (true or false)',
+    ],
+    [
+      '[octavia_defaults]\nhealth_monitor_delay = 2\nhealth_monitor_timeout = 3',
+      '[octavia_defaults] health_monitor_timeout = "3" exceeds health_monitor_delay = "2"',
     ],
   ])('rejects %j naming file, section, key and value', (text, problem) => {
     const problems = problemsOf(text);

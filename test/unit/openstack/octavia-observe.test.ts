@@ -79,6 +79,8 @@ describe('observeService (scripted cloud)', () => {
         provider: 'amphora',
         provisioningStatus: 'ACTIVE',
         tags,
+        flavorId: null,
+        availabilityZone: null,
         listeners: [
           {
             id: 'l-1',

@@ -27,6 +27,8 @@ describe('octavia results', () => {
       tags: ['a', 'b'],
       listenerIds: ['l-1'],
       poolIds: ['p-1', 'p-2'],
+      flavorId: null,
+      availabilityZone: null,
     });
   });
 

@@ -137,6 +137,13 @@ export function summary(actions: readonly Action[]): string[] {
       case 'tagFloatingIp':
       case 'disownFloatingIp':
         return `${a.kind} ${a.floatingIpId}`;
+      case 'createHealthMonitor':
+        return `createHealthMonitor ${a.poolId} ${a.monitor.type}`;
+      case 'updateHealthMonitor':
+      case 'deleteHealthMonitor':
+        return `${a.kind} ${a.healthMonitorId}`;
+      case 'setVipSecurityGroups':
+        return `setVipSecurityGroups ${a.portId} [${a.securityGroupIds.join(',')}]`;
     }
   });
 }

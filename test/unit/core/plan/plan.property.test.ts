@@ -73,6 +73,10 @@ function trespass(action: Action, { desired, observed }: Scenario): string | nul
         ? null
         : 'steals a floating IP';
     }
+    case 'setVipSecurityGroups':
+      return lbs.some((lb) => owned(lb.tags) && lb.vipPortId === action.portId)
+        ? null
+        : 'sets the security groups of a port that is no VIP of ours';
     default: {
       const lb = lbOf(action.loadBalancerId);
       if (lb === undefined || !owned(lb.tags)) return `${action.kind} on a load balancer not ours`;
@@ -92,6 +96,13 @@ function trespassInside(action: Action, lb: ObservedLoadBalancer): string | null
     case 'updatePool':
     case 'deletePool':
       return owned(pool(action.poolId)?.tags ?? []) ? null : `${action.kind} on a pool not ours`;
+    case 'createHealthMonitor':
+      return owned(pool(action.poolId)?.tags ?? []) ? null : 'creates a monitor on a pool not ours';
+    case 'updateHealthMonitor':
+    case 'deleteHealthMonitor': {
+      const monitor = lb.pools.find((p) => p.healthMonitor?.id === action.healthMonitorId)?.healthMonitor;
+      return owned(monitor?.tags ?? []) ? null : `${action.kind} on a monitor not ours`;
+    }
     case 'replaceMembers': {
       const target = pool(action.poolId);
       if (!target || !owned(target.tags)) return 'replaceMembers on a pool not ours';
@@ -124,6 +135,10 @@ const RANK: Readonly<Record<Action['kind'], number>> = {
   updateListener: 5,
   updatePool: 5,
   replaceMembers: 6,
+  deleteHealthMonitor: 6.5,
+  createHealthMonitor: 6.5,
+  updateHealthMonitor: 6.5,
+  setVipSecurityGroups: 6.8,
   createFloatingIp: 7,
   tagFloatingIp: 7,
   associateFloatingIp: 7,
@@ -212,7 +227,7 @@ describe('plan properties', () => {
   );
 
   it(
-    'orders actions: releases, LB deletes, LB create, child deletes, creates, updates, members, attaches',
+    'orders actions: releases, LB deletes, LB create, child deletes, creates, updates, members, monitors, VIP port, attaches',
     () => {
       fc.assert(
         fc.property(arbScenario, ({ desired, observed }) => {
@@ -311,6 +326,11 @@ function convergenceProblems(desired: DesiredLoadBalancer, after: Observed): str
       problems.push(`listener ${wanted.protocol}:${wanted.protocolPort} missing`);
     }
   }
+  problems.push(...monitorProblems(desired, lb));
+  if (desired.vipSecurityGroupIds !== undefined && lb.vipSecurityGroupIds !== undefined) {
+    const same = sameSet([...desired.vipSecurityGroupIds], [...lb.vipSecurityGroupIds]);
+    if (!same && lb.provisioningStatus === 'ACTIVE') problems.push('VIP port security groups differ');
+  }
   const intent = desired.floatingIp;
   const onPort = after.floatingIps.filter((f) => f.portId === lb.vipPortId);
   if (intent?.method === 'pool' && !onPort.some((f) => owned(f.tags) && f.networkId === intent.networkId)) {
@@ -318,4 +338,29 @@ function convergenceProblems(desired: DesiredLoadBalancer, after: Observed): str
   }
   if (intent === null && onPort.length > 0) problems.push('a floating IP on the VIP port of a ClusterIP');
   return problems;
+}
+
+/** Pools of ours whose monitor is not the wanted one (a foreign or dying monitor excepted). */
+function monitorProblems(desired: DesiredLoadBalancer, lb: ObservedLoadBalancer): string[] {
+  return desired.listeners.flatMap((wanted) => {
+    const listener = lb.listeners.find(
+      (l) =>
+        owned(l.tags) &&
+        l.provisioningStatus !== 'PENDING_DELETE' &&
+        l.protocol === wanted.protocol &&
+        l.protocolPort === wanted.protocolPort,
+    );
+    const pool = lb.pools.find((p) => p.id === listener?.defaultPoolId);
+    if (pool === undefined || !owned(pool.tags) || pool.provisioningStatus !== 'ACTIVE') return [];
+    const seen = pool.healthMonitor;
+    if (seen !== undefined && (!owned(seen.tags) || seen.provisioningStatus === 'PENDING_DELETE')) return [];
+    const want = wanted.pool.healthMonitor;
+    const fields = (h: typeof want | typeof seen) =>
+      h === undefined
+        ? 'none'
+        : JSON.stringify([h.type, h.delay, h.timeout, h.maxRetries, h.maxRetriesDown ?? 3]);
+    return fields(seen) === fields(want)
+      ? []
+      : [`monitor of ${wanted.name}: ${fields(seen)} ≠ ${fields(want)}`];
+  });
 }

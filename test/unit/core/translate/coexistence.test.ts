@@ -163,7 +163,10 @@ describe('translate: cloud-provider-openstack annotations we do not implement', 
   it('names them once, sorted, in one Normal note with a stable text', () => {
     const annotations = {
       'loadbalancer.openstack.org/timeout-client-data': '5000',
-      'loadbalancer.openstack.org/flavor-id': 'f1',
+      'loadbalancer.openstack.org/proxy-protocol': 'true',
+      // Implemented, so never named: health monitors, flavor and availability zone.
+      'loadbalancer.openstack.org/enable-health-monitor': 'false',
+      'loadbalancer.openstack.org/availability-zone': 'az1',
       'loadbalancer.openstack.org/internal': 'false',
       [OCCM_ID]: 'lb-1',
       'example.com/other': 'x',
@@ -179,7 +182,7 @@ describe('translate: cloud-provider-openstack annotations we do not implement', 
         code: 'KuryrIgnoredAnnotations',
         eventType: 'Normal',
         message:
-          'Service default/web: annotations not implemented by kuryr-services, ignored: loadbalancer.openstack.org/flavor-id, loadbalancer.openstack.org/timeout-client-data',
+          'Service default/web: annotations not implemented by kuryr-services, ignored: loadbalancer.openstack.org/proxy-protocol, loadbalancer.openstack.org/timeout-client-data',
       },
     ]);
     const reversed = Object.fromEntries(Object.entries(annotations).reverse());
