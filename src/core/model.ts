@@ -146,14 +146,14 @@ export interface DesiredLoadBalancer {
   readonly floatingIp: FloatingIpIntent | null;
   /**
    * Octavia flavor id, sent in the create only (Octavia cannot change a load balancer's
-   * flavor; docs/adr/0011). Absent: Octavia's default.
+   * flavor; docs/adr/0012). Absent: Octavia's default.
    */
   readonly flavorId?: string;
   /** Octavia availability zone name, sent in the create only (like the flavor). Absent: none. */
   readonly availabilityZone?: string;
   /**
    * The security groups the VIP port must have, exactly: `[]` under `[octavia_defaults]
-   * enforce_sg_rules = false`, as kuryr set them (docs/adr/0012). Absent: the VIP port's
+   * enforce_sg_rules = false`, as kuryr set them (docs/adr/0013). Absent: the VIP port's
    * groups are Octavia's business and never touched.
    */
   readonly vipSecurityGroupIds?: readonly string[];
@@ -323,7 +323,7 @@ export interface TranslateConfig {
   readonly availabilityZone?: string | null;
   /**
    * `[octavia_defaults] enforce_sg_rules` (kuryr's key, default true): false empties the VIP
-   * port's security groups, as kuryr did (docs/adr/0012). Absent: true.
+   * port's security groups, as kuryr did (docs/adr/0013). Absent: true.
    */
   readonly enforceSgRules?: boolean;
   /**

@@ -93,7 +93,7 @@ export type Action =
     }
   /**
    * PUT /ports/{id} {security_groups}: the VIP port's security groups set exactly (a Neutron
-   * write on the port Octavia made for the load balancer; see docs/adr/0012).
+   * write on the port Octavia made for the load balancer; see docs/adr/0013).
    */
   | {
       readonly kind: 'setVipSecurityGroups';

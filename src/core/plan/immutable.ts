@@ -1,7 +1,7 @@
 /**
  * What the kept load balancer cannot become in place: Octavia sets a load balancer's flavor
  * and availability zone at its create only (its PUT takes neither). When the desired ones
- * differ the load balancer is kept as it is and the Service is told why (docs/adr/0011):
+ * differ the load balancer is kept as it is and the Service is told why (docs/adr/0012):
  * recreating it would cut the Service's traffic, and a kuryr.conf change would recreate every
  * load balancer of the cluster at once. Pure.
  */

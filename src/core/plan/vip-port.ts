@@ -1,7 +1,7 @@
 /**
  * The kept load balancer's VIP port, as far as we manage it: its security groups, when the
  * desired state names them (`[octavia_defaults] enforce_sg_rules = false` wants none, as kuryr
- * set; docs/adr/0012). Pure.
+ * set; docs/adr/0013). Pure.
  *
  * Octavia's create flow adds its own group (`lb-<id>`) to the VIP port while the load
  * balancer is PENDING_CREATE, so the port is only written once the load balancer is ACTIVE;

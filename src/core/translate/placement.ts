@@ -2,7 +2,7 @@
  * The placement step of `translate`: the Octavia flavor and availability zone a new load
  * balancer is created with (cloud-provider-openstack's annotations, else kuryr.conf
  * `[octavia_defaults] flavor_id` / `availability_zone`). Octavia cannot change either on an
- * existing load balancer; what the plan does then is docs/adr/0011.
+ * existing load balancer; what the plan does then is docs/adr/0012.
  */
 import type { V1Service } from '@kubernetes/client-node';
 import {

@@ -86,7 +86,7 @@ export function translate(input: TranslateInput): Translation {
     tags,
     floatingIp: kind === 'LoadBalancer' ? settings.value.floatingIp : null,
     ...settings.value.placement,
-    // kuryr emptied the VIP port's security groups when not enforcing them (docs/adr/0012).
+    // kuryr emptied the VIP port's security groups when not enforcing them (docs/adr/0013).
     ...(input.config.enforceSgRules === false ? { vipSecurityGroupIds: [] } : {}),
     ...(kind === 'LoadBalancer' && settings.value.internal ? { internal: true as const } : {}),
   };
