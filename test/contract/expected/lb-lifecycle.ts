@@ -79,6 +79,8 @@ export const LB_LIFECYCLE: unknown = {
   observed: {
     loadBalancers: [
       {
+        availabilityZone: null,
+        flavorId: null,
         id: 'lb',
         name: '<run>/web',
         vipAddress: 'vip',
