@@ -31,6 +31,12 @@ export const SCTP_API: ApiVersion = { major: 2, minor: 23 };
 /** The version that added tags. */
 export const TAGS_API: ApiVersion = { major: 2, minor: 5 };
 
+/**
+ * The oldest Octavia API version this code works with: every object it creates carries
+ * ownership tags (ADR 4), which Octavia accepts from 2.5 on.
+ */
+export const OLDEST_SUPPORTED_API: ApiVersion = TAGS_API;
+
 /** Parses `2.27` or `v2.27`; null when malformed (never throws). */
 export function parseApiVersion(text: string): ApiVersion | null {
   const match = /^v?(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})$/.exec(text.trim());

@@ -4,7 +4,8 @@
  */
 import { controllerCommand } from './controller-command.js';
 import { planCommand } from './plan/command.js';
+import { versionCommand } from './version-command.js';
 import type { CliCommand } from './context.js';
 
 /** The subcommands, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [planCommand, controllerCommand];
+export const COMMANDS: readonly CliCommand[] = [planCommand, controllerCommand, versionCommand];

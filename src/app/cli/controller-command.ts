@@ -17,6 +17,7 @@ import { DEFAULT_LEADER_TIMING, LeaderElector } from '../../kube/leader/leader.j
 import { CloudConfigError, readFileIfExists, resolveCloudConfig } from '../../openstack/cloud-config.js';
 import { SubnetMissingError } from '../../services/context.js';
 import { openCloudSession } from '../../openstack/keystone/open.js';
+import { readBuildInfo } from '../build-info.js';
 import { defaultAppConfig, KuryrConfError, readKuryrConf, type LoadedConfig } from '../config/kuryr-conf.js';
 import { startController, type ControllerOptions } from '../controller.js';
 import { runWhileLeading, whenAborted } from '../leader-run.js';
@@ -42,8 +43,6 @@ interface Election {
   readonly lease: LeaseRef;
   readonly identity: string;
 }
-
-const VERSION = '0.1.0';
 
 /** A problem with what the user gave us (flags, kuryr.conf, clouds.yaml, configured subnets). */
 class ControllerUsageError extends Error {
@@ -176,7 +175,7 @@ async function controllerOptions(
   const opened = await openCloudSession(cloud, {
     logger,
     registry,
-    version: VERSION,
+    version: readBuildInfo().version,
     readFile: readFileIfExists,
   });
   const kubeConfig = loadKubeConfig({
