@@ -17,9 +17,9 @@ IMG_SUITE=bookworm
 IMG_ROOTFS_PACKAGES=libc6,libgcc-s1,libstdc++6,base-files,netbase
 
 # Debian packages this script needs: mmdebstrap (root filesystem), buildah (runs the
-# Containerfile, no daemon), umoci and runc (unpack the image and run it from its OCI config,
-# without an engine: test/integration/image.test.ts).
-IMG_TOOLS=(mmdebstrap buildah umoci runc)
+# Containerfile, no daemon); and to run what it built (test/integration/image.test.ts):
+# umoci + runc (unpack the image, run it from its OCI config) and podman.
+IMG_TOOLS=(mmdebstrap buildah umoci runc podman)
 
 log() { printf '[image %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() {

@@ -1,13 +1,13 @@
 /**
  * The container image, built for real by scripts/image/build (mmdebstrap + npm + buildah,
  * installing those Debian tools if missing), unpacked by umoci and run by runc from the
- * image's own OCI config — no container engine runs here. Checks what is in the image
+ * image's own OCI config, and loaded and run by podman. Checks what is in the image
  * (non-root user, only dist/ and production dependencies, the pinned Node.js) and that
  * its entrypoint answers `--version`, `version -o json` and `plan` on examples/ exactly
  * as the binary built on the host does, with the root filesystem read-only.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -61,7 +61,7 @@ beforeAll(async () => {
   pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
   const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
   commit = `${git('rev-parse', 'HEAD')}${dirty ? '-dirty' : ''}`;
-  bundle = await unpackImage(archive, pkg.version, join(work, 'unpacked'));
+  bundle = await unpackImage(archive, `kuryr-services:${pkg.version}`, join(work, 'unpacked'));
 });
 
 afterAll(async () => {
@@ -79,6 +79,12 @@ async function sizeOf(path: string): Promise<number> {
 describe('the image', () => {
   it('is named by the package version and runs the entrypoint as uid/gid 65532', async () => {
     expect(archive).toBe(join(work, `kuryr-services-${pkg.version}.oci.tar`));
+    const index = JSON.parse(await readFile(join(work, 'unpacked/layout/index.json'), 'utf8')) as {
+      manifests: { annotations?: Record<string, string> }[];
+    };
+    expect(index.manifests.map((m) => m.annotations?.['org.opencontainers.image.ref.name'])).toEqual([
+      `kuryr-services:${pkg.version}`,
+    ]);
     const { process: proc, annotations } = bundle.config;
     expect(proc.user).toMatchObject({ uid: 65532, gid: 65532 });
     expect(proc.args).toEqual([...entrypoint, 'controller']);
@@ -186,5 +192,53 @@ describe('the entrypoint under runc, read-only root', () => {
     expect(inImage.services.filter((s) => s.result === 'desired').length).toBeGreaterThan(3);
     const table = await runBundle(bundle, lockedDown(bundle.config, [...entrypoint, ...PLAN], binds));
     expect(table.stdout).toMatch(/\d+ Services: \d+ planned, \d+ skipped, 0 invalid; 0 input error\(s\)/);
+  });
+});
+
+describe('the image under podman', () => {
+  // This sandbox lacks CAP_SYS_RESOURCE, so podman's default ulimits (raised to the host's)
+  // cannot be set: its containers.conf drops them. vfs storage and runc, cgroups by cgroupfs,
+  // all in the test's own directory.
+  const podman = (args: readonly string[]): ReturnType<typeof run> =>
+    run('env', [
+      `CONTAINERS_CONF=${join(work, 'containers.conf')}`,
+      'podman',
+      ...['--root', join(work, 'podman/root'), '--runroot', join(work, 'podman/run')],
+      ...[
+        '--storage-driver',
+        'vfs',
+        '--runtime',
+        'runc',
+        '--cgroup-manager',
+        'cgroupfs',
+        '--events-backend',
+        'none',
+      ],
+      ...args,
+    ]);
+  const locked = ['run', '--rm', '--network', 'none', '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL'];
+  let image = '';
+
+  beforeAll(async () => {
+    await writeFile(join(work, 'containers.conf'), '[containers]\ndefault_ulimits = []\npids_limit = 0\n');
+    const loaded = podman(['load', '-i', archive]);
+    expect(loaded.code, loaded.stderr).toBe(0);
+    image = `localhost/kuryr-services:${pkg.version}`;
+    expect(loaded.stdout).toContain(`Loaded image: ${image}`);
+  });
+
+  it('runs as the image user, read-only, without capabilities: --version and plan as on the host', () => {
+    const uid = podman([...locked, '--entrypoint', '/usr/local/bin/node', image, '-p', 'process.getuid()']);
+    expect(uid.stdout.trim()).toBe('65532');
+    const version = podman([...locked, image, '--version']);
+    expect(version.code, version.stderr).toBe(0);
+    expect(version.stdout).toContain(
+      `kuryr-services ${pkg.version} (commit ${commit}, node v${pinnedNodeVersion()}`,
+    );
+    const volume = ['-v', `${join(ROOT, 'examples')}:/examples:ro`];
+    const plan = podman([...locked, ...volume, image, ...PLAN_ARGS]);
+    expect(plan.code, plan.stderr).toBe(0);
+    const host = run(process.execPath, [join(ROOT, 'dist/src/app/main.js'), ...PLAN_ARGS], ROOT);
+    expect(JSON.parse(plan.stdout)).toEqual(JSON.parse(host.stdout));
   });
 });

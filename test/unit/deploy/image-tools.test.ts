@@ -32,7 +32,7 @@ function ensureTools(uid = 0): ReturnType<Sandbox['run']> {
 
 describe('scripts/image/build ensure_tools', () => {
   it('declares the Debian tools that build, unpack and run the image', () => {
-    expect(declaredTools()).toEqual(['mmdebstrap', 'buildah', 'umoci', 'runc']);
+    expect(declaredTools()).toEqual(['mmdebstrap', 'buildah', 'umoci', 'runc', 'podman']);
   });
 
   it('on a bare machine installs every tool non-interactively', async () => {
@@ -46,12 +46,13 @@ describe('scripts/image/build ensure_tools', () => {
   });
 
   it('installs only what dpkg does not report as installed', async () => {
-    const [a, b, c, d] = declaredTools().map(String);
+    const [a, b, c, d, e] = declaredTools().map(String);
     await installPackageShims(box, [
       `${a} install ok installed`,
       `${b} deinstall ok config-files`,
       `${c} install ok installed`,
       `${d} install ok half-configured`,
+      `${e} install ok installed`,
     ]);
     const r = ensureTools();
     expect(r.code, r.stderr).toBe(0);
