@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import { parseKuryrConf } from '../../../src/app/config/kuryr-conf.js';
 import { CHART, helmTemplate, idOf, only, renderChart } from './render.js';
 import { validateObject, type KubeObject } from './validate.js';
 
@@ -154,6 +155,15 @@ describe('the chart with its default values', () => {
     });
     const data = only(defaults, 'ConfigMap').data as Record<string, string>;
     expect(data['kuryr.conf']).toMatch(/^\[neutron_defaults\]\nproject = REPLACE-project-id\n/);
+  });
+
+  it("ships a kuryr.conf the controller's own reader accepts without a warning", () => {
+    for (const objects of [defaults, everything]) {
+      const data = only(objects, 'ConfigMap').data as Record<string, string>;
+      const loaded = parseKuryrConf(data['kuryr.conf'] ?? '', 'kuryr.conf');
+      expect(loaded.warnings).toEqual([]);
+      expect(loaded.config.service.clusterId).toBeNull();
+    }
   });
 
   it('ships the CRD unchanged from crds/', async () => {

@@ -7,6 +7,7 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseKuryrConf } from '../../../src/app/config/kuryr-conf.js';
 import { idOf, only, parseObjects, renderChart, renderKustomize, REPO, tool } from './render.js';
 import { validateObject, type KubeObject } from './validate.js';
 
@@ -57,9 +58,12 @@ describe('deploy/kustomize/overlays/example', () => {
     expect(pod.containers).toMatchObject([{ image: 'registry.example.org/kuryr-services:0.1.0' }]);
   });
 
-  it('replaces kuryr.conf with the overlay file', async () => {
-    const data = only(objects, 'ConfigMap', 'kuryr-services-config').data;
-    expect(data).toEqual({ 'kuryr.conf': await readFile(join(OVERLAY, 'kuryr.conf'), 'utf8') });
+  it('replaces kuryr.conf with the overlay file, which the controller reads without a warning', async () => {
+    const text = await readFile(join(OVERLAY, 'kuryr.conf'), 'utf8');
+    expect(only(objects, 'ConfigMap', 'kuryr-services-config').data).toEqual({ 'kuryr.conf': text });
+    const loaded = parseKuryrConf(text, 'kuryr.conf');
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.config.service.clusterId).toBe('production-east');
   });
 });
 
