@@ -4,7 +4,7 @@
  * user, entrypoint, env, cwd), and runc runs it. The bundle's config is tightened the
  * way a pod's securityContext would be: read-only root, a tmpfs on /tmp, no network.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -15,16 +15,22 @@ export interface Run {
   readonly stderr: string;
 }
 
-/** Runs a program to completion (10 min cap) and captures its output. */
-export function run(command: string, args: readonly string[], cwd?: string): Run {
-  const r = spawnSync(command, args, {
-    cwd,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 600_000,
+/**
+ * Runs a program to completion (10 min cap) and captures its output. Asynchronous: a test
+ * worker blocked in spawnSync for minutes misses vitest's RPC deadlines.
+ */
+export function run(command: string, args: readonly string[], cwd?: string): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd, timeout: 600_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolvePromise({ code, stdout, stderr });
+    });
   });
-  if (r.error !== undefined) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The parts of an OCI runtime config.json the tests read and change. */
@@ -54,9 +60,9 @@ export async function unpackImage(archive: string, tag: string, work: string): P
   const layout = join(work, 'layout');
   const dir = join(work, 'bundle');
   await mkdir(layout, { recursive: true });
-  const tar = run('tar', ['-xf', archive, '-C', layout]);
+  const tar = await run('tar', ['-xf', archive, '-C', layout]);
   if (tar.code !== 0) throw new Error(`tar -xf ${archive}: ${tar.stderr}`);
-  const umoci = run('umoci', ['unpack', '--image', `${layout}:${tag}`, dir]);
+  const umoci = await run('umoci', ['unpack', '--image', `${layout}:${tag}`, dir]);
   if (umoci.code !== 0) throw new Error(`umoci unpack ${layout}:${tag}: ${umoci.stderr}`);
   const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as RuntimeConfig;
   return { dir, rootfs: join(dir, 'rootfs'), config };

@@ -11,7 +11,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { lockedDown, run, runBundle, unpackImage, type Bundle } from './image-bundle.js';
+import { lockedDown, run, runBundle, unpackImage, type Bundle, type Run } from './image-bundle.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 1_200_000 });
 
@@ -30,8 +30,8 @@ interface LockFile {
 }
 
 function git(...args: string[]): string {
-  const r = run('git', ['-C', ROOT, ...args]);
-  if (r.code !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  const r = spawnSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout.trim();
 }
 
@@ -55,7 +55,7 @@ const entrypoint = ['/usr/local/bin/node', `${APP}/dist/src/app/main.js`];
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'ks-image-'));
-  const built = run('bash', [BUILD, '--out', work]);
+  const built = await run('bash', [BUILD, '--out', work]);
   expect(built.code, built.stderr).toBe(0);
   archive = built.stdout.trim();
   pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
@@ -131,7 +131,7 @@ describe('the image', () => {
     for (const path of ['bin/sh', 'bin/bash', 'usr/bin/dpkg', 'usr/bin/apt-get', 'usr/local/bin/npm']) {
       await expect(stat(join(bundle.rootfs, path)), path).rejects.toThrow(/ENOENT/);
     }
-    const owned = run('find', [
+    const owned = await run('find', [
       bundle.rootfs,
       '-xdev',
       '(',
@@ -185,7 +185,7 @@ describe('the entrypoint under runc, read-only root', () => {
   it('plans examples/ exactly as the binary built on the host does', async () => {
     const r = await runBundle(bundle, lockedDown(bundle.config, [...entrypoint, ...PLAN_ARGS], binds));
     expect(r.code, r.stderr).toBe(0);
-    const host = run(process.execPath, [join(ROOT, 'dist/src/app/main.js'), ...PLAN_ARGS], ROOT);
+    const host = await run(process.execPath, [join(ROOT, 'dist/src/app/main.js'), ...PLAN_ARGS], ROOT);
     expect(host.code).toBe(0);
     const inImage = JSON.parse(r.stdout) as { services: { name: string; result: string }[] };
     expect(inImage).toEqual(JSON.parse(host.stdout));
@@ -199,7 +199,7 @@ describe('the image under podman', () => {
   // This sandbox lacks CAP_SYS_RESOURCE, so podman's default ulimits (raised to the host's)
   // cannot be set: its containers.conf drops them. vfs storage and runc, cgroups by cgroupfs,
   // all in the test's own directory.
-  const podman = (args: readonly string[]): ReturnType<typeof run> =>
+  const podman = (args: readonly string[]): Promise<Run> =>
     run('env', [
       `CONTAINERS_CONF=${join(work, 'containers.conf')}`,
       'podman',
@@ -221,24 +221,31 @@ describe('the image under podman', () => {
 
   beforeAll(async () => {
     await writeFile(join(work, 'containers.conf'), '[containers]\ndefault_ulimits = []\npids_limit = 0\n');
-    const loaded = podman(['load', '-i', archive]);
+    const loaded = await podman(['load', '-i', archive]);
     expect(loaded.code, loaded.stderr).toBe(0);
     image = `localhost/kuryr-services:${pkg.version}`;
     expect(loaded.stdout).toContain(`Loaded image: ${image}`);
   });
 
-  it('runs as the image user, read-only, without capabilities: --version and plan as on the host', () => {
-    const uid = podman([...locked, '--entrypoint', '/usr/local/bin/node', image, '-p', 'process.getuid()']);
+  it('runs as the image user, read-only, without capabilities: --version and plan as on the host', async () => {
+    const uid = await podman([
+      ...locked,
+      '--entrypoint',
+      '/usr/local/bin/node',
+      image,
+      '-p',
+      'process.getuid()',
+    ]);
     expect(uid.stdout.trim()).toBe('65532');
-    const version = podman([...locked, image, '--version']);
+    const version = await podman([...locked, image, '--version']);
     expect(version.code, version.stderr).toBe(0);
     expect(version.stdout).toContain(
       `kuryr-services ${pkg.version} (commit ${commit}, node v${pinnedNodeVersion()}`,
     );
     const volume = ['-v', `${join(ROOT, 'examples')}:/examples:ro`];
-    const plan = podman([...locked, ...volume, image, ...PLAN_ARGS]);
+    const plan = await podman([...locked, ...volume, image, ...PLAN_ARGS]);
     expect(plan.code, plan.stderr).toBe(0);
-    const host = run(process.execPath, [join(ROOT, 'dist/src/app/main.js'), ...PLAN_ARGS], ROOT);
+    const host = await run(process.execPath, [join(ROOT, 'dist/src/app/main.js'), ...PLAN_ARGS], ROOT);
     expect(JSON.parse(plan.stdout)).toEqual(JSON.parse(host.stdout));
   });
 });
