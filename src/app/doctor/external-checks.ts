@@ -56,8 +56,21 @@ function networkRow(network: Lookup<ExternalNetworkInfo>): CheckRow {
   return ok(GROUP, check, 'exists and is router:external');
 }
 
-function subnetRow(subnet: Lookup<ExternalSubnetInfo>, networkId: string | null): CheckRow {
+function subnetRow(
+  subnet: Lookup<ExternalSubnetInfo>,
+  network: Lookup<ExternalNetworkInfo> | null,
+): CheckRow {
   const check = `subnet ${subnet.id}`;
+  const networkId = network?.id ?? null;
+  // A subnet of an admin-owned external network is often not readable by a project user,
+  // but the network lists its subnet ids.
+  if (subnet.kind !== 'found' && network?.kind === 'found' && network.record.subnetIds.includes(subnet.id)) {
+    return ok(
+      GROUP,
+      check,
+      `one of the subnets of ${network.id} (the subnet itself is not readable by this user)`,
+    );
+  }
   const fix = `set [neutron_defaults] external_svc_subnet to a subnet of ${networkId ?? 'external_svc_net'}, or leave it unset`;
   if (subnet.kind === 'missing') return error(GROUP, check, 'not found in Neutron', fix);
   if (subnet.kind === 'failed') return error(GROUP, check, `cannot be read: ${subnet.reason}`, fix);
@@ -128,7 +141,7 @@ export function checkExternal(facts: ExternalFacts): CheckRow[] {
     return facts.subnet === null ? rows : [...rows, subnetRow(facts.subnet, null)];
   }
   const rows = [networkRow(facts.network)];
-  if (facts.subnet !== null) rows.push(subnetRow(facts.subnet, facts.network.id));
+  if (facts.subnet !== null) rows.push(subnetRow(facts.subnet, facts.network));
   if (facts.network.kind === 'found' && facts.network.record.external)
     rows.push(reachRow(facts.network.id, facts.serviceRouters));
   return rows;
