@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { runCli } from '../../src/app/cli/program.js';
+import { doctorCommand } from '../../src/app/cli/doctor-command.js';
 
 /** The resourceAttributes of a review. */
 export interface ReviewAttributes {
@@ -128,19 +128,29 @@ export function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'doctor-test-'));
 }
 
-/** Runs `kuryr-services doctor <args>` in process; resolves to its exit code and output. */
+/**
+ * Runs the `doctor` subcommand with `args` in process (the command alone, as the program
+ * registers it); resolves to its exit code and output.
+ */
 export async function runDoctorCli(
   args: readonly string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(['doctor', ...args], {
-    stdout: (t) => {
-      stdout += t;
+  let code = 0;
+  const command = doctorCommand({
+    io: {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
     },
-    stderr: (t) => {
-      stderr += t;
+    setExitCode: (c) => {
+      code = Math.max(code, c);
     },
   });
+  await command.exitOverride().parseAsync([...args], { from: 'user' });
   return { code, stdout, stderr };
 }

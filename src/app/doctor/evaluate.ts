@@ -4,6 +4,7 @@
  * and the cluster's rows are produced.
  */
 import type { V1Service } from '@kubernetes/client-node';
+import type { Owner } from '../../core/ownership.js';
 import type { AppConfig } from '../config/kuryr-conf.js';
 import { warning, type CheckRow } from './check.js';
 import { checkExternal } from './external-checks.js';
@@ -20,6 +21,8 @@ import { checkServiceSubnets, type ServiceCidrFinding } from './subnet-checks.js
 /** Everything the rows are computed from. */
 export interface DoctorFacts {
   readonly config: AppConfig;
+  /** The cluster id and writer the controller would use (configured, or from the kube-system uid). */
+  readonly owner: Owner;
   /** From --service-cidr (empty: infer). */
   readonly serviceCidrs: readonly ServiceCidr[];
   readonly keystone: KeystoneFacts;
@@ -70,6 +73,7 @@ function quotaRows(facts: DoctorFacts, cloud: CloudFacts): CheckRow[] {
     config: facts.config,
     subnets: unique,
     version: cloud.version.ok ? cloud.version.value : null,
+    owner: facts.owner,
   });
   if (!desired.ok)
     return [warning('quota', 'needs', `cannot be computed: ${desired.reason}`, 'fix the subnet rows first')];

@@ -89,10 +89,10 @@ export function checkRbac(answers: readonly AccessAnswer[], user: string): Check
   return rows;
 }
 
-/** The value kuryr.conf's cluster_id may not take (it collides between clusters sharing a project). */
-export const REFUSED_CLUSTER_ID = 'kubernetes';
-
-/** The cluster identity and cluster_id rows. */
+/**
+ * The cluster identity and cluster_id rows. kuryr.conf's loader already refuses the shared
+ * old default `kubernetes` (so a doctor run with it stops with that message, exit 2).
+ */
 export function checkIdentity(uid: Read<string>, clusterId: string | null): CheckRow[] {
   const rows = [
     uid.ok
@@ -104,17 +104,18 @@ export function checkIdentity(uid: Read<string>, clusterId: string | null): Chec
           'allow get on namespaces/kube-system (ClusterRole rule with resourceNames [kube-system])',
         ),
   ];
-  const suggestion = uid.ok ? ` (e.g. ${uid.value.slice(0, 8)}-<name>)` : '';
-  if (clusterId === null) rows.push(ok('cluster', 'cluster_id', 'not set: derived from the kube-system uid'));
-  else if (clusterId === REFUSED_CLUSTER_ID) {
+  if (clusterId !== null) rows.push(ok('cluster', 'cluster_id', `"${clusterId}" (kuryr.conf)`));
+  else if (uid.ok)
+    rows.push(ok('cluster', 'cluster_id', `not set: the kube-system uid ${uid.value} is used`));
+  else {
     rows.push(
       error(
         'cluster',
         'cluster_id',
-        `"${REFUSED_CLUSTER_ID}" is refused: two clusters keeping it would each claim the other's load balancers`,
-        `set [kuryr_services] cluster_id to a name unique among the clusters sharing the project${suggestion}`,
+        'not set, and the kube-system uid to derive it from cannot be read',
+        'set [kuryr_services] cluster_id to a name unique among the clusters sharing the project, or allow the read',
       ),
     );
-  } else rows.push(ok('cluster', 'cluster_id', `"${clusterId}"`));
+  }
   return rows;
 }

@@ -9,6 +9,7 @@ import type { ApiVersion, DesiredLoadBalancer, SubnetInfo } from '../../core/mod
 import { NetworkContextError, networkContextFromSubnets } from '../../core/network-context.js';
 import { SERVICE_NAME_LABEL } from '../../core/translate-members.js';
 import { translate } from '../../core/translate.js';
+import type { Owner } from '../../core/ownership.js';
 import type { AppConfig } from '../config/kuryr-conf.js';
 import { capabilityProfileFrom, translateConfigFrom } from '../config/translate-config.js';
 import { NEWEST_SUPPORTED_API } from '../../core/capabilities.js';
@@ -23,6 +24,8 @@ export interface NeedsInput {
   readonly subnets: readonly SubnetInfo[];
   /** The discovered Octavia version (null: unknown, the newest supported is assumed). */
   readonly version: ApiVersion | null;
+  /** The cluster id and writer the controller would tag with. */
+  readonly owner: Owner;
 }
 
 function slicesByService(slices: readonly V1EndpointSlice[]): Map<string, V1EndpointSlice[]> {
@@ -55,7 +58,7 @@ export function desiredLoadBalancers(input: NeedsInput): Read<DesiredLoadBalance
     input.version === null
       ? octaviaProfile(NEWEST_SUPPORTED_API, input.config.octavia.provider)
       : capabilityProfileFrom(input.config, input.version);
-  const config = translateConfigFrom(input.config);
+  const config = translateConfigFrom(input.config, input.owner);
   const bySvc = slicesByService(input.slices);
   const out: DesiredLoadBalancer[] = [];
   for (const service of input.services) {

@@ -158,12 +158,20 @@ function externalLookups(
   ]);
 }
 
-/** Reads the cloud facts with a session whose token was already issued for `projectId`. */
+/** Whose objects the cloud facts count as the cluster's own. */
+export interface CloudScope {
+  readonly projectId: string;
+  /** The cluster id the controller tags with (kuryr.conf's, else derived from the cluster). */
+  readonly clusterId: string;
+}
+
+/** Reads the cloud facts with a session whose token was already issued for `scope.projectId`. */
 export async function readCloudFacts(
   session: KeystoneSession,
   config: AppConfig,
-  projectId: string,
+  scope: CloudScope,
 ): Promise<CloudFacts> {
+  const { projectId, clusterId } = scope;
   const { serviceSubnetIds, podSubnetIds } = config.neutron;
   const endpoints = {
     'load-balancer': await attempt(() => session.endpoint('load-balancer')),
@@ -177,10 +185,8 @@ export async function readCloudFacts(
   const podSubnets = await Promise.all(podSubnetIds.map((id) => lookup(id, () => subnets.get(session, id))));
   const routerList = await attempt(() => routerInterfaces(session));
   const [externalNetwork, externalSubnet] = await externalLookups(session, config);
-  const usage = await attempt(() => octaviaUsage(session, projectId, config.service.clusterId));
-  const ourFips = await attempt(() =>
-    floatingips.listAll(session, { tags: [clusterTag(config.service.clusterId)] }),
-  );
+  const usage = await attempt(() => octaviaUsage(session, projectId, clusterId));
+  const ourFips = await attempt(() => floatingips.listAll(session, { tags: [clusterTag(clusterId)] }));
   const ours = usage.ok ? usage.value.ours : { loadBalancers: 0, listeners: 0, pools: 0, members: 0 };
   return {
     projectId,

@@ -39,10 +39,18 @@ export async function runDoctor(input: DoctorInput): Promise<CheckRow[]> {
     token(input.session),
     readKubeFacts(input.kubeConfig, controllerAccessNeeds(input.lease)),
   ]);
-  const cloud = issued.ok ? await readCloudFacts(input.session, input.config, issued.value.projectId) : null;
+  const uid = kube.identity.ok ? kube.identity.value : null;
+  const owner = { clusterId: input.config.service.clusterId ?? uid ?? 'unknown', writer: uid ?? 'unknown' };
+  const cloud = issued.ok
+    ? await readCloudFacts(input.session, input.config, {
+        projectId: issued.value.projectId,
+        clusterId: owner.clusterId,
+      })
+    : null;
   const unread = readFailed<string>('no token');
   return evaluate({
     config: input.config,
+    owner,
     serviceCidrs: input.serviceCidrs,
     keystone: {
       cloud: input.cloud.name,
