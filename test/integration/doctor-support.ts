@@ -84,7 +84,10 @@ export async function startAuthzFront(
   const server: Server = createServer((req, res) => {
     void body(req).then((text) => {
       const isReview = req.method === 'POST' && req.url?.split('?')[0] === SSAR_PATH;
-      if (!isReview) return pass(req, res, target, text);
+      if (!isReview) {
+        pass(req, res, target, text);
+        return;
+      }
       if (req.headers.authorization !== `Bearer ${token}`) {
         res.writeHead(401, { 'content-type': 'application/json' }).end('{"kind":"Status","code":401}');
         return;
@@ -101,7 +104,9 @@ export async function startAuthzFront(
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

@@ -48,7 +48,7 @@ function problems(rows: readonly CheckRow[]): string[] {
 describe('kuryr-services doctor (real cloud, simulated cluster)', () => {
   let info: TestcloudInfo;
   let api: KubeApiServer;
-  let opened: OpenedSession;
+  let opened: OpenedSession | undefined;
   let dir: string;
   let baseConf: string;
   const fronts: AuthzFront[] = [];

@@ -6,7 +6,7 @@ const MARK: Readonly<Record<CheckRow['status'], string>> = { ok: 'ok', warning: 
 /** The table: STATUS, GROUP, CHECK, DETAIL columns; a `fix:` line under each row that is not ok. */
 export function renderDoctorTable(rows: readonly CheckRow[]): string {
   const width = (f: (r: CheckRow) => string, title: string): number =>
-    Math.max(title.length, ...rows.map((r) => f(r).length));
+    rows.reduce((w, r) => Math.max(w, f(r).length), title.length);
   const ws = width((r) => MARK[r.status], 'STATUS');
   const wg = width((r) => r.group, 'GROUP');
   const wc = width((r) => r.check, 'CHECK');

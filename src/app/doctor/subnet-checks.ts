@@ -122,16 +122,17 @@ export function checkServiceSubnets(
       ),
     ];
   }
-  const rows = [...lookups.map(existsRow), cidrRow(finding)];
+  let rows = [...lookups.map(existsRow), cidrRow(finding)];
   const found = lookups.flatMap((l) => (l.kind === 'found' ? [l.record] : []));
   if (finding.kind === 'known') {
-    for (const cidr of finding.cidrs)
-      rows.push(
-        ...coverageRows(
+    for (const cidr of finding.cidrs) {
+      rows = rows.concat(
+        coverageRows(
           found.filter((s) => s.ipVersion === cidr.family),
           cidr,
         ),
       );
+    }
   }
   return rows;
 }
