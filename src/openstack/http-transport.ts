@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { proxyFor, type ProxySettings } from './proxy.js';
@@ -68,6 +69,14 @@ interface TlsOptions {
   readonly cert?: string | Buffer;
   readonly key?: string | Buffer;
   readonly rejectUnauthorized: boolean;
+  /** Checks the certificate against the target host (a CONNECT tunnel would check "localhost" for an IP target). */
+  readonly checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined;
+}
+
+function tlsFor(url: URL, tls: TlsOptions): TlsOptions | null {
+  if (url.protocol !== 'https:') return null;
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { ...tls, checkServerIdentity: (_host, cert) => checkServerIdentity(host, cert) };
 }
 
 interface SendContext {
@@ -185,11 +194,7 @@ export function createNodeTransport(opts: NodeTransportOptions = {}): NodeTransp
   const pool = agents(opts, tls);
   const maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024 * 1024;
   return {
-    send: (req) =>
-      sendWith(
-        { agent: pool.agentFor(req.url), tls: req.url.protocol === 'https:' ? tls : null, maxBodyBytes },
-        req,
-      ),
+    send: (req) => sendWith({ agent: pool.agentFor(req.url), tls: tlsFor(req.url, tls), maxBodyBytes }, req),
     close() {
       pool.close();
     },

@@ -173,6 +173,7 @@ async function controllerOptions(
     homeDir: homedir(),
     cloud: flags.osCloud,
   });
+  for (const warning of cloud.warnings) logger.warn({ cloud: cloud.name }, warning);
   const opened = await openCloudSession(cloud, {
     logger,
     registry,

@@ -6,7 +6,7 @@
 import type { V1Service } from '@kubernetes/client-node';
 import type { Owner } from '../../core/ownership.js';
 import type { AppConfig } from '../config/kuryr-conf.js';
-import { warning, type CheckRow } from './check.js';
+import { ok, warning, type CheckRow } from './check.js';
 import { checkExternal } from './external-checks.js';
 import type { KubeFacts } from './kube-reads.js';
 import { checkCrd, checkIdentity, checkRbac } from './kube-checks.js';
@@ -25,6 +25,8 @@ export interface DoctorFacts {
   readonly owner: Owner;
   /** From --service-cidr (empty: infer). */
   readonly serviceCidrs: readonly ServiceCidr[];
+  /** Unknown-key warnings of the resolved cloud (clouds.yaml / secure.yaml). */
+  readonly cloudWarnings: readonly string[];
   readonly keystone: KeystoneFacts;
   /** null when no token was issued. */
   readonly cloud: CloudFacts | null;
@@ -112,9 +114,15 @@ function cloudRows(facts: DoctorFacts, cloud: CloudFacts): CheckRow[] {
   ];
 }
 
+function cloudsYamlRows(facts: DoctorFacts): CheckRow[] {
+  if (facts.cloudWarnings.length === 0)
+    return [ok('clouds.yaml', 'keys', `cloud ${facts.keystone.cloud}: every key is known`)];
+  return facts.cloudWarnings.map((w) => warning('clouds.yaml', 'keys', w, 'fix the key name (or remove it)'));
+}
+
 /** Every row of the report, in display order. */
 export function evaluate(facts: DoctorFacts): CheckRow[] {
-  const keystone = checkKeystone(facts.keystone);
+  const keystone = [...cloudsYamlRows(facts), ...checkKeystone(facts.keystone)];
   const cloud = facts.cloud === null ? [] : cloudRows(facts, facts.cloud);
   const { kube } = facts;
   return [

@@ -52,6 +52,7 @@ export async function runDoctor(input: DoctorInput): Promise<CheckRow[]> {
     config: input.config,
     owner,
     serviceCidrs: input.serviceCidrs,
+    cloudWarnings: input.cloud.warnings,
     keystone: {
       cloud: input.cloud.name,
       authUrl: input.cloud.authUrl,
