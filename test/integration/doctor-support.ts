@@ -2,14 +2,14 @@
  * Test support for the doctor's integration tests: a front for the simulated API server that
  * answers SelfSubjectAccessReviews (which the double does not serve) the way an RBAC
  * authorizer would — allowed unless a deny rule matches — and passes every other request
- * through; a kubeconfig file for it; and the doctor CLI run in process.
+ * through; a kubeconfig file for it; and the CLI run in process.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { doctorCommand } from '../../src/app/cli/doctor-command.js';
+import { runCli } from '../../src/app/cli/program.js';
 
 /** The resourceAttributes of a review. */
 export interface ReviewAttributes {
@@ -133,29 +133,20 @@ export function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'doctor-test-'));
 }
 
-/**
- * Runs the `doctor` subcommand with `args` in process (the command alone, as the program
- * registers it); resolves to its exit code and output.
- */
+/** Runs `kuryr-services doctor <args>` in process; resolves to its exit code and output. */
 export async function runDoctorCli(
   args: readonly string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  let code = 0;
-  const command = doctorCommand({
-    io: {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
+  const io = {
+    stdout: (t: string) => {
+      stdout += t;
     },
-    setExitCode: (c) => {
-      code = Math.max(code, c);
+    stderr: (t: string) => {
+      stderr += t;
     },
-  });
-  await command.exitOverride().parseAsync([...args], { from: 'user' });
+  };
+  const code = await runCli(['doctor', ...args], io);
   return { code, stdout, stderr };
 }
