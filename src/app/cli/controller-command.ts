@@ -172,6 +172,7 @@ async function controllerOptions(
     homeDir: homedir(),
     cloud: flags.osCloud,
   });
+  for (const warning of cloud.warnings) logger.warn({ cloud: cloud.name }, warning);
   const opened = await openCloudSession(cloud, {
     logger,
     registry,
