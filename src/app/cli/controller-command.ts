@@ -7,7 +7,10 @@
  * the others wait as standbys (docs/adr/0007-leader-election.md).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { Registry } from 'prom-client';
 import { systemClock } from '../../engine/clock.js';
@@ -18,10 +21,11 @@ import { CloudConfigError, readFileIfExists, resolveCloudConfig } from '../../op
 import { SubnetMissingError } from '../../services/context.js';
 import { openCloudSession } from '../../openstack/keystone/open.js';
 import { defaultAppConfig, KuryrConfError, readKuryrConf, type LoadedConfig } from '../config/kuryr-conf.js';
-import { startController, type ControllerOptions } from '../controller.js';
+import { startController, type ControllerOptions, type RunningController } from '../controller.js';
 import { runWhileLeading, whenAborted } from '../leader-run.js';
 import { makeLogContext } from '../log-context.js';
 import { makeLogger, type AppLogger } from '../logging.js';
+import { makeProcessMetrics, type BuildLabels, type ProcessMetrics } from '../metrics.js';
 import { startOpsServer } from '../ops-server.js';
 import { EXIT_FAILURE, EXIT_INPUT, type CliCommand, type CommandContext } from './context.js';
 
@@ -43,7 +47,31 @@ interface Election {
   readonly identity: string;
 }
 
-const VERSION = '0.1.0';
+/**
+ * The build's labels for `kuryr_build_info`: the version of the nearest package.json named
+ * kuryr-services above this module, the commit unknown.
+ * TODO(ship): use readBuildInfo() from src/app/build-info.ts (version and git commit written
+ * by `npm run build`) once the `ship` branch is merged, and drop this search.
+ */
+function buildLabels(): BuildLabels {
+  let version = 'unknown';
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (pkg.name === 'kuryr-services' && typeof pkg.version === 'string') {
+        version = pkg.version;
+        break;
+      }
+    } catch {
+      // No (readable) package.json here: look further up.
+    }
+    if (dirname(dir) === dir) break;
+  }
+  return { version, commit: 'unknown', node: process.version };
+}
 
 /** A problem with what the user gave us (flags, kuryr.conf, clouds.yaml, configured subnets). */
 class ControllerUsageError extends Error {
@@ -121,12 +149,34 @@ function shutdownSignal(logger: AppLogger): { signal: AbortSignal; dispose(): vo
   };
 }
 
+/** Starts the controller, telling `metrics` when it is ready and when it stopped. */
+async function startObserved(
+  options: ControllerOptions,
+  metrics: ProcessMetrics,
+): Promise<RunningController> {
+  const running = await startController(options);
+  running.ready.then(
+    () => {
+      metrics.ready(true);
+    },
+    () => undefined,
+  );
+  return {
+    ...running,
+    stop: async (drainTimeoutMs) => {
+      metrics.ready(false);
+      await running.stop(drainTimeoutMs);
+    },
+  };
+}
+
 async function runLeaderElected(
   options: ControllerOptions,
   election: Election,
-  shutdown: AbortSignal,
+  run: { readonly shutdown: AbortSignal; readonly metrics: ProcessMetrics },
 ): Promise<void> {
   const { logger, clock, ops } = options;
+  const { shutdown, metrics } = run;
   const elector = new LeaderElector({
     client: leaseClientFor(options.kubeConfig, election.lease),
     identity: election.identity,
@@ -135,7 +185,10 @@ async function runLeaderElected(
   });
   const outcome = await runWhileLeading({
     elector,
-    start: () => startController(options),
+    start: () => startObserved(options, metrics),
+    onLeading: (leads) => {
+      metrics.leading(leads);
+    },
     shutdown,
     // A standby answers /healthz and /readyz with 200: it is alive and ready to take over
     // (a 503 would stall every rolling update behind the standby that never leads).
@@ -158,7 +211,12 @@ async function runLeaderElected(
 async function controllerOptions(
   flags: ControllerFlags,
   ctx: CommandContext,
-): Promise<{ options: ControllerOptions; election: Election | null; close: () => void }> {
+): Promise<{
+  options: ControllerOptions;
+  election: Election | null;
+  processMetrics: ProcessMetrics;
+  close: () => void;
+}> {
   const { config } = await loadConfig(flags, ctx);
   const ops = parseAddr(flags.metricsAddr);
   const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
@@ -166,6 +224,8 @@ async function controllerOptions(
   const logContext = makeLogContext();
   const logger = makeLogger({ level: flags.logLevel, mixin: logContext.mixin });
   const registry = new Registry();
+  const build = buildLabels();
+  const processMetrics = { metrics: makeProcessMetrics(registry, build) };
   const cloud = await resolveCloudConfig({
     env: process.env,
     readFile: readFileIfExists,
@@ -176,7 +236,7 @@ async function controllerOptions(
   const opened = await openCloudSession(cloud, {
     logger,
     registry,
-    version: VERSION,
+    version: build.version,
     readFile: readFileIfExists,
   });
   const kubeConfig = loadKubeConfig({
@@ -196,6 +256,7 @@ async function controllerOptions(
   return {
     options,
     election,
+    processMetrics: processMetrics.metrics,
     close: () => {
       opened.close();
     },
@@ -203,18 +264,21 @@ async function controllerOptions(
 }
 
 async function run(flags: ControllerFlags, ctx: CommandContext): Promise<void> {
-  const { options, election, close } = await controllerOptions(flags, ctx);
+  const { options, election, processMetrics, close } = await controllerOptions(flags, ctx);
   const { logger } = options;
   const shutdown = shutdownSignal(logger);
   try {
     if (election !== null) {
       logger.info({ lease: election.lease, identity: election.identity }, 'leader election on');
-      await runLeaderElected(options, election, shutdown.signal);
+      await runLeaderElected(options, election, { shutdown: shutdown.signal, metrics: processMetrics });
       return;
     }
-    const running = await startController(options);
+    // Without election this process is the only controller: it "leads" while it runs.
+    processMetrics.leading(true);
+    const running = await startObserved(options, processMetrics);
     await whenAborted(shutdown.signal);
     await running.stop();
+    processMetrics.leading(false);
   } finally {
     shutdown.dispose();
     close();
