@@ -68,6 +68,7 @@ export function toObservedLoadBalancer(
   children: { readonly listeners: readonly ObservedListener[]; readonly pools: readonly ObservedPool[] },
 ): ObservedLoadBalancer {
   const { id, name, vipAddress, vipSubnetId, vipPortId, provider, provisioningStatus, tags } = lb;
+  const { operatingStatus } = lb;
   const sortedListeners = [...children.listeners].sort(
     (a, b) =>
       compareText(a.protocol, b.protocol) || a.protocolPort - b.protocolPort || compareText(a.id, b.id),
@@ -81,6 +82,7 @@ export function toObservedLoadBalancer(
     vipPortId,
     provider,
     provisioningStatus,
+    operatingStatus,
     tags,
     listeners: sortedListeners,
     pools: sortedPools,
