@@ -82,6 +82,10 @@ function subnetRow(
       fix,
     );
   }
+  return foundSubnetRow(check, subnet.record, networkId);
+}
+
+function foundSubnetRow(check: string, subnet: ExternalSubnetInfo, networkId: string | null): CheckRow {
   if (networkId === null)
     return error(
       GROUP,
@@ -89,7 +93,7 @@ function subnetRow(
       'is set but external_svc_net is not',
       'set [neutron_defaults] external_svc_net too',
     );
-  return ok(GROUP, check, `${subnet.record.cidr} is on ${networkId}`);
+  return ok(GROUP, check, `${subnet.cidr} is on ${networkId}`);
 }
 
 function reachRow(networkId: string, read: Read<readonly ServiceRouter[]>): CheckRow {

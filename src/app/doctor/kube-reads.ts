@@ -11,6 +11,7 @@ import {
   DiscoveryV1Api,
   type KubeConfig,
   type V1EndpointSlice,
+  type V1Namespace,
   type V1Service,
 } from '@kubernetes/client-node';
 import { kubeCall, KubeApiError } from '../../kube/errors.js';
@@ -81,6 +82,13 @@ async function review(api: AuthorizationV1Api, need: AccessNeed): Promise<Access
   return { need, allowed: readOk({ allowed: status.allowed, reason: status.reason ?? '' }) };
 }
 
+/** The kube-system namespace's uid (the cluster id), or why it cannot be had. */
+function identityOf(namespace: Read<V1Namespace>): Read<string> {
+  if (!namespace.ok) return namespace;
+  const uid = namespace.value.metadata?.uid;
+  return uid === undefined || uid === '' ? readFailed('it has no uid') : readOk(uid);
+}
+
 /** Reads every cluster fact; a failed read is recorded, never thrown. */
 export async function readKubeFacts(
   kubeConfig: KubeConfig,
@@ -101,18 +109,13 @@ export async function readKubeFacts(
   ]);
   const access: AccessAnswer[] = [];
   for (const need of needs) access.push(await review(authz, need));
-  const uid = namespace.ok ? namespace.value.metadata?.uid : undefined;
   return {
     user: kubeConfig.getCurrentUser()?.name ?? 'the current user',
     services,
     slices,
     kubernetesIp: kubernetes.ok ? readOk(kubernetes.value?.spec?.clusterIP ?? null) : kubernetes,
     crd: crd.ok ? readOk(crd.value === null ? null : crdInfo(crd.value)) : crd,
-    identity: !namespace.ok
-      ? namespace
-      : uid === undefined || uid === ''
-        ? readFailed('it has no uid')
-        : readOk(uid),
+    identity: identityOf(namespace),
     access,
   };
 }
