@@ -176,7 +176,19 @@ function startRunning(input: BootInput, r: RunningInput): Running {
   const { logger } = input;
   for (const key of informers.serviceKeys()) controller.enqueue(key);
   controller.start();
-  const cloud = makeCloudPort({ session: input.session, owner: r.owner, projectId: input.cloud.projectId });
+  // The sweep is what lists owned keys, so it is where conflicts across the project are seen.
+  const cloud = makeCloudPort({
+    session: input.session,
+    owner: r.owner,
+    projectId: input.cloud.projectId,
+    onConflicts: (conflicts) => {
+      input.metrics.sweepConflicts(conflicts.length);
+      logger.error(
+        { conflicts },
+        'objects carry this cluster id but another writer: two clusters share one cluster_id',
+      );
+    },
+  });
   const sweep = (): void => {
     sweepOrphans({
       cloud,

@@ -44,6 +44,8 @@ export interface LeaderRunOptions {
   readonly lostDrainMs: number;
   /** Drain budget on shutdown (default: the work's own). */
   readonly shutdownDrainMs?: number;
+  /** Told true once the lease is held, false the moment leadership ends (lost or released). */
+  readonly onLeading?: (leads: boolean) => void;
 }
 
 /** How a leader run ended. */
@@ -61,6 +63,8 @@ const outcomeOf = (end: LeadershipEnd): LeaderRunOutcome =>
 export async function runWhileLeading(options: LeaderRunOptions): Promise<LeaderRunOutcome> {
   const leadership = await acquire(options);
   if (leadership === null) return { kind: 'shutdown' };
+  options.onLeading?.(true);
+  void leadership.ended.then(() => options.onLeading?.(false));
   options.logger.info({ identity: leadership.identity }, 'leading: starting the controller');
   const started = await startLeading(options, leadership);
   if (started.kind !== 'running') return started;

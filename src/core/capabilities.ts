@@ -37,6 +37,12 @@ export const FLAVORS_API: ApiVersion = { major: 2, minor: 6 };
 /** The version that added load balancer `availability_zone`. */
 export const AVAILABILITY_ZONES_API: ApiVersion = { major: 2, minor: 14 };
 
+/**
+ * The oldest Octavia API version this code works with: every object it creates carries
+ * ownership tags (ADR 4), which Octavia accepts from 2.5 on.
+ */
+export const OLDEST_SUPPORTED_API: ApiVersion = TAGS_API;
+
 /** Parses `2.27` or `v2.27`; null when malformed (never throws). */
 export function parseApiVersion(text: string): ApiVersion | null {
   const match = /^v?(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})$/.exec(text.trim());

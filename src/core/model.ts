@@ -226,6 +226,8 @@ export interface ObservedLoadBalancer {
   readonly vipPortId: string | null;
   readonly provider: string;
   readonly provisioningStatus: ProvisioningStatus;
+  /** Octavia's operating status (informational; absent where a source does not say). */
+  readonly operatingStatus?: string;
   readonly tags: readonly string[];
   readonly listeners: readonly ObservedListener[];
   readonly pools: readonly ObservedPool[];

@@ -35,6 +35,8 @@ export interface KlbCondition {
   readonly reason: string;
   readonly message: string;
   readonly lastTransitionTime: string;
+  /** The record's metadata.generation this condition was set for (Kubernetes API conventions). */
+  readonly observedGeneration?: number;
 }
 
 export interface KlbStatus {
@@ -46,6 +48,8 @@ export interface KlbStatus {
     readonly subnet_id: string;
     readonly provider: string;
     readonly provisioning_status: string;
+    /** Octavia's operating status as last observed (ours; kuryr has no such field). */
+    readonly operating_status?: string;
   };
   readonly listeners?: readonly {
     id: string;
@@ -71,6 +75,10 @@ export interface KlbStatus {
   }[];
   readonly service_pub_ip_info?: { ip_id: string; ip_addr: string; alloc_method: 'pool' | 'user' } | null;
   readonly conditions?: readonly KlbCondition[];
+  /** The record's metadata.generation the status describes (Kubernetes API conventions). */
+  readonly observedGeneration?: number;
+  /** How many members `members` lists (for `kubectl get klb`; ours). */
+  readonly member_count?: number;
   /** What the controller remembers across passes and restarts (ours; kuryr has no such field). */
   readonly progress?: KlbProgress;
 }

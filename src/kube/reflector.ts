@@ -223,7 +223,7 @@ export class Reflector<T extends KubernetesObject> {
       signal,
     });
     const lasted = clock.now() - started;
-    this.options.metrics.request(`${source.operation}.watch`, watchCode(end), lasted / 1000);
+    this.countWatchEnd(end, lasted, signal);
     if (events > 0) {
       this.log.recovered(this.resource, 'watch', this.failures);
       this.failures = 0;
@@ -251,6 +251,13 @@ export class Reflector<T extends KubernetesObject> {
     }
   }
 
+  /** The watch's request metrics, and a restart unless it ended because we stopped it. */
+  private countWatchEnd(end: WatchEnd, lastedMs: number, signal: AbortSignal): void {
+    const { metrics, source } = this.options;
+    metrics.request(`${source.operation}.watch`, watchCode(end), lastedMs / 1000);
+    if (end.kind !== 'aborted' && !signal.aborted) metrics.watchRestarted?.(this.resource, end.kind);
+  }
+
   private markStale(reason: string): void {
     if (this.current.kind === 'never-synced') this.current = { kind: 'never-synced', lastError: reason };
     else {
@@ -262,6 +269,7 @@ export class Reflector<T extends KubernetesObject> {
   /** Records a failed attempt, logs it, and waits the growing delay (ends early on stop). */
   private async fail(stage: 'list' | 'watch', error: KubeApiError): Promise<void> {
     this.failures++;
+    if (stage === 'list') this.options.metrics.listFailed?.(this.resource);
     const nextDelayMs = backoffDelayMs(
       this.options.backoff ?? DEFAULT_BACKOFF,
       this.failures,

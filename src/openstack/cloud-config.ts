@@ -16,7 +16,10 @@
  *  4. Within the chosen cloud: top-level keys < `auth:` keys < the chosen region's
  *     `values` (from `regions:`) < explicit `overrides` (CLI arguments).
  *  5. `domain_id`/`domain_name` fill unset `user_domain_*`/`project_domain_*`.
- * Deviation: an unparsable file is an error naming it (openstacksdk logs and skips it).
+ * Deviations: an unparsable file is an error naming it (openstacksdk logs and skips it), and
+ * so is an `OS_CLIENT_CONFIG_FILE` / `OS_CLIENT_SECURE_FILE` naming a file that cannot be
+ * read (openstacksdk falls back to the search path). Unknown keys in a file are warnings.
+ * Proxies come from https_proxy / http_proxy / no_proxy in `env` (src/openstack/proxy.ts).
  */
 import { CloudConfigError } from './clouds/errors.js';
 import { candidateFiles, deepMerge, loadFirst, type FileReader, type LoadedFile } from './clouds/files.js';
@@ -30,6 +33,7 @@ import {
   type Layer,
 } from './clouds/layers.js';
 import { validateCloud, type CloudSettings } from './clouds/validate.js';
+import { proxySettingsFromEnv, type ProxySettings } from './proxy.js';
 
 export { CloudConfigError } from './clouds/errors.js';
 export { readFileIfExists, type FileReader } from './clouds/files.js';
@@ -51,6 +55,22 @@ export interface ResolvedCloud extends CloudSettings {
   readonly name: string;
   /** Files and `environment` that contributed, for logs. */
   readonly sources: readonly string[];
+  /** Proxies for OpenStack calls, from the environment. */
+  readonly proxy: ProxySettings;
+}
+
+async function checkNamedFiles(input: CloudConfigInput): Promise<void> {
+  for (const name of ['OS_CLIENT_CONFIG_FILE', 'OS_CLIENT_SECURE_FILE'] as const) {
+    const file = input.env[name];
+    if (file === undefined || file === '') continue;
+    if ((await input.readFile(file)) === undefined) {
+      throw new CloudConfigError({
+        source: `environment ${name}`,
+        key: null,
+        problem: `names ${file}, which does not exist or cannot be read`,
+      });
+    }
+  }
 }
 
 interface Candidate {
@@ -142,6 +162,7 @@ function regionLayer(candidate: Candidate, wanted: unknown): Layer {
  * comment for precedence). Throws `CloudConfigError` naming the file/variable and key at fault.
  */
 export async function resolveCloudConfig(input: CloudConfigInput): Promise<ResolvedCloud> {
+  await checkNamedFiles(input);
   const ctx = { env: input.env, cwd: input.cwd, homeDir: input.homeDir };
   const loaded = await loadFirst(candidateFiles('clouds', ctx), input.readFile);
   const secure = await loadFirst(candidateFiles('secure', ctx), input.readFile);
@@ -154,7 +175,12 @@ export async function resolveCloudConfig(input: CloudConfigInput): Promise<Resol
   const region = regionLayer(candidate, args.values.region_name ?? candidate.layer.values.region_name);
   const merged = expandDomainShorthand(mergeLayers(mergeLayers(candidate.layer, region), args));
   const settings = validateCloud(merged, candidate.source);
-  return { ...settings, name, sources: sourcesOf(candidate, loaded, secure) };
+  return {
+    ...settings,
+    name,
+    sources: sourcesOf(candidate, loaded, secure),
+    proxy: proxySettingsFromEnv(input.env),
+  };
 }
 
 /** Adds the OS_* variables' cloud to `clouds` (refusing a clash with a file's cloud); its name, or null without OS_* credentials. */

@@ -1,10 +1,16 @@
 /**
  * The raw HTTP transport under the OpenStack request wrapper: one request, whole body as
- * text, lower-cased headers. Built on `node:http`/`node:https` with a keep-alive agent so a
- * custom CA bundle and the insecure flag work without undici.
+ * text, lower-cased headers. Built on `node:http`/`node:https` with keep-alive agents so a
+ * custom CA bundle, a client certificate (mTLS) and the insecure flag work without undici.
+ * With proxy settings a request goes through `http-proxy-agent` (http targets) or
+ * `https-proxy-agent` (CONNECT tunnel, then TLS to the target), unless no_proxy names it.
  */
 import http from 'node:http';
 import https from 'node:https';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { proxyFor, type ProxySettings } from './proxy.js';
 
 /** One raw request. `signal` aborts it (the wrapper combines caller signal and timeout). */
 export interface TransportRequest {
@@ -31,6 +37,12 @@ export interface NodeTransportOptions {
   readonly ca?: string | Buffer;
   /** Skip TLS verification (clouds.yaml `insecure: true` / `verify: false`). */
   readonly insecure?: boolean;
+  /** PEM client certificate (contents) presented to servers that ask for one (clouds.yaml `cert`). */
+  readonly cert?: string | Buffer;
+  /** PEM private key of `cert` (clouds.yaml `key`; may be in `cert` itself). */
+  readonly key?: string | Buffer;
+  /** Proxies from the environment (src/openstack/proxy.ts); none when absent. */
+  readonly proxy?: ProxySettings;
   readonly maxSockets?: number;
   /** Responses larger than this are refused (default 64 MiB). */
   readonly maxBodyBytes?: number;
@@ -51,8 +63,25 @@ function lowerHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
+/** TLS options of a request to an https target (also given per request: proxy agents read them there). */
+interface TlsOptions {
+  readonly ca?: string | Buffer;
+  readonly cert?: string | Buffer;
+  readonly key?: string | Buffer;
+  readonly rejectUnauthorized: boolean;
+  /** Checks the certificate against the target host (a CONNECT tunnel would check "localhost" for an IP target). */
+  readonly checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined;
+}
+
+function tlsFor(url: URL, tls: TlsOptions): TlsOptions | null {
+  if (url.protocol !== 'https:') return null;
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { ...tls, checkServerIdentity: (_host, cert) => checkServerIdentity(host, cert) };
+}
+
 interface SendContext {
   readonly agent: http.Agent;
+  readonly tls: TlsOptions | null;
   readonly maxBodyBytes: number;
 }
 
@@ -73,6 +102,7 @@ function sendOnce(ctx: SendContext, req: TransportRequest): Promise<TransportRes
       headers: req.headers,
       agent: ctx.agent,
       signal: req.signal,
+      ...(ctx.tls ?? {}),
     });
     let answered = false;
     request.on('error', (err) => {
@@ -119,23 +149,54 @@ async function sendWith(ctx: SendContext, req: TransportRequest): Promise<Transp
   }
 }
 
-/** Creates a keep-alive transport; no I/O until the first `send`. */
-export function createNodeTransport(opts: NodeTransportOptions = {}): NodeTransport {
+function tlsOptions(opts: NodeTransportOptions): TlsOptions {
+  return {
+    ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+    ...(opts.cert === undefined ? {} : { cert: opts.cert }),
+    ...(opts.key === undefined ? {} : { key: opts.key }),
+    rejectUnauthorized: opts.insecure !== true,
+  };
+}
+
+/** Picks (and keeps) the agent for each target: direct, or through the proxy the settings name. */
+function agents(
+  opts: NodeTransportOptions,
+  tls: TlsOptions,
+): { agentFor(url: URL): http.Agent; close(): void } {
   // Idle sockets are dropped after 5 s (as Node's global agent), before typical server idle timeouts.
   const common = { keepAlive: true, maxSockets: opts.maxSockets ?? 16, timeout: 5_000 };
-  const httpsAgent = new https.Agent({
-    ...common,
-    ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-    rejectUnauthorized: opts.insecure !== true,
-  });
-  const httpAgent = new http.Agent(common);
+  const direct = { https: new https.Agent({ ...common, ...tls }), http: new http.Agent(common) };
+  const proxied = new Map<string, http.Agent>();
+  return {
+    agentFor(url) {
+      const secure = url.protocol === 'https:';
+      const proxy = opts.proxy === undefined ? null : proxyFor(url, opts.proxy);
+      if (proxy === null) return secure ? direct.https : direct.http;
+      const key = `${url.protocol} ${proxy}`;
+      let agent = proxied.get(key);
+      if (agent === undefined) {
+        agent = secure ? new HttpsProxyAgent(proxy, common) : new HttpProxyAgent(proxy, common);
+        proxied.set(key, agent);
+      }
+      return agent;
+    },
+    close() {
+      direct.https.destroy();
+      direct.http.destroy();
+      for (const agent of proxied.values()) agent.destroy();
+    },
+  };
+}
+
+/** Creates a keep-alive transport; no I/O until the first `send`. */
+export function createNodeTransport(opts: NodeTransportOptions = {}): NodeTransport {
+  const tls = tlsOptions(opts);
+  const pool = agents(opts, tls);
   const maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024 * 1024;
   return {
-    send: (req) =>
-      sendWith({ agent: req.url.protocol === 'https:' ? httpsAgent : httpAgent, maxBodyBytes }, req),
+    send: (req) => sendWith({ agent: pool.agentFor(req.url), tls: tlsFor(req.url, tls), maxBodyBytes }, req),
     close() {
-      httpsAgent.destroy();
-      httpAgent.destroy();
+      pool.close();
     },
   };
 }

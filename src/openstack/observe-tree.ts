@@ -96,7 +96,7 @@ export function toObservedLoadBalancer(
   },
 ): ObservedLoadBalancer {
   const { id, name, vipAddress, vipSubnetId, vipPortId, provider, provisioningStatus, tags } = lb;
-  const { flavorId, availabilityZone } = lb;
+  const { flavorId, availabilityZone, operatingStatus } = lb;
   const sortedListeners = [...children.listeners].sort(
     (a, b) =>
       compareText(a.protocol, b.protocol) || a.protocolPort - b.protocolPort || compareText(a.id, b.id),
@@ -110,6 +110,7 @@ export function toObservedLoadBalancer(
     vipPortId,
     provider,
     provisioningStatus,
+    operatingStatus,
     tags,
     listeners: sortedListeners,
     pools: sortedPools,

@@ -4,6 +4,7 @@ import type { Owner } from '../core/ownership.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Logger } from '../kube/logger.js';
 import type { CloudPort, KubePort, ReconcilerCaches, TranslateContext } from './interfaces.js';
+import type { RecordedState } from './record.js';
 
 export interface ReconcilerTiming {
   /** Look again after this long once writes were sent, to verify and report. */
@@ -27,6 +28,13 @@ export interface ReconcilerMetrics {
   ingressLatency(seconds: number): void;
   /** A reconcile met a failure it reports to the Service's owner (`terminal`: retried slowly). */
   failure(kind: 'terminal' | 'retryable', reason: string): void;
+  /**
+   * What the record of Service `key` (`namespace/name`) now says of its load balancer and
+   * Ready condition; null once the Service is released (nothing of ours is left for it).
+   */
+  serviceRecorded(key: string, state: RecordedState | null): void;
+  /** A pass found `count` objects with our cluster id but another writer (never touched). */
+  ownershipConflicts(count: number): void;
 }
 
 export interface ReconcilerDeps {

@@ -7,7 +7,7 @@ import type { V1Service } from '@kubernetes/client-node';
 import type { KuryrLoadBalancer } from '../kube/klb.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { FailureClass } from './failures.js';
-import { keyOfService, statusWithCondition } from './record.js';
+import { keyOfService, recordedStateOf, statusWithCondition } from './record.js';
 
 /** What to report. */
 export interface FailureReport {
@@ -27,7 +27,8 @@ export async function reportFailure(deps: ReconcilerDeps, report: FailureReport)
   if (klb === undefined) return;
   const ready = { type: 'Ready', status: 'False' as const, reason: failure.reason, message: failure.message };
   // Everything else the record knew stays: a failed call changed nothing we observed.
-  const status = statusWithCondition(klb.status, ready, new Date(deps.now()).toISOString());
+  const status = statusWithCondition(klb, ready, new Date(deps.now()).toISOString());
+  deps.metrics.serviceRecorded(key, recordedStateOf(status));
   try {
     await deps.kube.writeKlbStatus(klb, status, report.signal);
   } catch (err) {

@@ -34,7 +34,7 @@ export async function reportInvalid(
   const spec = { type: 'InputValid', status: 'False' as const, reason: reason.code, message: reason.message };
   await deps.kube.writeKlbStatus(
     klb,
-    statusWithCondition(klb.status, spec, new Date(deps.now()).toISOString()),
+    statusWithCondition(klb, spec, new Date(deps.now()).toISOString()),
     signal,
   );
 }

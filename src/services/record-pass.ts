@@ -13,8 +13,11 @@ import type { KlbStatus, KuryrLoadBalancer } from '../kube/klb.js';
 import { hasFinalizer, ingressIps } from '../kube/service-writes.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { ExecuteOutcome } from './interfaces.js';
-import { klbProgressOf, klbStatusFor, translatedConditions } from './record.js';
+import { klbProgressOf, klbStatusFor, recordedStateOf, translatedConditions } from './record.js';
 import { reportActions } from './report.js';
+
+/** The notice reason of an object with our cluster id and another writer (src/core/plan/decide.ts). */
+const OWNERSHIP_CONFLICT = 'KuryrOwnershipConflict';
 
 /** What was decided and done in the pass. */
 export interface PassRecord {
@@ -43,13 +46,18 @@ export async function recordPass(deps: ReconcilerDeps, r: PassRecord): Promise<v
     for (const n of decision.notices)
       deps.logger.warn({ key: `${r.ref.namespace}/${r.ref.name}` }, n.message);
   }
+  const conflicts = decision.notices.filter((n) => n.reason === OWNERSHIP_CONFLICT).length;
+  if (conflicts > 0) deps.metrics.ownershipConflicts(conflicts);
   await reportActions(deps, svc, r.outcome.done);
   if (r.intent.kind === 'ensure') {
     await recordStatus(deps, r);
     await recordIngress(deps, r);
     return;
   }
-  if (decision.next.kind === 'released') await finishRelease(deps, r);
+  if (decision.next.kind === 'released') {
+    await finishRelease(deps, r);
+    deps.metrics.serviceRecorded(`${r.ref.namespace}/${r.ref.name}`, null);
+  }
 }
 
 async function recordStatus(deps: ReconcilerDeps, r: PassRecord): Promise<void> {
@@ -69,7 +77,9 @@ async function recordStatus(deps: ReconcilerDeps, r: PassRecord): Promise<void> 
           conditions: translatedConditions(record.ready),
           progress,
           nowIso,
+          generation: klb.metadata.generation,
         });
+  deps.metrics.serviceRecorded(`${r.ref.namespace}/${r.ref.name}`, recordedStateOf(status));
   if (isDeepStrictEqual(klb.status ?? {}, status)) return;
   await deps.kube.writeKlbStatus(klb, status, r.signal);
 }

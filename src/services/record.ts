@@ -41,6 +41,7 @@ function loadBalancerStatus(lb: ObservedLoadBalancer): KlbStatus {
       subnet_id: lb.vipSubnetId,
       provider: lb.provider,
       provisioning_status: lb.provisioningStatus,
+      ...(lb.operatingStatus === undefined ? {} : { operating_status: lb.operatingStatus }),
     },
     listeners: lb.listeners.map((l) => ({
       id: l.id,
@@ -92,15 +93,29 @@ export function progressOf(klb: KuryrLoadBalancer | undefined): Progress {
   };
 }
 
-/** A condition; keeps `previous`'s transition time when the status is unchanged. */
+/** What a condition is set from: type, status, reason, message. */
+export type ConditionInput = Omit<KlbCondition, 'lastTransitionTime' | 'observedGeneration'>;
+
+/**
+ * A condition; keeps `previous`'s transition time when the status is unchanged, and names the
+ * record generation it was set for (`observedGeneration`, when known).
+ */
 export function conditionFor(
-  spec: Omit<KlbCondition, 'lastTransitionTime'>,
+  spec: ConditionInput,
   previous: readonly KlbCondition[] | undefined,
-  nowIso: string,
+  at: { readonly nowIso: string; readonly generation: number | undefined },
 ): KlbCondition {
   const before = previous?.find((c) => c.type === spec.type);
-  const lastTransitionTime = before?.status === spec.status ? before.lastTransitionTime : nowIso;
-  return { ...spec, lastTransitionTime };
+  const lastTransitionTime = before?.status === spec.status ? before.lastTransitionTime : at.nowIso;
+  const { type, status, reason, message } = spec;
+  return {
+    type,
+    status,
+    reason,
+    message,
+    lastTransitionTime,
+    ...(at.generation === undefined ? {} : { observedGeneration: at.generation }),
+  };
 }
 
 /** What a status is built from. */
@@ -109,25 +124,42 @@ export interface StatusInput {
   readonly loadBalancer: ObservedLoadBalancer | null;
   readonly floatingIp: ServingFloatingIp | null;
   /** Conditions to set; the others already on the record are kept. */
-  readonly conditions: readonly Omit<KlbCondition, 'lastTransitionTime'>[];
+  readonly conditions: readonly ConditionInput[];
   readonly progress: KlbProgress;
   readonly nowIso: string;
+  /** The record's metadata.generation this status describes (undefined: not known). */
+  readonly generation: number | undefined;
 }
 
-/** The whole status (ids of the kept load balancer and its floating IP, conditions, progress). */
+function generationField(generation: number | undefined): Pick<KlbStatus, 'observedGeneration'> {
+  return generation === undefined ? {} : { observedGeneration: generation };
+}
+
+/**
+ * The whole status (ids of the kept load balancer and its floating IP, conditions,
+ * progress, the member count and the generation it describes).
+ */
 export function klbStatusFor(input: StatusInput): KlbStatus {
   const previous = input.previous?.conditions;
-  const set = input.conditions.map((c) => conditionFor(c, previous, input.nowIso));
+  const at = { nowIso: input.nowIso, generation: input.generation };
+  const set = input.conditions.map((c) => conditionFor(c, previous, at));
   const types = new Set(set.map((c) => c.type));
   const conditions = [...(previous ?? []).filter((c) => !types.has(c.type)), ...set];
   const fip = input.floatingIp;
   const pub = fip === null ? null : { ip_id: fip.ip.id, ip_addr: fip.ip.address, alloc_method: fip.method };
   const lb = input.loadBalancer === null ? {} : loadBalancerStatus(input.loadBalancer);
-  return { ...lb, service_pub_ip_info: pub, conditions, progress: input.progress };
+  return {
+    ...lb,
+    member_count: lb.members?.length ?? 0,
+    service_pub_ip_info: pub,
+    conditions,
+    ...generationField(input.generation),
+    progress: input.progress,
+  };
 }
 
 /** The Ready and InputValid conditions of a translated Service. */
-export function translatedConditions(ready: ConditionSpec): Omit<KlbCondition, 'lastTransitionTime'>[] {
+export function translatedConditions(ready: ConditionSpec): ConditionInput[] {
   return [ready, { type: 'InputValid', status: 'True', reason: 'Translated', message: 'Service translated' }];
 }
 
@@ -137,15 +169,41 @@ export function recordedReady(klb: KuryrLoadBalancer | undefined): 'True' | 'Fal
   return status === 'True' || status === 'False' ? status : null;
 }
 
-/** `status` with the condition of `spec.type` set (others kept, transition time kept while its status holds). */
-export function statusWithCondition(
-  status: KlbStatus | undefined,
-  spec: Omit<KlbCondition, 'lastTransitionTime'>,
-  nowIso: string,
-): KlbStatus {
-  const previous = status?.conditions ?? [];
-  const condition = conditionFor(spec, previous, nowIso);
-  return { ...(status ?? {}), conditions: [...previous.filter((c) => c.type !== spec.type), condition] };
+/**
+ * `klb`'s status with the condition of `spec.type` set (others kept, transition time kept
+ * while its status holds), for the record's current generation.
+ */
+export function statusWithCondition(klb: KuryrLoadBalancer, spec: ConditionInput, nowIso: string): KlbStatus {
+  const generation = klb.metadata.generation;
+  const previous = klb.status?.conditions ?? [];
+  const condition = conditionFor(spec, previous, { nowIso, generation });
+  return {
+    ...(klb.status ?? {}),
+    conditions: [...previous.filter((c) => c.type !== spec.type), condition],
+    ...generationField(generation),
+  };
+}
+
+/** What the metrics keep of a Service's record (see `recordedStateOf`). */
+export interface RecordedState {
+  /** The load balancer's statuses as recorded; null when the record names none. */
+  readonly loadBalancer: { readonly provisioning: string; readonly operating: string } | null;
+  /** The Ready condition's status and since when (ms); null when there is none. */
+  readonly ready: { readonly status: string; readonly sinceMs: number } | null;
+}
+
+/** The part of a status the metrics count. Pure. */
+export function recordedStateOf(status: KlbStatus): RecordedState {
+  const lb = status.loadbalancer;
+  const ready = status.conditions?.find((c) => c.type === 'Ready');
+  const since = ready === undefined ? Number.NaN : Date.parse(ready.lastTransitionTime);
+  return {
+    loadBalancer:
+      lb === undefined
+        ? null
+        : { provisioning: lb.provisioning_status, operating: lb.operating_status ?? 'UNKNOWN' },
+    ready: ready === undefined ? null : { status: ready.status, sinceMs: Number.isNaN(since) ? 0 : since },
+  };
 }
 
 /** `namespace/name` of a Service object (`?` for a part it lacks). */

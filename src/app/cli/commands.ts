@@ -3,8 +3,15 @@
  * command of several files, `<name>/command.ts`) exporting a `CliCommand`, and list it here.
  */
 import { controllerCommand } from './controller-command.js';
+import { doctorCommand } from './doctor-command.js';
 import { planCommand } from './plan/command.js';
+import { versionCommand } from './version-command.js';
 import type { CliCommand } from './context.js';
 
 /** The subcommands, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [planCommand, controllerCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  planCommand,
+  controllerCommand,
+  doctorCommand,
+  versionCommand,
+];

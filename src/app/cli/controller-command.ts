@@ -17,11 +17,13 @@ import { DEFAULT_LEADER_TIMING, LeaderElector } from '../../kube/leader/leader.j
 import { CloudConfigError, readFileIfExists, resolveCloudConfig } from '../../openstack/cloud-config.js';
 import { SubnetMissingError } from '../../services/context.js';
 import { openCloudSession } from '../../openstack/keystone/open.js';
+import { readBuildInfo } from '../build-info.js';
 import { defaultAppConfig, KuryrConfError, readKuryrConf, type LoadedConfig } from '../config/kuryr-conf.js';
-import { startController, type ControllerOptions } from '../controller.js';
+import { startController, type ControllerOptions, type RunningController } from '../controller.js';
 import { runWhileLeading, whenAborted } from '../leader-run.js';
 import { makeLogContext } from '../log-context.js';
 import { makeLogger, type AppLogger } from '../logging.js';
+import { makeProcessMetrics, type BuildLabels, type ProcessMetrics } from '../metrics.js';
 import { startOpsServer } from '../ops-server.js';
 import { EXIT_FAILURE, EXIT_INPUT, type CliCommand, type CommandContext } from './context.js';
 
@@ -43,7 +45,11 @@ interface Election {
   readonly identity: string;
 }
 
-const VERSION = '0.1.0';
+/** The build's labels for `kuryr_build_info`: version and commit from the build's info file. */
+function buildLabels(): BuildLabels {
+  const { version, commit } = readBuildInfo();
+  return { version, commit, node: process.version };
+}
 
 /** A problem with what the user gave us (flags, kuryr.conf, clouds.yaml, configured subnets). */
 class ControllerUsageError extends Error {
@@ -121,12 +127,34 @@ function shutdownSignal(logger: AppLogger): { signal: AbortSignal; dispose(): vo
   };
 }
 
+/** Starts the controller, telling `metrics` when it is ready and when it stopped. */
+async function startObserved(
+  options: ControllerOptions,
+  metrics: ProcessMetrics,
+): Promise<RunningController> {
+  const running = await startController(options);
+  running.ready.then(
+    () => {
+      metrics.ready(true);
+    },
+    () => undefined,
+  );
+  return {
+    ...running,
+    stop: async (drainTimeoutMs) => {
+      metrics.ready(false);
+      await running.stop(drainTimeoutMs);
+    },
+  };
+}
+
 async function runLeaderElected(
   options: ControllerOptions,
   election: Election,
-  shutdown: AbortSignal,
+  run: { readonly shutdown: AbortSignal; readonly metrics: ProcessMetrics },
 ): Promise<void> {
   const { logger, clock, ops } = options;
+  const { shutdown, metrics } = run;
   const elector = new LeaderElector({
     client: leaseClientFor(options.kubeConfig, election.lease),
     identity: election.identity,
@@ -135,7 +163,10 @@ async function runLeaderElected(
   });
   const outcome = await runWhileLeading({
     elector,
-    start: () => startController(options),
+    start: () => startObserved(options, metrics),
+    onLeading: (leads) => {
+      metrics.leading(leads);
+    },
     shutdown,
     // A standby answers /healthz and /readyz with 200: it is alive and ready to take over
     // (a 503 would stall every rolling update behind the standby that never leads).
@@ -158,7 +189,12 @@ async function runLeaderElected(
 async function controllerOptions(
   flags: ControllerFlags,
   ctx: CommandContext,
-): Promise<{ options: ControllerOptions; election: Election | null; close: () => void }> {
+): Promise<{
+  options: ControllerOptions;
+  election: Election | null;
+  processMetrics: ProcessMetrics;
+  close: () => void;
+}> {
   const { config } = await loadConfig(flags, ctx);
   const ops = parseAddr(flags.metricsAddr);
   const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
@@ -166,6 +202,8 @@ async function controllerOptions(
   const logContext = makeLogContext();
   const logger = makeLogger({ level: flags.logLevel, mixin: logContext.mixin });
   const registry = new Registry();
+  const build = buildLabels();
+  const processMetrics = { metrics: makeProcessMetrics(registry, build) };
   const cloud = await resolveCloudConfig({
     env: process.env,
     readFile: readFileIfExists,
@@ -173,10 +211,11 @@ async function controllerOptions(
     homeDir: homedir(),
     cloud: flags.osCloud,
   });
+  for (const warning of cloud.warnings) logger.warn({ cloud: cloud.name }, warning);
   const opened = await openCloudSession(cloud, {
     logger,
     registry,
-    version: VERSION,
+    version: build.version,
     readFile: readFileIfExists,
   });
   const kubeConfig = loadKubeConfig({
@@ -196,6 +235,7 @@ async function controllerOptions(
   return {
     options,
     election,
+    processMetrics: processMetrics.metrics,
     close: () => {
       opened.close();
     },
@@ -203,18 +243,21 @@ async function controllerOptions(
 }
 
 async function run(flags: ControllerFlags, ctx: CommandContext): Promise<void> {
-  const { options, election, close } = await controllerOptions(flags, ctx);
+  const { options, election, processMetrics, close } = await controllerOptions(flags, ctx);
   const { logger } = options;
   const shutdown = shutdownSignal(logger);
   try {
     if (election !== null) {
       logger.info({ lease: election.lease, identity: election.identity }, 'leader election on');
-      await runLeaderElected(options, election, shutdown.signal);
+      await runLeaderElected(options, election, { shutdown: shutdown.signal, metrics: processMetrics });
       return;
     }
-    const running = await startController(options);
+    // Without election this process is the only controller: it "leads" while it runs.
+    processMetrics.leading(true);
+    const running = await startObserved(options, processMetrics);
     await whenAborted(shutdown.signal);
     await running.stop();
+    processMetrics.leading(false);
   } finally {
     shutdown.dispose();
     close();

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands.js';
+import { formatVersionLine, versionReport } from './version-command.js';
 import { EXIT_FAILURE, EXIT_INPUT, EXIT_OK, type CliIo, type CommandContext } from './context.js';
 
 function buildProgram(ctx: CommandContext): Command {
@@ -11,7 +12,8 @@ function buildProgram(ctx: CommandContext): Command {
     .description('Kubernetes Services as OpenStack Octavia load balancers')
     .exitOverride()
     .configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .version(formatVersionLine(versionReport()), '--version', 'print the version line and exit');
   for (const make of COMMANDS) {
     const command = make(ctx);
     command.copyInheritedSettings(program);

@@ -4,7 +4,6 @@
  * [kuryr_services], validate them once, and report every other key as a warning.
  */
 import { readFile } from 'node:fs/promises';
-import { parse as parseIni } from 'ini';
 import type {
   ApiVersion,
   HealthMonitorDefaults,
@@ -13,6 +12,7 @@ import type {
   OctaviaProvider,
 } from '../../core/model.js';
 import { crossKeyChecks } from './kuryr-conf-checks.js';
+import { lastValue, OsloIniError, parseOsloIni, type OsloIni } from './oslo-ini.js';
 import { CREATE_MODES, SECTION_SCHEMAS, type SectionName, type SectionValues } from './kuryr-conf-schema.js';
 
 /** `[kuryr_services] create_mode`. */
@@ -100,7 +100,7 @@ type RawSection = Record<string, string>;
  * KuryrConfError listing every invalid value; unknown keys and sections become warnings.
  */
 export function parseKuryrConf(text: string, file: string): LoadedConfig {
-  const { sections, warnings } = readSections(parseIni(text), file);
+  const { sections, warnings } = readSections(parseText(text, file), file);
   const problems: string[] = [];
   const values = validateSections(sections, file, problems);
   if (values === null || problems.length > 0) throw new KuryrConfError(file, problems);
@@ -132,18 +132,23 @@ export function defaultAppConfig(): AppConfig {
   return parseKuryrConf('', '(defaults)').config;
 }
 
+function parseText(text: string, file: string): OsloIni {
+  try {
+    return parseOsloIni(text);
+  } catch (error) {
+    if (error instanceof OsloIniError)
+      throw new KuryrConfError(file, [`${file}: ${error.message}`], { cause: error });
+    throw error;
+  }
+}
+
 function readSections(
-  parsed: unknown,
+  parsed: OsloIni,
   file: string,
 ): { sections: Partial<Record<SectionName, RawSection>>; warnings: string[] } {
   const sections: Partial<Record<SectionName, RawSection>> = {};
   const warnings: string[] = [];
-  const outside: string[] = [];
-  for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      outside.push(name);
-      continue;
-    }
+  for (const [name, keys] of parsed.sections) {
     if (!(name in SECTION_SCHEMAS)) {
       warnings.push(`${file}: section [${name}] ignored (not used by kuryr-services)`);
       continue;
@@ -152,23 +157,19 @@ function readSections(
     const known = Object.keys(SECTION_SCHEMAS[section].shape);
     const raw: RawSection = {};
     const ignored: string[] = [];
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      if (known.includes(key)) raw[key] = rawText(item);
+    for (const [key, values] of keys) {
+      const value = lastValue(values);
+      if (known.includes(key) && value !== undefined) raw[key] = value;
       else ignored.push(key);
     }
     if (ignored.length > 0)
       warnings.push(`${file}: [${name}] keys ignored (not used by kuryr-services): ${ignored.join(', ')}`);
     sections[section] = raw;
   }
-  if (outside.length > 0) warnings.push(`${file}: keys outside any section ignored: ${outside.join(', ')}`);
+  if (parsed.outside.length > 0) {
+    warnings.push(`${file}: keys outside any section ignored: ${parsed.outside.join(', ')}`);
+  }
   return { sections, warnings };
-}
-
-/** The ini package turns true/false/null into values and `k[]` into arrays: give the text back. */
-function rawText(value: unknown): string {
-  if (Array.isArray(value)) return value.map((v) => rawText(v)).join(',');
-  if (value === null) return 'null';
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function validateSections(

@@ -7,6 +7,7 @@ import type { EndpointInterface } from '../keystone/catalog.js';
 import type { DomainRef, KeystoneCredentials, UserRef } from '../keystone/credentials.js';
 import type { ServiceType } from '../session.js';
 import { CloudConfigError } from './errors.js';
+import { isKnownKey, nearestKey } from './known-keys.js';
 import type { Layer } from './layers.js';
 
 const text = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1));
@@ -49,6 +50,8 @@ const settingsSchema = z.object({
   region_name: optText,
   interface: iface.default('public'),
   cacert: optText,
+  cert: optText,
+  key: optText,
   insecure: boolish.optional(),
   verify: boolish.optional(),
   api_timeout: z.coerce.number().positive().optional(),
@@ -64,10 +67,16 @@ export interface CloudSettings {
   readonly interface: EndpointInterface;
   /** Path of a PEM CA bundle (`cacert`). */
   readonly cacert: string | undefined;
+  /** Path of a PEM client certificate (`cert`), for servers that require one (mTLS). */
+  readonly cert: string | undefined;
+  /** Path of the client certificate's PEM private key (`key`; may be inside `cert`). */
+  readonly key: string | undefined;
   /** `insecure: true` or `verify: false`. */
   readonly insecure: boolean;
   readonly apiTimeoutMs: number | undefined;
   readonly endpointOverrides: Readonly<Partial<Record<ServiceType, string>>>;
+  /** Unknown keys from files, each named with its file and a "did you mean" for near misses. */
+  readonly warnings: readonly string[];
 }
 
 const SERVICES: readonly ServiceType[] = ['identity', 'network', 'load-balancer'];
@@ -136,6 +145,18 @@ function endpointOverrides(layer: Layer): Partial<Record<ServiceType, string>> {
   return out;
 }
 
+/** A warning per key a file set that neither we nor openstacksdk know; pure. */
+export function unknownKeyWarnings(layer: Layer): string[] {
+  const out: string[] = [];
+  for (const key of Object.keys(layer.values)) {
+    const origin = layer.origins[key] ?? key;
+    if (origin.startsWith('environment') || origin.startsWith('argument') || isKnownKey(key)) continue;
+    const near = nearestKey(key);
+    out.push(`${origin}: unknown key ignored${near === null ? '' : ` (did you mean ${near}?)`}`);
+  }
+  return out;
+}
+
 /** Validates a merged layer; throws `CloudConfigError` naming the source and key of the first problem. */
 export function validateCloud(layer: Layer, cloudSource: string): CloudSettings {
   const ctx: Ctx = { layer, cloudSource };
@@ -156,8 +177,11 @@ export function validateCloud(layer: Layer, cloudSource: string): CloudSettings 
     regionName: s.region_name,
     interface: s.interface,
     cacert: s.cacert,
+    cert: s.cert,
+    key: s.key,
     insecure: s.insecure === true || s.verify === false,
     apiTimeoutMs: s.api_timeout === undefined ? undefined : s.api_timeout * 1000,
     endpointOverrides: endpointOverrides(layer),
+    warnings: unknownKeyWarnings(layer),
   };
 }

@@ -7,7 +7,7 @@ import type { Registry } from 'prom-client';
 import type { ResolvedCloud } from '../cloud-config.js';
 import { CloudConfigError } from '../clouds/errors.js';
 import { OpenStackHttp, userAgent } from '../http.js';
-import { createNodeTransport, type Transport } from '../http-transport.js';
+import { createNodeTransport, type NodeTransportOptions, type Transport } from '../http-transport.js';
 import { createOpenStackMetrics } from '../metrics.js';
 import { KeystoneSession } from './session.js';
 
@@ -17,7 +17,7 @@ export interface OpenCloudSessionDeps {
   readonly registry: Registry;
   /** Our version, for `User-Agent: kuryr-services/<version>`. */
   readonly version: string;
-  /** Reads the CA bundle named by `cacert`; `undefined` when missing. */
+  /** Reads the files named by `cacert`, `cert` and `key`; `undefined` when missing. */
   readonly readFile: (file: string) => Promise<string | undefined>;
   /** Replaces the node transport (tests). */
   readonly transport?: Transport;
@@ -36,32 +36,54 @@ export interface OpenedSession {
   close(): void;
 }
 
-async function readCa(cloud: ResolvedCloud, deps: OpenCloudSessionDeps): Promise<string | undefined> {
-  if (cloud.cacert === undefined) return undefined;
-  const ca = await deps.readFile(cloud.cacert);
-  if (ca === undefined) {
+async function readPem(
+  cloud: ResolvedCloud,
+  key: 'cacert' | 'cert' | 'key',
+  deps: OpenCloudSessionDeps,
+): Promise<string | undefined> {
+  const file = cloud[key];
+  if (file === undefined) return undefined;
+  const text = await deps.readFile(file);
+  if (text === undefined) {
     throw new CloudConfigError({
       source: `cloud ${cloud.name}`,
-      key: 'cacert',
-      problem: `names ${cloud.cacert}, which cannot be read`,
+      key,
+      problem: `names ${file}, which cannot be read`,
     });
   }
-  return ca;
+  return text;
+}
+
+/** The TLS material and proxies of the node transport for `cloud`. */
+async function transportOptions(
+  cloud: ResolvedCloud,
+  deps: OpenCloudSessionDeps,
+): Promise<NodeTransportOptions> {
+  const [ca, cert, key] = await Promise.all([
+    readPem(cloud, 'cacert', deps),
+    readPem(cloud, 'cert', deps),
+    readPem(cloud, 'key', deps),
+  ]);
+  return {
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
+    insecure: cloud.insecure,
+    proxy: cloud.proxy,
+  };
 }
 
 /**
- * Builds the session for `cloud`: reads the CA bundle (the only I/O here), creates the
- * transport, wrapper and metrics. Does not authenticate (that happens on first use).
- * Throws `CloudConfigError` when `cacert` cannot be read.
+ * Builds the session for `cloud`: reads the CA bundle and client certificate/key (the only
+ * I/O here), creates the transport (with the cloud's proxies), wrapper and metrics. Does not
+ * authenticate (that happens on first use). Throws `CloudConfigError` when `cacert`, `cert`
+ * or `key` cannot be read.
  */
 export async function openCloudSession(
   cloud: ResolvedCloud,
   deps: OpenCloudSessionDeps,
 ): Promise<OpenedSession> {
-  const ca = await readCa(cloud, deps);
-  const node = deps.transport
-    ? null
-    : createNodeTransport({ ...(ca === undefined ? {} : { ca }), insecure: cloud.insecure });
+  const node = deps.transport ? null : createNodeTransport(await transportOptions(cloud, deps));
   const transport = deps.transport ?? node?.send;
   if (!transport) throw new Error('unreachable: no transport');
   const http = new OpenStackHttp({

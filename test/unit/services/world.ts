@@ -29,6 +29,7 @@ import type { ReconcilerMetrics, ReconcilerTiming } from '../../../src/services/
 import { makeKubePort } from '../../../src/services/kube-port.js';
 import type { CloudPort, ReconcilerCaches, TranslateContext } from '../../../src/services/interfaces.js';
 import { makeServiceReconciler } from '../../../src/services/reconciler.js';
+import type { RecordedState } from '../../../src/services/record.js';
 import { aProfile, aTranslateConfig, anOwner } from '../../support/builders.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { FakeOpenStack, fakeSession, type FakeOpenStackOptions } from '../../support/fake-openstack/index.js';
@@ -53,6 +54,9 @@ export interface MetricsState {
   readonly createPaths: string[];
   readonly ingressLatencies: number[];
   readonly failures: string[];
+  /** What the last pass of each Service recorded (src/services/record.ts recordedStateOf). */
+  readonly recorded: Map<string, RecordedState>;
+  readonly conflicts: number[];
 }
 
 /** One pass as the world ran it: the result and the delay the engine would wait. */
@@ -135,7 +139,14 @@ function listedCaches(
 }
 
 function recordingMetrics(): { state: MetricsState; metrics: ReconcilerMetrics } {
-  const state: MetricsState = { actions: new Map(), createPaths: [], ingressLatencies: [], failures: [] };
+  const state: MetricsState = {
+    actions: new Map(),
+    createPaths: [],
+    ingressLatencies: [],
+    failures: [],
+    recorded: new Map(),
+    conflicts: [],
+  };
   return {
     state,
     metrics: {
@@ -143,6 +154,11 @@ function recordingMetrics(): { state: MetricsState; metrics: ReconcilerMetrics }
       createPath: (path) => state.createPaths.push(path),
       ingressLatency: (s) => state.ingressLatencies.push(s),
       failure: (kind, reason) => state.failures.push(`${kind} ${reason}`),
+      serviceRecorded: (key, recorded) => {
+        if (recorded === null) state.recorded.delete(key);
+        else state.recorded.set(key, recorded);
+      },
+      ownershipConflicts: (count) => state.conflicts.push(count),
     },
   };
 }
