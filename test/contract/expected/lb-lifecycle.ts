@@ -81,6 +81,7 @@ export const LB_LIFECYCLE: unknown = {
       {
         availabilityZone: null,
         flavorId: null,
+        operatingStatus: 'OFFLINE',
         id: 'lb',
         name: '<run>/web',
         vipAddress: 'vip',

@@ -78,6 +78,7 @@ describe('observeService (scripted cloud)', () => {
         vipPortId: 'vip-1',
         provider: 'amphora',
         provisioningStatus: 'ACTIVE',
+        operatingStatus: 'OFFLINE',
         tags,
         flavorId: null,
         availabilityZone: null,
