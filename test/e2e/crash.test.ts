@@ -25,7 +25,8 @@ import { createWeb, deleteService, webSpec } from './support/user-edits.js';
 async function fipsOfIncarnation(h: Harness, svc: V1Service): Promise<floatingips.FloatingIpRecord[]> {
   const uid = svc.metadata?.uid ?? '';
   const all = await floatingips.listAll(h.cloud.session, {});
-  return all.filter((f) => f.description.includes(`(uid ${uid}, cluster ${h.clusterId})`));
+  // The marker is `(uid U, cluster C, writer W)`; the legacy one ends after the cluster.
+  return all.filter((f) => f.description.includes(`(uid ${uid}, cluster ${h.clusterId}`));
 }
 
 /** Load balancers named after the Service, whatever their state (cheap: one list call). */
