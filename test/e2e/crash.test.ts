@@ -12,7 +12,6 @@ import { describe, expect, it } from 'vitest';
 import { loadBalancerDescription } from '../../src/core/naming.js';
 import * as floatingips from '../../src/openstack/neutron/floatingips.js';
 import * as loadbalancers from '../../src/openstack/octavia/loadbalancers.js';
-import { anOwner } from '../support/builders.js';
 import { type Harness } from '../support/e2e-harness.js';
 import { waitFor, waitForValue } from '../support/wait.js';
 import { ingressOf, NS, waitServiceGone } from './support/kube-reads.js';
@@ -103,7 +102,7 @@ describe('crash safety', () => {
       const orphan = await floatingips.create(h.cloud.session, {
         networkId: h.info.public_net_id,
         subnetId: h.info.public_subnet_id,
-        description: loadBalancerDescription(anOwner(h.clusterId), ref),
+        description: loadBalancerDescription(await h.owner(), ref),
       });
       untagged.push(orphan.id);
       await h.startController();
@@ -127,7 +126,7 @@ describe('crash safety', () => {
       const crashed = await floatingips.create(h.cloud.session, {
         networkId: h.info.public_net_id,
         subnetId: h.info.public_subnet_id,
-        description: loadBalancerDescription(anOwner(h.clusterId), ref),
+        description: loadBalancerDescription(await h.owner(), ref),
       });
       untagged.push(crashed.id);
       const current = await h.core.readNamespacedService({ name: 'cr-d', namespace: NS });

@@ -20,7 +20,7 @@ import { Registry } from 'prom-client';
 import { parseKuryrConf, type AppConfig } from '../../src/app/config/kuryr-conf.js';
 import { startController, type RunningController } from '../../src/app/controller.js';
 import type { ObservedFloatingIp } from '../../src/core/model.js';
-import { clusterTag, OWNER_TAG } from '../../src/core/ownership.js';
+import { clusterTag, OWNER_TAG, type Owner } from '../../src/core/ownership.js';
 import { systemClock } from '../../src/engine/clock.js';
 import type { OpenedSession } from '../../src/openstack/keystone/open.js';
 import * as floatingips from '../../src/openstack/neutron/floatingips.js';
@@ -40,6 +40,8 @@ export interface Harness {
   readonly info: TestcloudInfo;
   readonly clusterId: string;
   readonly config: AppConfig;
+  /** The identity the controller writes under: this cluster id, and the kube-system namespace uid as writer. */
+  owner(): Promise<Owner>;
   /** Metrics registry of the controller instance currently running (new per start). */
   registry(): Registry;
   startController(): Promise<void>;
@@ -115,6 +117,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     info,
     clusterId,
     config,
+    async owner() {
+      const ns = await harness.core.readNamespace({ name: 'kube-system' });
+      const uid = ns.metadata?.uid;
+      if (uid === undefined) throw new Error('kube-system namespace has no uid');
+      return { clusterId, writer: uid };
+    },
     registry: () => registry,
     async startController() {
       if (running !== null) throw new Error('controller already running');
