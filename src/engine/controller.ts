@@ -11,8 +11,9 @@ import {
   ReconcileThrewError,
 } from './errors.js';
 import { noMetrics, silentLogger, type ControllerMetrics, type EngineLogger } from './observability.js';
-import { PollLimiter, type PollTiming } from './poll-limiter.js';
-import { exponentialBackoffLimiter, jitteredLimiter, type RateLimiter } from './ratelimit.js';
+import { NextTurns } from './next-turn.js';
+import type { PollTiming } from './poll-limiter.js';
+import type { RateLimiter } from './ratelimit.js';
 import type { OutcomeKind, ReconcileContext, Result } from './result.js';
 import { SHUTDOWN, WorkQueue, type QueueKey } from './workqueue.js';
 
@@ -88,10 +89,7 @@ export class Controller<K extends QueueKey> {
   private readonly logger: EngineLogger;
   private readonly metrics: ControllerMetrics;
   private readonly workerCount: number;
-  private readonly polls: PollLimiter<K>;
-  private readonly slow: RateLimiter<K>;
-  /** The `carry` of each key's last poll / requeueAfter result. */
-  private readonly carried = new Map<K, unknown>();
+  private readonly turns: NextTurns<K>;
   private passes = 0;
   private workers: Promise<void>[] = [];
   private state: State = 'new';
@@ -105,13 +103,11 @@ export class Controller<K extends QueueKey> {
     this.logger = options.logger ?? silentLogger();
     this.metrics = options.metrics ?? noMetrics();
     const { clock, rateLimiter } = options;
-    this.polls = new PollLimiter<K>(options.pollTiming);
-    this.slow =
-      options.slowRetry ??
-      jitteredLimiter(exponentialBackoffLimiter<K>({ baseMs: 60_000, maxMs: 600_000 }), {
-        fraction: 0.2,
-        random: options.random ?? Math.random,
-      });
+    this.turns = new NextTurns<K>({
+      ...(options.pollTiming === undefined ? {} : { pollTiming: options.pollTiming }),
+      ...(options.slowRetry === undefined ? {} : { slowRetry: options.slowRetry }),
+      random: options.random ?? Math.random,
+    });
     this.queue = new WorkQueue<K>(rateLimiter === undefined ? { clock } : { clock, rateLimiter });
   }
 
@@ -211,7 +207,7 @@ export class Controller<K extends QueueKey> {
     this.passes += 1;
     const ctx: ReconcileContext = {
       signal: this.reconcileAbort.signal,
-      carry: this.carried.get(key),
+      carry: this.turns.carry(key),
       passId: `${this.options.name}-${this.passes}`,
     };
     const scope = this.options.passScope ?? ((_fields, run) => run());
@@ -220,7 +216,7 @@ export class Controller<K extends QueueKey> {
     try {
       result = await scope(fields, () => this.options.reconcile(key, ctx));
     } catch (thrown: unknown) {
-      this.carried.delete(key);
+      this.turns.threw(key);
       return this.handleThrown(key, thrown);
     }
     return this.handleResult(key, result);
@@ -251,33 +247,22 @@ export class Controller<K extends QueueKey> {
   private handleResult(key: K, result: Result): OutcomeKind {
     const fields = { controller: this.options.name, key: this.describe(key) };
     this.queue.forget(key);
-    if ((result.kind === 'poll' || result.kind === 'requeueAfter') && result.carry !== undefined) {
-      this.carried.set(key, result.carry);
-    } else {
-      this.carried.delete(key);
-    }
-    if (result.kind !== 'poll') this.polls.forget(key);
-    if (result.kind !== 'failed') this.slow.forget(key);
+    const next = this.turns.after(key, result);
+    if (next !== null) this.queue.addAfter(key, next.afterMs);
+    const ms = next?.afterMs;
     switch (result.kind) {
       case 'done':
         this.logger.debug(fields, 'reconciled');
         break;
       case 'requeueAfter':
-        this.queue.addAfter(key, result.ms);
-        this.logger.debug({ ...fields, ms: result.ms, reason: result.reason }, 'requeue after delay');
+        this.logger.debug({ ...fields, ms, reason: result.reason }, 'requeue after delay');
         break;
-      case 'poll': {
-        const ms = this.polls.when(key, result.token);
-        this.queue.addAfter(key, ms);
+      case 'poll':
         this.logger.debug({ ...fields, ms, token: result.token, reason: result.reason }, 'polling');
         break;
-      }
-      case 'failed': {
-        const ms = this.slow.when(key);
-        this.queue.addAfter(key, ms);
+      case 'failed':
         this.logger.warn({ ...fields, ms, err: result.error }, 'reconcile failed; retrying slowly');
         break;
-      }
       case 'terminal':
         this.logger.error({ ...fields, err: result.error }, 'reconcile failed terminally, not retrying');
         this.callHook('onTerminal', key, () => this.options.onTerminal?.(key, result.error));

@@ -21,25 +21,19 @@ import {
   failureReason,
   type BackoffOptions,
 } from './retry-policy.js';
+import { listAllPages, type ListPageCall } from './pager.js';
 import { ReflectedStore, type ReflectorHandlers } from './reflected-store.js';
 import type { IndexFunc, ObjectStore } from './store.js';
 import { watchOnce, type WatchEnd, type WatchEvent } from './watch-stream.js';
 
 export type { ReflectorHandlers } from './reflected-store.js';
+export type { ListPage } from './pager.js';
 
 /** Where a reflector stands. */
 export type ReflectorState =
   | { readonly kind: 'never-synced'; readonly lastError: string | null }
   | { readonly kind: 'synced' }
   | { readonly kind: 'stale'; readonly since: number; readonly reason: string };
-
-/** One page of a list answer. */
-export interface ListPage<T> {
-  readonly items: readonly T[];
-  readonly resourceVersion: string;
-  /** The continue token of the next page; undefined or '' on the last page. */
-  readonly continueToken: string | undefined;
-}
 
 /** What a reflector lists and watches. */
 export interface ReflectorSource<T> {
@@ -50,10 +44,7 @@ export interface ReflectorSource<T> {
   /** Collection path the watch streams: `/api/v1/services`. */
   readonly watchPath: string;
   /** One page, through callKube (`<operation>.list`); throws KubeApiError. */
-  listPage(
-    request: { limit: number; continueToken: string | undefined },
-    signal: AbortSignal,
-  ): Promise<ListPage<T>>;
+  readonly listPage: ListPageCall<T>;
 }
 
 export interface ReflectorOptions<T> {
@@ -77,8 +68,6 @@ export interface ReflectorOptions<T> {
 const SHORT_WATCH_MS = 1000;
 /** How long past its server-side timeout a watch may stay open before it is given up. */
 const WATCH_GRACE_MS = 60_000;
-/** Restarts of a paged list after expired continue tokens, before the attempt counts as failed. */
-const LIST_RESTARTS = 3;
 
 /** One list+watch loop and its store; nothing runs until `start()`. */
 export class Reflector<T extends KubernetesObject> {
@@ -160,7 +149,8 @@ export class Reflector<T extends KubernetesObject> {
   private async listOnce(signal: AbortSignal): Promise<boolean> {
     let listed: { items: T[]; resourceVersion: string };
     try {
-      listed = await this.listAll(signal);
+      const { source, pageSize } = this.options;
+      listed = await listAllPages((request, sig) => source.listPage(request, sig), pageSize ?? 500, signal);
     } catch (err) {
       if (!signal.aborted)
         await this.fail('list', toKubeApiError(`${this.options.source.operation}.list`, err));
@@ -173,31 +163,6 @@ export class Reflector<T extends KubernetesObject> {
     this.current = { kind: 'synced' };
     this.markSynced();
     return true;
-  }
-
-  private async listAll(signal: AbortSignal): Promise<{ items: T[]; resourceVersion: string }> {
-    const limit = this.options.pageSize ?? 500;
-    let items: T[] = [];
-    let continueToken: string | undefined;
-    for (let restarts = 0; ;) {
-      let page: ListPage<T>;
-      try {
-        page = await this.options.source.listPage({ limit, continueToken }, signal);
-      } catch (err) {
-        const expired = err instanceof KubeApiError && err.isGone && continueToken !== undefined;
-        if (!expired || restarts >= LIST_RESTARTS) throw err;
-        // client-go's pager: the snapshot behind the token is gone, start a fresh list.
-        restarts++;
-        items = [];
-        continueToken = undefined;
-        continue;
-      }
-      for (const item of page.items) items.push(item);
-      if (page.continueToken === undefined || page.continueToken === '') {
-        return { items, resourceVersion: page.resourceVersion };
-      }
-      continueToken = page.continueToken;
-    }
   }
 
   /** One watch; resolves true when a relist is needed. */
