@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FakeOpenStack } from '../../test/support/fake-openstack/cloud.js';
+import { kuryrConfFor } from '../../test/support/fake-openstack/topology.js';
 import {
   startFakeOpenStackServer,
   type FakeOpenStackServer,
@@ -41,23 +42,12 @@ export interface WorldOptions {
 }
 
 function kuryrConf(fake: FakeOpenStack, o: WorldOptions): string {
-  const i = fake.info;
-  return [
-    '[neutron_defaults]',
-    `project = ${i.project_id}`,
-    `pod_subnet = ${i.pod_subnet_id}`,
-    `service_subnet = ${i.service_subnet_id}`,
-    `external_svc_net = ${i.public_net_id}`,
-    `external_svc_subnet = ${i.public_subnet_id}`,
-    '[octavia_defaults]',
-    'member_mode = L3',
-    '[kuryr_services]',
-    'cluster_id = scalebench',
-    `workers = ${o.workers}`,
-    `resync_period = ${o.resyncSeconds}`,
-    'pending_requeue_ms = 1000',
-    '',
-  ].join('\n');
+  return kuryrConfFor(fake.info, {
+    cluster_id: 'scalebench',
+    workers: o.workers,
+    resync_period: o.resyncSeconds,
+    pending_requeue_ms: 1000,
+  });
 }
 
 /** Starts the fake cloud, its HTTP face and the API server; writes the controller's files. */

@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, DiscoveryV1Api } from '@kubernetes/client-node';
 import { FakeOpenStack } from '../support/fake-openstack/cloud.js';
 import { startFakeOpenStackServer } from '../support/fake-openstack/face-http.js';
+import { kuryrConfFor } from '../support/fake-openstack/topology.js';
 import { sliceManifest, serviceManifest } from '../support/e2e-harness.js';
 import { startKubeApiServer } from '../support/kube-apiserver/index.js';
 import { ensureBuilt, MAIN } from '../unit/app/cli-binary.js';
@@ -26,21 +27,7 @@ const [services = 20, endpoints = 10] = process.argv
   .map(Number);
 
 function kuryrConf(fake: FakeOpenStack): string {
-  const i = fake.info;
-  return [
-    '[neutron_defaults]',
-    `project = ${i.project_id}`,
-    `pod_subnet = ${i.pod_subnet_id}`,
-    `service_subnet = ${i.service_subnet_id}`,
-    `external_svc_net = ${i.public_net_id}`,
-    `external_svc_subnet = ${i.public_subnet_id}`,
-    '[octavia_defaults]',
-    'member_mode = L3',
-    '[kuryr_services]',
-    'cluster_id = fakebench',
-    'pending_requeue_ms = 500',
-    '',
-  ].join('\n');
+  return kuryrConfFor(fake.info, { cluster_id: 'fakebench', pending_requeue_ms: 500 });
 }
 
 async function until(what: string, probe: () => boolean, boundMs: number): Promise<number> {

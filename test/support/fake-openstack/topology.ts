@@ -126,3 +126,27 @@ export function seedTopology(parts: {
     public_subnet_id: pubSubnet.id,
   };
 }
+
+/**
+ * A kuryr.conf for a controller served by the fake cloud described by `info`: its project,
+ * pod and service subnets, the public network as Pool floating IP source, L3 members, and
+ * `service` lines appended to `[kuryr_services]` (cluster_id, workers, ...).
+ */
+export function kuryrConfFor(
+  info: FakeCloudInfo,
+  service: Readonly<Record<string, string | number>>,
+): string {
+  return [
+    '[neutron_defaults]',
+    `project = ${info.project_id}`,
+    `pod_subnet = ${info.pod_subnet_id}`,
+    `service_subnet = ${info.service_subnet_id}`,
+    `external_svc_net = ${info.public_net_id}`,
+    `external_svc_subnet = ${info.public_subnet_id}`,
+    '[octavia_defaults]',
+    'member_mode = L3',
+    '[kuryr_services]',
+    ...Object.entries(service).map(([key, value]) => `${key} = ${value}`),
+    '',
+  ].join('\n');
+}
