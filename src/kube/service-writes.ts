@@ -12,6 +12,7 @@ import {
 } from '@kubernetes/client-node';
 import { callKube } from './call.js';
 import type { KubeClients } from './clients.js';
+import { KubeApiError } from './errors.js';
 
 export const SERVICE_FINALIZER = 'kuryr.openstack.org/service-finalizer';
 
@@ -56,7 +57,11 @@ export async function addFinalizer(
   return setFinalizers(clients, svc, [...(svc.metadata?.finalizers ?? []), SERVICE_FINALIZER], signal);
 }
 
-/** Removes our finalizer (no-op when absent). Throws KubeApiError 409 when the Service changed meanwhile. */
+/**
+ * Removes our finalizer (no-op when absent). Throws KubeApiError 409 when the Service changed
+ * meanwhile. A 404 means the Service is already gone (a pass on a stale cache entry, after an
+ * earlier pass removed the finalizer): what removing it was for, so `svc` is returned as is.
+ */
 export async function removeFinalizer(
   clients: KubeClients,
   svc: V1Service,
@@ -64,7 +69,12 @@ export async function removeFinalizer(
 ): Promise<V1Service> {
   if (!hasFinalizer(svc)) return svc;
   const rest = (svc.metadata?.finalizers ?? []).filter((f) => f !== SERVICE_FINALIZER);
-  return setFinalizers(clients, svc, rest, signal);
+  try {
+    return await setFinalizers(clients, svc, rest, signal);
+  } catch (error) {
+    if (error instanceof KubeApiError && error.isNotFound) return svc;
+    throw error;
+  }
 }
 
 /** Current `status.loadBalancer.ingress` IPs. */

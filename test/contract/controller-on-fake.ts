@@ -62,7 +62,15 @@ async function main(): Promise<void> {
   await writeFile(path.join(dir, 'kuryr.conf'), kuryrConf(fake));
   const log = createWriteStream(path.join(dir, 'controller.log'));
   const args = [MAIN, 'controller', '--kubeconfig', path.join(dir, 'kubeconfig'), '--os-cloud', 'fake'];
-  args.push('--config', path.join(dir, 'kuryr.conf'), '--metrics-addr', 'off', '--no-leader-elect');
+  args.push(
+    '--config',
+    path.join(dir, 'kuryr.conf'),
+    '--metrics-addr',
+    'off',
+    '--no-leader-elect',
+    '--log-level',
+    process.env.KS_LOG_LEVEL ?? 'info',
+  );
   const child = spawn(process.execPath, args, {
     env: { ...process.env, OS_CLIENT_CONFIG_FILE: path.join(dir, 'clouds.yaml') },
   });
@@ -99,6 +107,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       `per Service: Octavia ${perService({ service: 'load-balancer', kind: 'read' })} reads / ${perService({ service: 'load-balancer', kind: 'write' })} writes, Neutron ${perService({ service: 'network', kind: 'read' })} reads / ${perService({ service: 'network', kind: 'write' })} writes\n`,
     );
+    const reads = fake.requests.byOperation({ kind: 'read' });
+    for (const [op, n] of Object.entries(reads))
+      process.stdout.write(`  ${op}: ${(n / services).toFixed(2)}\n`);
     fake.requests.reset();
     for (let s = 0; s < services; s++)
       await core.deleteNamespacedService({ namespace: 'default', name: `web-${s}` });
@@ -110,6 +121,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `released in ${(releaseMs / 1000).toFixed(1)} s; per Service: Octavia ${perService({ service: 'load-balancer' })} requests, Neutron ${perService({ service: 'network' })}\n`,
     );
+    for (const [op, n] of Object.entries(fake.requests.byOperation({ kind: 'read' })))
+      process.stdout.write(`  ${op}: ${(n / services).toFixed(2)}\n`);
     process.stdout.write(`controller log: ${path.join(dir, 'controller.log')}\n`);
   } finally {
     child.kill('SIGTERM');

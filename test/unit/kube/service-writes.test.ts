@@ -91,6 +91,32 @@ describe('finalizer writes', () => {
     await removeFinalizer(clients, deleting, signal);
     expect(stored()).toBeUndefined();
   });
+
+  it('removing ours from a Service already gone (a stale cache entry) is done, not an error', async () => {
+    const added = await addFinalizer(clients, svc, signal);
+    await clients.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
+    server.store.patch(
+      { plural: 'services', namespace: 'default', name: 'web' },
+      { metadata: { finalizers: [SERVICE_FINALIZER] } },
+    );
+    const deleting = await clients.core.readNamespacedService({ name: 'web', namespace: 'default' });
+    await removeFinalizer(clients, deleting, signal);
+    expect(stored()).toBeUndefined();
+    // The same stale copy again, as a second pass on an outdated cache would hold it.
+    expect(hasFinalizer(added)).toBe(true);
+    await expect(removeFinalizer(clients, deleting, signal)).resolves.toBe(deleting);
+  });
+
+  it('other failures of the finalizer removal are still thrown', async () => {
+    const added = await addFinalizer(clients, svc, signal);
+    server.store.patch(
+      { plural: 'services', namespace: 'default', name: 'web' },
+      { metadata: { labels: { changed: 'yes' } } },
+    );
+    const err = await thrown(removeFinalizer(clients, added, signal));
+    expect(err).toBeInstanceOf(KubeApiError);
+    expect((err as KubeApiError).isConflict).toBe(true);
+  });
 });
 
 describe('ingress writes', () => {
