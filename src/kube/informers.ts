@@ -7,6 +7,7 @@
  * (controller-runtime's GenerationChangedPredicate: our own status writes do not re-trigger).
  * Nothing may act on the caches before `unsynced()` is null (client-go's WaitForCacheSync).
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { KubernetesObject, V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import { SERVICE_NAME_LABEL } from '../core/translate/members.js';
 import type { Clock } from '../engine/clock.js';
@@ -96,6 +97,22 @@ function keyHandlers<T extends KubernetesObject>(
 const generationChanged = (old: KuryrLoadBalancer, obj: KuryrLoadBalancer): boolean =>
   old.metadata.generation !== obj.metadata.generation;
 
+/** A Service as far as reconciling it goes: everything but its status and write bookkeeping. */
+function servedPart(svc: V1Service): unknown {
+  const metadata = Object.entries(svc.metadata ?? {}).filter(
+    ([field]) => field !== 'resourceVersion' && field !== 'managedFields',
+  );
+  return { metadata, spec: svc.spec };
+}
+
+/**
+ * An update of a Service matters unless only its status (the ingress we write) or its write
+ * bookkeeping moved: our own ingress write then costs no extra pass. A status edited by
+ * someone else is put back by the next resync.
+ */
+export const serviceUpdateMatters = (old: V1Service, obj: V1Service): boolean =>
+  !isDeepStrictEqual(servedPart(old), servedPart(obj));
+
 function describeState(resource: string, state: ReflectorState, clock: Clock): string | null {
   switch (state.kind) {
     case 'synced':
@@ -137,7 +154,7 @@ export function makeKubeInformers(options: KubeInformerOptions): KubeInformers {
   const services = new Reflector<V1Service>({
     ...common,
     source: serviceSource(clients),
-    handlers: keyHandlers<V1Service>(onKey, ownKey),
+    handlers: keyHandlers<V1Service>(onKey, ownKey, serviceUpdateMatters),
   });
   const sliceKeys = (s: V1EndpointSlice): string[] => {
     const key = sliceServiceKey(s);

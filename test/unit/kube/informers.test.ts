@@ -340,6 +340,40 @@ describe('EndpointSlice index', () => {
   });
 });
 
+describe('Service cache', () => {
+  it('notifies on add, spec, annotation, finalizer and delete changes, not on a status-only write', async () => {
+    const inf = await started();
+    createService('web');
+    await eventually(() => keys.includes('default/web'));
+    const ref = { ...services, name: 'web' };
+
+    keys.length = 0;
+    server.store.patch(ref, { status: { loadBalancer: { ingress: [{ ip: '172.24.4.10' }] } } }, 'status');
+    await eventually(() => inf.getService('default', 'web')?.status?.loadBalancer?.ingress?.length === 1);
+    createService('marker');
+    await eventually(() => keys.includes('default/marker'));
+    expect(keys).toEqual(['default/marker']);
+
+    const changes: [string, object][] = [
+      ['spec', { spec: { ports: [{ port: 81 }] } }],
+      ['annotation', { metadata: { annotations: { 'example.com/a': 'b' } } }],
+      ['finalizer', { metadata: { finalizers: ['example.com/f'] } }],
+    ];
+    for (const [what, patch] of changes) {
+      keys.length = 0;
+      server.store.patch(ref, patch);
+      await eventually(() => keys.length > 0);
+      expect(keys, what).toEqual(['default/web']);
+    }
+
+    keys.length = 0;
+    server.store.patch(ref, { metadata: { finalizers: [] } });
+    server.store.delete(ref);
+    await eventually(() => inf.getService('default', 'web') === undefined);
+    expect(new Set(keys)).toEqual(new Set(['default/web']));
+  });
+});
+
 const klb = (name: string) => ({
   apiVersion: 'openstack.org/v1',
   kind: 'KuryrLoadBalancer',
