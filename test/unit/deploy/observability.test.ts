@@ -7,11 +7,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { exportedSeries } from './exported-metrics.js';
 import { fromGrafana, selectors } from './promql.js';
-import { CHART, REPO } from './render.js';
+import { CHART, only, renderChart, REPO } from './render.js';
+
+// helm template takes a second or two (the first run may fetch helm: see chart.test.ts).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 180_000 });
 
 const DASHBOARD = join(REPO, 'deploy/observability/grafana-dashboard.json');
 const ALERTS = join(REPO, 'deploy/observability/alerts.yaml');
@@ -163,6 +166,17 @@ describe('the alert rules', () => {
       await readFile(join(CHART, 'files/kuryr-services.rules.yaml'), 'utf8'),
     ) as unknown;
     expect(rules).toEqual(chartRules);
+  });
+});
+
+describe("the chart's Prometheus Operator objects", () => {
+  it("embed these rules, and scrape keeping the controller's own `service` label", () => {
+    const objects = renderChart({
+      args: ['--set', 'serviceMonitor.enabled=true', '--set', 'prometheusRule.enabled=true'],
+    });
+    expect(only(objects, 'PrometheusRule').spec).toEqual(rules);
+    const spec = only(objects, 'ServiceMonitor').spec as { endpoints: { honorLabels?: boolean }[] };
+    expect(spec.endpoints.map((e) => e.honorLabels)).toEqual([true]);
   });
 });
 
