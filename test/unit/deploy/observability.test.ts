@@ -11,13 +11,14 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { exportedSeries } from './exported-metrics.js';
 import { fromGrafana, selectors } from './promql.js';
-import { CHART, only, renderChart, REPO } from './render.js';
+import { CHART, only, renderChart, REPO, tool } from './render.js';
 
 // helm template takes a second or two (the first run may fetch helm: see chart.test.ts).
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 180_000 });
 
 const DASHBOARD = join(REPO, 'deploy/observability/grafana-dashboard.json');
 const ALERTS = join(REPO, 'deploy/observability/alerts.yaml');
+const RULE_TESTS = join(import.meta.dirname, 'alerts.promtool.yaml');
 /** Series Prometheus makes itself for each target (not the controller's). */
 const PROMETHEUS_SERIES = new Map([['up', ['job', 'instance', 'namespace', 'pod', 'service']]]);
 
@@ -166,6 +167,28 @@ describe('the alert rules', () => {
       await readFile(join(CHART, 'files/kuryr-services.rules.yaml'), 'utf8'),
     ) as unknown;
     expect(rules).toEqual(chartRules);
+  });
+});
+
+describe('the alert rules in Prometheus itself (promtool from Debian, scripts/deploy/tools.sh)', () => {
+  let promtool = '';
+  beforeAll(() => {
+    const r = tool('bash', [join(REPO, 'scripts/deploy/render'), '--promtool']);
+    if (r.code !== 0) throw new Error(`scripts/deploy/render --promtool failed:\n${r.stderr}`);
+    promtool = r.stdout.trim();
+  });
+
+  it('load: promtool check rules finds every rule', () => {
+    const r = tool(promtool, ['check', 'rules', ALERTS]);
+    expect(r.stderr).toBe('');
+    const count = rules.groups.flatMap((g) => g.rules).length;
+    expect(r.stdout).toContain(`SUCCESS: ${String(count)} rules found`);
+  });
+
+  it('fire on the series of alerts.promtool.yaml, with their labels and annotations, and only there', () => {
+    const r = tool(promtool, ['test', 'rules', RULE_TESTS]);
+    expect(r.stdout + r.stderr).not.toContain('FAILED');
+    expect(r.code).toBe(0);
   });
 });
 
