@@ -5,10 +5,11 @@
  * the controller's registry really yields (exported-metrics.ts), with labels it really has;
  * both files have the shape their consumers need.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { exportedSeries } from './exported-metrics.js';
 import { fromGrafana, selectors } from './promql.js';
 import { CHART, only, renderChart, REPO, tool } from './render.js';
@@ -170,7 +171,7 @@ describe('the alert rules', () => {
   });
 });
 
-describe('the alert rules in Prometheus itself (promtool from Debian, scripts/deploy/tools.sh)', () => {
+describe('the rules and dashboard queries in Prometheus itself (promtool from Debian, tools.sh)', () => {
   let promtool = '';
   beforeAll(() => {
     const r = tool('bash', [join(REPO, 'scripts/deploy/render'), '--promtool']);
@@ -183,6 +184,23 @@ describe('the alert rules in Prometheus itself (promtool from Debian, scripts/de
     expect(r.stderr).toBe('');
     const count = rules.groups.flatMap((g) => g.rules).length;
     expect(r.stdout).toContain(`SUCCESS: ${String(count)} rules found`);
+  });
+
+  it("accept every dashboard query (Prometheus' own parser and type checks, as recording rules)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ks-dashboard-'));
+    try {
+      const exprs = dashboardQueries(dashboard).map((q, i) => ({
+        record: `dashboard:q${String(i)}`,
+        expr: q.expr,
+      }));
+      const file = join(dir, 'dashboard.rules.yaml');
+      await writeFile(file, stringify({ groups: [{ name: 'dashboard', rules: exprs }] }));
+      const r = tool(promtool, ['check', 'rules', file]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toContain(`SUCCESS: ${String(exprs.length)} rules found`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('fire on the series of alerts.promtool.yaml, with their labels and annotations, and only there', () => {
