@@ -203,6 +203,19 @@ describe('the rules and dashboard queries in Prometheus itself (promtool from De
     }
   });
 
+  it('each have a case in alerts.promtool.yaml where they fire', async () => {
+    const cases = parse(await readFile(RULE_TESTS, 'utf8')) as {
+      tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[];
+    };
+    const firing = new Set(
+      cases.tests.flatMap((t) =>
+        t.alert_rule_test.filter((a) => a.exp_alerts.length > 0).map((a) => a.alertname),
+      ),
+    );
+    const alerts = rules.groups.flatMap((g) => g.rules.map((r) => r.alert ?? ''));
+    expect(alerts.filter((a) => !firing.has(a))).toEqual([]);
+  });
+
   it('fire on the series of alerts.promtool.yaml, with their labels and annotations, and only there', () => {
     const r = tool(promtool, ['test', 'rules', RULE_TESTS]);
     expect(r.stdout + r.stderr).not.toContain('FAILED');
