@@ -50,3 +50,30 @@ deploy_tools_dir() {
   rm -rf "$work"
   echo "$dir"
 }
+
+# deploy_promtool: prints the path of promtool (Prometheus' rule checker and rule unit-test
+# runner) for the alert rule tests. From Debian's own prometheus package: `apt-get download`
+# (no install, no service started) and only promtool unpacked into the cache. As root, an
+# `apt-get update` is tried first when the package lists do not have it.
+deploy_promtool() {
+  local dir="${DEPLOY_CACHE}/promtool"
+  if [[ -x "${dir}/promtool" ]]; then
+    echo "${dir}/promtool"
+    return 0
+  fi
+  local work
+  work="$(mktemp -d "${TMPDIR:-/tmp}/ks-promtool.XXXXXX")"
+  deploy_log "fetching promtool (apt-get download prometheus; unpacked, not installed)"
+  if ! (cd "$work" && apt-get download prometheus >"${work}/apt.log" 2>&1); then
+    if [[ "$(id -u)" != 0 ]] || ! apt-get update >"${work}/apt.log" 2>&1 ||
+      ! (cd "$work" && apt-get download prometheus >"${work}/apt.log" 2>&1); then
+      deploy_die "apt-get download prometheus failed: $(tail -n 3 "${work}/apt.log")"
+    fi
+  fi
+  dpkg-deb -x "$(echo "$work"/prometheus_*.deb)" "${work}/root"
+  "${work}/root/usr/bin/promtool" --version >/dev/null 2>&1 || deploy_die "the package's promtool does not run"
+  mkdir -p "$dir"
+  mv "${work}/root/usr/bin/promtool" "${dir}/promtool"
+  rm -rf "$work"
+  echo "${dir}/promtool"
+}
