@@ -48,8 +48,9 @@ ensure_tools() {
   [[ "$(id -u)" == 0 ]] || die "packages missing (${missing[*]}); run as root or apt-get install them"
   log "installing: ${missing[*]}"
   local rc=0
+  # apt-get's progress goes to stderr: this script's stdout is the archive path alone.
   { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
-    --no-install-recommends "${missing[@]}"; } || rc=$?
+    --no-install-recommends "${missing[@]}"; } >&2 || rc=$?
   ((rc == 0)) || die "apt-get install failed (exit ${rc}) for: ${missing[*]}"
 }
 

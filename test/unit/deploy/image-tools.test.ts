@@ -41,6 +41,9 @@ describe('scripts/image/build ensure_tools', () => {
     const r = ensureTools();
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`installing: ${all.join(' ')}\n`);
+    // The build's stdout is the archive path: apt-get's progress must not land there.
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Reading package lists...');
     expect(await aptGetCalls(box)).toEqual(['update', `${INSTALL} ${all.join(' ')}`]);
     expect(await readState(box, 'apt-get-install.env')).toBe('DEBIAN_FRONTEND=noninteractive\n');
   });
