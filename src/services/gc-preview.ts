@@ -137,7 +137,7 @@ async function judge(input: GcPreviewInput, key: string): Promise<OrphanVerdict>
   const described = describeRelease(decision.actions, observed);
   const next = decision.next;
   const reason =
-    next.kind === 'wait' || next.kind === 'verify' || next.kind === 'blocked'
+    next.kind === 'wait' || next.kind === 'blocked'
       ? `the Service is gone (live 404); ${next.reason}`
       : 'the Service is gone (live 404)';
   return { service: key, verdict: 'release', reason, ...described };
