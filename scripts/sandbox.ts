@@ -9,7 +9,9 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoreV1Api, CustomObjectsApi, DiscoveryV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, DiscoveryV1Api } from '@kubernetes/client-node';
+import { makeKubeClients } from '../src/kube/clients.js';
+import { readClusterIdentity } from '../src/kube/live-reads.js';
 import { startKubeApiServer, type KubeApiServer } from '../test/support/kube-apiserver/index.js';
 import {
   loadTestcloudInfo,
@@ -131,12 +133,15 @@ async function startAll(examples: ExampleObjects): Promise<Running> {
   await allocateUserFloatingIps(cloud.session, examples);
   const kc = api.kubeConfig();
   const core = kc.makeApiClient(CoreV1Api);
+  const kube = makeKubeClients(kc);
+  const writer = await readClusterIdentity(kube, AbortSignal.timeout(30_000));
   const view = new LiveView(
     {
-      core,
-      custom: kc.makeApiClient(CustomObjectsApi),
+      kube,
+      session: cloud.session,
+      owner: { clusterId: CLUSTER_ID, writer },
+      projectId: await cloud.session.projectId(),
       namespace: NAMESPACE,
-      loadBalancers: () => ownedLoadBalancers(cloud.session, CLUSTER_ID),
     },
     process.stdout,
   );

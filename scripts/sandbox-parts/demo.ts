@@ -4,7 +4,7 @@
  * and a delete (one Service goes, and so does its load balancer in Octavia).
  */
 import type { CoreV1Api, DiscoveryV1Api, V1Endpoint } from '@kubernetes/client-node';
-import type { Row } from './table.js';
+import type { StatusRow as Row } from '../../src/services/status/rows.js';
 import type { LiveView } from './live.js';
 
 /** What the steps act on. */
@@ -16,8 +16,13 @@ export interface DemoContext {
   readonly signal: AbortSignal;
 }
 
-const isSkipped = (r: Row): boolean => r.note.startsWith('skipped:') || r.note.startsWith('invalid:');
-const isReady = (r: Row): boolean => r.status === 'ACTIVE' && r.note === '' && r.members !== null;
+const isSkipped = (r: Row): boolean =>
+  r.lastError.startsWith('skipped:') || r.lastError.startsWith('invalid:');
+const isReady = (r: Row): boolean =>
+  r.provisioningStatus === 'ACTIVE' && r.lastError === '' && r.members !== null;
+/** The Service name of a row (rows name `namespace/name`). */
+const nameOf = (r: Row): string => r.service.slice(r.service.indexOf('/') + 1);
+const shortId = (r: Row | undefined): string => r?.loadBalancerId?.slice(0, 8) ?? '-';
 
 /** Waits until every Service is either ACTIVE and Ready, or skipped with a reason. */
 export async function waitAllActive(ctx: DemoContext): Promise<void> {
@@ -28,7 +33,7 @@ export async function waitAllActive(ctx: DemoContext): Promise<void> {
   );
   const rows = ctx.view.current();
   const active = rows.filter(isReady).map((r) => r.service);
-  const skipped = rows.filter(isSkipped).map((r) => `${r.service} (${r.note})`);
+  const skipped = rows.filter(isSkipped).map((r) => `${r.service} (${r.lastError})`);
   ctx.view.narrate(`all ${active.length} load balancers ACTIVE: ${active.join(', ')}`);
   if (skipped.length > 0) ctx.view.narrate(`skipped, with the reason: ${skipped.join('; ')}`);
 }
@@ -46,7 +51,7 @@ function moreEndpoints(existing: readonly V1Endpoint[], count: number): V1Endpoi
 
 /** Adds two ready endpoints to the first slice of `service`; waits until its members grew and it is ACTIVE. */
 export async function scaleUp(ctx: DemoContext, service: string): Promise<void> {
-  const before = ctx.view.current().find((r) => r.service === service)?.members ?? 0;
+  const before = ctx.view.current().find((r) => nameOf(r) === service)?.members ?? 0;
   const slices = await ctx.discovery.listNamespacedEndpointSlice({
     namespace: ctx.namespace,
     labelSelector: `kubernetes.io/service-name=${service}`,
@@ -62,31 +67,29 @@ export async function scaleUp(ctx: DemoContext, service: string): Promise<void> 
   await ctx.discovery.replaceNamespacedEndpointSlice({ name, namespace: ctx.namespace, body });
   await ctx.view.waitFor(
     `${service} has more than ${before} members`,
-    (rows) => rows.some((r) => r.service === service && isReady(r) && (r.members ?? 0) > before),
+    (rows) => rows.some((r) => nameOf(r) === service && isReady(r) && (r.members ?? 0) > before),
     { timeoutMs: 300_000, signal: ctx.signal },
   );
-  const after = ctx.view.current().find((r) => r.service === service)?.members ?? 0;
+  const after = ctx.view.current().find((r) => nameOf(r) === service)?.members ?? 0;
   ctx.view.narrate(`scale-up done: ${service} went from ${before} to ${after} members, load balancer ACTIVE`);
 }
 
 /** Deletes `service`; waits until neither the Service nor its load balancer is listed. */
 export async function deleteOne(ctx: DemoContext, service: string): Promise<void> {
-  const row = ctx.view.current().find((r) => r.service === service);
-  ctx.view.narrate(`delete: deleting Service ${service} (load balancer ${row?.lbId ?? '-'})`);
+  const row = ctx.view.current().find((r) => nameOf(r) === service);
+  ctx.view.narrate(`delete: deleting Service ${service} (load balancer ${shortId(row)})`);
   await ctx.core.deleteNamespacedService({ name: service, namespace: ctx.namespace });
   await ctx.view.waitFor(
     `${service} and its load balancer gone`,
-    (rows) => !rows.some((r) => r.service === service || r.service === `${service} (deleted)`),
+    (rows) => !rows.some((r) => nameOf(r) === service),
     { timeoutMs: 300_000, signal: ctx.signal },
   );
-  ctx.view.narrate(
-    `delete done: Service ${service} and load balancer ${row?.lbId ?? '-'} are gone from Octavia`,
-  );
+  ctx.view.narrate(`delete done: Service ${service} and load balancer ${shortId(row)} are gone from Octavia`);
 }
 
 /** Picks the Service to scale (prefers `web`) and the one to delete (prefers `dns`) among Ready rows. */
 export function pickTargets(rows: readonly Row[]): { scale: string; remove: string } {
-  const ready = rows.filter(isReady).map((r) => r.service);
+  const ready = rows.filter(isReady).map(nameOf);
   const scale = ready.includes('web') ? 'web' : (ready[0] ?? '');
   const remove = ready.includes('dns') ? 'dns' : (ready.find((s) => s !== scale) ?? '');
   if (scale === '' || remove === '') throw new Error('demo: fewer than two Services are ready');

@@ -1,9 +1,13 @@
 /**
- * The live view: re-reads the rows every ~2 s and redraws. On a terminal the screen is
+ * The live view: re-reads the rows of `kuryr-services status` (src/services/status/) every ~2 s and redraws. On a terminal the screen is
  * cleared and redrawn (narration lines above the table); otherwise (CI, tests) the table is
  * printed only when it changed, and narration lines are printed as they come.
  */
-import { readRows, renderTable, type Row, type TableSources } from './table.js';
+import { readStatusRows, type StatusReadInput } from '../../src/services/status/read.js';
+import { renderStatusTable, type StatusRow as Row } from '../../src/services/status/rows.js';
+
+/** Where the rows come from: the same reads as `kuryr-services status -n <namespace>`. */
+export type TableSources = StatusReadInput;
 
 /** Raised when a wait is cut short by a stop request or runs out of time. */
 export class WaitError extends Error {
@@ -67,7 +71,7 @@ export class LiveView {
 
   private async refresh(): Promise<void> {
     try {
-      this.rows = await readRows(this.sources);
+      this.rows = await readStatusRows(this.sources);
       this.draw();
     } catch (err) {
       // A failed read (API server stopping, cloud hiccup) keeps the previous rows.
@@ -76,7 +80,7 @@ export class LiveView {
   }
 
   private draw(): void {
-    const table = renderTable(this.rows);
+    const table = renderStatusTable(this.rows).trimEnd();
     if (this.out.isTTY === true) {
       const recent = this.narration.slice(-10).join('\n');
       this.out.write(`\x1b[H\x1b[2J${recent}\n\n${table}\n`);

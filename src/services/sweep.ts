@@ -36,13 +36,23 @@ export type SweepResult =
       readonly deferred: readonly string[];
     };
 
+/** The orphans of one sweep: owned keys not known, at most `maxReleases` queued, the rest deferred. Pure. */
+export function selectOrphans(
+  owned: readonly string[],
+  knownKeys: readonly string[],
+  maxReleases: number,
+): { readonly queued: readonly string[]; readonly deferred: readonly string[] } {
+  const known = new Set(knownKeys);
+  const orphans = owned.filter((key) => !known.has(key)).sort();
+  const queued = orphans.slice(0, maxReleases);
+  return { queued, deferred: orphans.slice(queued.length) };
+}
+
 /** Queues at most `maxReleases` owned keys the cache lacks; see the module comment. */
 export async function sweepOrphans(input: SweepInput): Promise<SweepResult> {
   if (input.unsynced !== null) return { kind: 'skipped', reason: input.unsynced };
-  const known = new Set(input.knownKeys);
   const owned = await input.cloud.ownedServiceKeys(input.signal);
-  const orphans = owned.filter((key) => !known.has(key)).sort();
-  const queued = orphans.slice(0, input.maxReleases);
+  const { queued, deferred } = selectOrphans(owned, input.knownKeys, input.maxReleases);
   for (const key of queued) input.enqueue(key);
-  return { kind: 'swept', queued, deferred: orphans.slice(queued.length) };
+  return { kind: 'swept', queued, deferred };
 }

@@ -4,7 +4,9 @@
  */
 import { controllerCommand } from './controller-command.js';
 import { doctorCommand } from './doctor-command.js';
+import { gcCommand } from './gc-command.js';
 import { planCommand } from './plan/command.js';
+import { statusCommand } from './status-command.js';
 import { versionCommand } from './version-command.js';
 import type { CliCommand } from './context.js';
 
@@ -13,5 +15,7 @@ export const COMMANDS: readonly CliCommand[] = [
   planCommand,
   controllerCommand,
   doctorCommand,
+  statusCommand,
+  gcCommand,
   versionCommand,
 ];

@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Ends long-running output (`status --watch`) when aborted; absent: runs until killed. */
+  readonly signal?: AbortSignal;
 }
 
 /** Success. */
