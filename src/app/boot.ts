@@ -71,6 +71,7 @@ export function bootController(input: BootInput): Boot {
   let phase = 'reading the cluster identity';
   let informers: KubeInformers | null = null;
   let running: Running | null = null;
+  const inScope = input.keyInScope ?? (() => true);
   const ready = (async () => {
     const owner = await resolveOwner(input, abort.signal, (why) => (phase = why));
     input.logger.info({ clusterId: owner.clusterId, writer: owner.writer }, 'cluster identity');
@@ -80,7 +81,9 @@ export function bootController(input: BootInput): Boot {
       logger: input.logger,
       clock: input.clock,
       random: input.random ?? Math.random,
-      onKey: (key) => controller?.enqueue(key),
+      onKey: (key) => {
+        if (inScope(key)) controller?.enqueue(key);
+      },
     });
     informers.start();
     phase = 'waiting for the first lists of Services, EndpointSlices and KuryrLoadBalancers';
@@ -174,7 +177,11 @@ interface RunningInput {
 function startRunning(input: BootInput, r: RunningInput): Running {
   const { controller, informers } = r;
   const { logger } = input;
-  for (const key of informers.serviceKeys()) controller.enqueue(key);
+  const inScope = input.keyInScope ?? (() => true);
+  const enqueueAll = (): void => {
+    for (const key of informers.serviceKeys()) if (inScope(key)) controller.enqueue(key);
+  };
+  enqueueAll();
   controller.start();
   // The sweep is what lists owned keys, so it is where conflicts across the project are seen.
   const cloud = makeCloudPort({
@@ -199,6 +206,7 @@ function startRunning(input: BootInput, r: RunningInput): Running {
         controller.enqueue(key);
       },
       signal: r.signal,
+      inScope,
     }).then(
       (result) => {
         input.metrics.sweep(result);
@@ -218,7 +226,7 @@ function startRunning(input: BootInput, r: RunningInput): Running {
   };
   sweep();
   const resync = every(input.clock, input.config.service.resyncPeriodSeconds * 1000, () => {
-    for (const key of informers.serviceKeys()) controller.enqueue(key);
+    enqueueAll();
     sweep();
   });
   logger.info({ workers: input.config.service.workers }, 'controller started');

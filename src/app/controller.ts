@@ -36,6 +36,11 @@ export interface ControllerOptions {
   readonly logContext?: LogContext;
   /** [0, 1) for jitter (default Math.random). */
   readonly random?: () => number;
+  /**
+   * The Service keys this controller works on: its shards' (src/core/shard.ts, docs/adr/0014).
+   * Absent: every key (one shard). Applied to watch events, resyncs and the orphan sweep.
+   */
+  readonly keyInScope?: (key: string) => boolean;
 }
 
 export interface RunningController {

@@ -11,6 +11,9 @@
  * `maxReleases` orphans are queued per sweep — a cluster that suddenly appears to have lost
  * many Services is far more likely looking at a broken cache than at a mass deletion; the
  * rest wait for the next sweep and are counted.
+ *
+ * With shards (docs/adr/0014), a sweep runs under one shard's Lease and `inScope` keeps only
+ * the keys of that shard: another shard's orphans are neither queued nor counted here.
  */
 import type { CloudPort } from './interfaces.js';
 
@@ -23,6 +26,8 @@ export interface SweepInput {
   readonly maxReleases: number;
   readonly enqueue: (key: string) => void;
   readonly signal: AbortSignal;
+  /** The keys this sweep may queue (its shard's); absent: every key (one shard). */
+  readonly inScope?: (key: string) => boolean;
 }
 
 /** What one sweep did. */
@@ -52,7 +57,9 @@ export function selectOrphans(
 export async function sweepOrphans(input: SweepInput): Promise<SweepResult> {
   if (input.unsynced !== null) return { kind: 'skipped', reason: input.unsynced };
   const owned = await input.cloud.ownedServiceKeys(input.signal);
-  const { queued, deferred } = selectOrphans(owned, input.knownKeys, input.maxReleases);
+  const inScope = input.inScope;
+  const scoped = inScope === undefined ? owned : owned.filter((key) => inScope(key));
+  const { queued, deferred } = selectOrphans(scoped, input.knownKeys, input.maxReleases);
   for (const key of queued) input.enqueue(key);
   return { kind: 'swept', queued, deferred };
 }

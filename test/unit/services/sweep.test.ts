@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceRef } from '../../../src/core/model.js';
 import { loadBalancerDescription, ownedServiceKey } from '../../../src/core/naming.js';
 import { ownershipTags } from '../../../src/core/ownership.js';
+import { keyInShards } from '../../../src/core/shard.js';
 import { listOwnedServiceKeys } from '../../../src/openstack/owned-keys.js';
 import { sweepOrphans } from '../../../src/services/sweep.js';
 import { anOwner } from '../../support/builders.js';
@@ -142,5 +143,26 @@ describe('orphan sweep', () => {
     expect(result).toEqual({ kind: 'skipped', reason: 'services: never listed' });
     expect(queued).toEqual([]);
     expect(world.reads()).toBe(before);
+  });
+
+  it('under a shard queues only the orphans hashing to that shard; the shards together queue each orphan once', async () => {
+    await project();
+    // Orphans default/api and ns2/db: shards 1 and 0 of 3 (sha256sum, see test/unit/core/shard.test.ts).
+    const byShard: string[][] = [];
+    for (const shard of [0, 1, 2]) {
+      const queued: string[] = [];
+      const result = await sweepOrphans({
+        cloud: world.cloud,
+        knownKeys: ['default/web'],
+        unsynced: null,
+        maxReleases: 5,
+        enqueue: (key) => queued.push(key),
+        signal: signal(),
+        inScope: (key) => keyInShards(key, 3, new Set([shard])),
+      });
+      expect(result).toEqual({ kind: 'swept', queued, deferred: [] });
+      byShard.push(queued);
+    }
+    expect(byShard).toEqual([['ns2/db'], ['default/api'], []]);
   });
 });
