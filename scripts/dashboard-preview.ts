@@ -15,7 +15,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -66,7 +66,9 @@ async function waitHttp(url: string, timeoutMs: number): Promise<void> {
 
 async function writeTargets(file: string, metricsUrl: string): Promise<void> {
   const target = new URL(metricsUrl);
-  await writeFile(file, JSON.stringify([{ targets: [target.host], labels: {} }]));
+  // Prometheus watches the file: write it whole, then rename, so it never reads half of it.
+  await writeFile(`${file}.new`, JSON.stringify([{ targets: [target.host], labels: {} }]));
+  await rename(`${file}.new`, file);
 }
 
 /** Runs the sandbox demo once, pointing Prometheus at its controller when it prints its URL. */
@@ -138,7 +140,10 @@ async function prepare(dir: string): Promise<{ consoles: string; libraries: stri
   await mkdir(libraries);
   for (const lib of ['prom.lib', 'menu.lib'])
     await copyFile(join(CONSOLE_LIBRARIES, lib), join(libraries, lib));
-  await writeFile(join(consoles, 'kuryr.html'), consoleTemplate(dashboard, { job: JOB, rateInterval: '1m' }));
+  await writeFile(
+    join(consoles, 'kuryr.html'),
+    consoleTemplate(dashboard, { job: JOB, rateInterval: '1m', lookback: '1h' }),
+  );
   const targetsFile = join(dir, 'targets.json');
   await writeFile(targetsFile, '[]');
   const config = [
@@ -195,7 +200,9 @@ async function startPrometheus(dir: string, consoles: string, libraries: string)
 }
 
 async function screenshot(base: string, seconds: number, out: string): Promise<string> {
-  const samples = (await (await fetch(`${base}/api/v1/query?query=count(kuryr_build_info)`)).json()) as {
+  // Over the whole run: once the workload's controller has stopped, its series are stale.
+  const query = encodeURIComponent(`count(count_over_time(kuryr_build_info[${seconds}s]))`);
+  const samples = (await (await fetch(`${base}/api/v1/query?query=${query}`)).json()) as {
     data?: { result?: unknown[] };
   };
   if ((samples.data?.result?.length ?? 0) === 0) {

@@ -27,6 +27,12 @@ export interface ConsoleOptions {
   readonly job: string;
   /** The value for `$__rate_interval`, e.g. `1m`. */
   readonly rateInterval: string;
+  /**
+   * Stat and table panels show the last value within this range (e.g. `1h`), through a
+   * subquery, so a page rendered after the workload stopped still shows them; absent: the
+   * value now.
+   */
+  readonly lookback?: string;
 }
 
 /** Raised when a panel cannot be expressed in a console template. */
@@ -131,7 +137,8 @@ function valueTable(panel: GrafanaPanel, options: ConsoleOptions): string {
   const rows = (panel.targets ?? [])
     .filter((t) => t.expr !== undefined)
     .map((t) => {
-      const expr = substitute(t.expr ?? '', options);
+      const now = substitute(t.expr ?? '', options);
+      const expr = options.lookback === undefined ? now : `last_over_time((${now})[${options.lookback}:])`;
       return [
         `{{ range query \`${expr}\` }}`,
         '<tr><td>{{ range $k, $v := .Labels }}{{ if ne $k "__name__" }}{{ $k }}="{{ $v }}" {{ end }}{{ end }}</td>',

@@ -47,7 +47,7 @@ describe('sandbox --once', () => {
     const { code, output } = await runSandbox();
     expect(code, output.slice(-4000)).toBe(0);
     expect(output).toMatch(/all \d+ load balancers ACTIVE: .*web/);
-    expect(output).toMatch(/skipped, with the reason: db \(skipped: .*headless/);
+    expect(output).toMatch(/skipped, with the reason: demo\/db \(skipped: .*headless/);
     expect(output).toMatch(/scale-up done: web went from 6 to 10 members, load balancer ACTIVE/);
     expect(output).toMatch(/delete done: Service dns and load balancer \w+ are gone from Octavia/);
     expect(output).toMatch(/released: no load balancer or floating IP tagged "sandbox" remains/);

@@ -44,6 +44,10 @@ describe('dashboard console template', () => {
     expect(graphs).toBeGreaterThan(20);
     expect(html).not.toMatch(/\$job|\$__rate_interval|\$\{/);
     expect(html).toContain('{{ template "prom_console_head" }}');
+    const stat = board.panels.find((p) => p.type === 'stat');
+    const lookback = consoleTemplate(board, { ...OPTIONS, lookback: '1h' });
+    const statExpr = substitute(stat?.targets?.[0]?.expr ?? '', OPTIONS);
+    expect(lookback).toContain(`{{ range query \`last_over_time((${statExpr})[1h:])\` }}`);
   });
 
   it('substitutes the variables and refuses what a console cannot hold', () => {
