@@ -83,7 +83,14 @@ async function convergeAndRestart(world: ScaleWorld, run: Running, n: number): P
   fake.requests.reset();
   run.startedAt = Date.now();
   run.ctl = await startControllerProcess(world, 2);
-  const adopted = await measure(world, run.ctl, { done: () => true, ...bounds, since: run.startedAt });
+  // Adoption is over when the new process has made a pass for every Service: at 10k its
+  // first lists take longer than the quiet period, so "no request for 3 s" alone ends too early.
+  const ctl = run.ctl;
+  const adopted = await measure(world, ctl, {
+    done: async () => (await ctl.passes()) >= n,
+    ...bounds,
+    since: run.startedAt,
+  });
   await heapLine(run.ctl, 'adopted');
   return [
     ['converge from empty', empty, n],

@@ -89,7 +89,7 @@ export async function measure(
   world: ScaleWorld,
   ctl: ControllerProcess,
   opts: {
-    readonly done: () => boolean;
+    readonly done: () => boolean | Promise<boolean>;
     readonly quietMs: number;
     readonly boundMs: number;
     /** When the phase began (default: now). */
@@ -105,7 +105,7 @@ export async function measure(
     await sleep(250);
     const now = count(fake, {});
     if (now !== last) [last, lastAt] = [now, Date.now()];
-    if (Date.now() - lastAt >= opts.quietMs && opts.done()) break;
+    if (Date.now() - lastAt >= opts.quietMs && (await opts.done())) break;
     if (Date.now() - started > opts.boundMs) throw new Error(`phase not settled after ${opts.boundMs} ms`);
   }
   const mem = await ctl.memory();
