@@ -16,6 +16,7 @@ import type { OpenStackSession } from '../openstack/session.js';
 import { loadCloudContext } from '../services/context.js';
 import type { AppConfig } from './config/kuryr-conf.js';
 import { bootController, type Boot } from './boot.js';
+import { waitForCloud } from './cloud-wait.js';
 import type { LogContext } from './log-context.js';
 import type { AppLogger } from './logging.js';
 import { makeAppMetrics } from './metrics.js';
@@ -47,6 +48,8 @@ export interface RunningController {
   readonly opsUrl: string | null;
   /** Resolves once the caches are synced and the workers run; rejects if the boot failed. */
   readonly ready: Promise<void>;
+  /** Resolves once the cloud context is loaded; rejects on a terminal error (or a stop first). */
+  readonly cloudLoaded: Promise<void>;
   /** Stops booting or working: in-flight reconciles get `drainTimeoutMs`, then watches stop. */
   stop(drainTimeoutMs?: number): Promise<void>;
 }
@@ -59,36 +62,59 @@ export async function startController(options: ControllerOptions): Promise<Runni
     clock: options.clock,
     metrics: createKubeMetrics(options.registry),
   });
-  const cloud = await loadCloudContext({
-    session: options.session,
-    project: config.neutron.project,
-    serviceSubnetIds: config.neutron.serviceSubnetIds,
-    podSubnetIds: config.neutron.podSubnetIds,
-    provider: config.octavia.provider,
-  });
-  logger.info(
-    { projectId: cloud.projectId, apiVersion: cloud.apiVersion, subnets: [...cloud.network.subnets.keys()] },
-    'cloud context loaded',
-  );
   let boot: Boot | null = null;
+  let cloudReason: string | null = 'loading cloud context';
   const ops: OpsServer | null =
     options.ops === null
       ? null
       : await startOpsServer({
           registry: options.registry,
-          ready: () => (boot === null ? 'starting' : boot.notReady()),
+          ready: () => cloudReason ?? (boot === null ? 'starting' : boot.notReady()),
           ...options.ops,
         });
-  boot = bootController({ ...options, kube, cloud, metrics });
-  const started = boot;
-  started.ready.catch((err: unknown) => {
-    logger.error({ err }, 'controller boot failed');
+  const abort = new AbortController();
+  const booted = waitForCloud({
+    load: () =>
+      loadCloudContext({
+        session: options.session,
+        project: config.neutron.project,
+        serviceSubnetIds: config.neutron.serviceSubnetIds,
+        podSubnetIds: config.neutron.podSubnetIds,
+        provider: config.octavia.provider,
+      }),
+    logger,
+    signal: abort.signal,
+    onReason: (why) => {
+      cloudReason = why;
+    },
+    ...(options.random ? { random: options.random } : {}),
+  }).then((cloud) => {
+    logger.info(
+      {
+        projectId: cloud.projectId,
+        apiVersion: cloud.apiVersion,
+        subnets: [...cloud.network.subnets.keys()],
+      },
+      'cloud context loaded',
+    );
+    if (abort.signal.aborted) throw new Error('stopped while loading cloud context');
+    boot = bootController({ ...options, kube, cloud, metrics });
+    return boot;
+  });
+  const ready = booted.then((b) => b.ready);
+  const cloudLoaded = booted.then(() => undefined);
+  cloudLoaded.catch(() => undefined);
+  ready.catch((err: unknown) => {
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'controller boot failed');
   });
   return {
     opsUrl: ops?.url ?? null,
-    ready: started.ready,
+    ready,
+    cloudLoaded,
     async stop(drainTimeoutMs = 30_000) {
-      await started.stop(drainTimeoutMs);
+      abort.abort();
+      const started = await booted.catch(() => null);
+      await started?.stop(drainTimeoutMs);
       await ops?.stop();
       logger.info({}, 'controller stopped');
     },

@@ -255,7 +255,17 @@ async function run(flags: ControllerFlags, ctx: CommandContext): Promise<void> {
     // Without election this process is the only controller: it "leads" while it runs.
     processMetrics.leading(true);
     const running = await startObserved(options, processMetrics);
-    await whenAborted(shutdown.signal);
+    try {
+      // A terminal cloud-context error (404 project/subnet, bad config) ends the run non-zero.
+      await Promise.race([
+        whenAborted(shutdown.signal),
+        running.cloudLoaded.then(() => whenAborted(shutdown.signal)),
+      ]);
+    } catch (err) {
+      await running.stop();
+      if (shutdown.signal.aborted) return;
+      throw err;
+    }
     await running.stop();
     processMetrics.leading(false);
   } finally {
