@@ -163,7 +163,29 @@ async function runLeaderElected(
   });
   const outcome = await runWhileLeading({
     elector,
-    start: () => startObserved(options, metrics),
+    start: async () => {
+      const running = await startObserved(options, metrics);
+      let stopping = false;
+      // A terminal cloud-context error (404 project/subnet, bad config) while leading: exit
+      // non-zero like the unelected run does, so the pod restarts and the error is seen.
+      running.cloudLoaded.catch((err: unknown) => {
+        if (stopping || shutdown.aborted) return;
+        logger.error(
+          { err: err instanceof Error ? err.message : String(err) },
+          'cloud context failed, exiting',
+        );
+        process.exitCode = EXIT_FAILURE;
+        setTimeout(() => process.exit(EXIT_FAILURE), 2000).unref();
+        void running.stop(0);
+      });
+      return {
+        ...running,
+        stop: async (drainTimeoutMs?: number) => {
+          stopping = true;
+          await running.stop(drainTimeoutMs);
+        },
+      };
+    },
     onLeading: (leads) => {
       metrics.leading(leads);
     },
