@@ -6,7 +6,10 @@
  *   released so a standby replica takes over at once;
  * - `lost` (renewal failed past renewDeadline, or another holder): the work is stopped within
  *   a short drain budget and the caller exits non-zero, like client-go's OnStoppedLeading, so
- *   the pod restarts and campaigns again. The work is never started or kept without the lease.
+ *   the pod restarts and campaigns again. The work is never started or kept without the lease;
+ * - `failed` (the work reports a terminal failure of its own, e.g. a configured subnet that
+ *   answers 404): the work is stopped, the lease released so a standby takes over at once, and
+ *   the caller exits non-zero with the work's error, as an unelected run would.
  */
 import type { Clock } from '../engine/clock.js';
 import type { EngineLogger } from '../engine/observability.js';
@@ -22,6 +25,8 @@ import {
 export interface LeaderWork {
   /** Stops it; in-flight work gets `drainTimeoutMs` before it is aborted. */
   stop(drainTimeoutMs?: number): Promise<void>;
+  /** Rejects when the work fails on its own and cannot go on; its resolving means nothing. */
+  readonly failure?: Promise<unknown>;
 }
 
 /** Something served while waiting for the lease (the standby ops endpoint). */
@@ -50,7 +55,9 @@ export interface LeaderRunOptions {
 
 /** How a leader run ended. */
 export type LeaderRunOutcome =
-  { readonly kind: 'shutdown' } | { readonly kind: 'lost'; readonly error: LeadershipLostError };
+  | { readonly kind: 'shutdown' }
+  | { readonly kind: 'lost'; readonly error: LeadershipLostError }
+  | { readonly kind: 'failed'; readonly error: unknown };
 
 const outcomeOf = (end: LeadershipEnd): LeaderRunOutcome =>
   end.kind === 'lost' ? { kind: 'lost', error: end.error } : { kind: 'shutdown' };
@@ -123,7 +130,12 @@ async function holdUntilEnd(
   leadership: Leadership,
   work: LeaderWork,
 ): Promise<LeaderRunOutcome> {
-  const first = await Promise.race([whenAborted(options.shutdown), leadership.ended]);
+  const first = await Promise.race([whenAborted(options.shutdown), leadership.ended, failureOf(work)]);
+  if (first?.kind === 'failed') {
+    await stopWithin(options, work, 0);
+    await leadership.release();
+    return first;
+  }
   if (first !== null) {
     await stopWithin(options, work, options.lostDrainMs);
     return outcomeOf(first);
@@ -135,6 +147,15 @@ async function holdUntilEnd(
   if (during?.kind === 'lost') return outcomeOf(during);
   await leadership.release();
   return { kind: 'shutdown' };
+}
+
+/** Resolves with the work's terminal failure; never resolves when there is none. */
+function failureOf(work: LeaderWork): Promise<{ readonly kind: 'failed'; readonly error: unknown }> {
+  return new Promise((resolve) => {
+    work.failure?.catch((error: unknown) => {
+      resolve({ kind: 'failed', error });
+    });
+  });
 }
 
 /** `work.stop(drainMs)`, waiting for it at most one second longer than the drain. */

@@ -6,25 +6,22 @@
  * With leader election (default in a pod) only the holder of a Lease runs the controller;
  * the others wait as standbys (docs/adr/0007-leader-election.md).
  */
-import { randomBytes } from 'node:crypto';
-import { homedir, hostname } from 'node:os';
+import { homedir } from 'node:os';
 import { Command } from 'commander';
 import { Registry } from 'prom-client';
 import { systemClock } from '../../engine/clock.js';
 import { loadKubeConfig } from '../../kube/clients.js';
-import { leaseClientFor, type LeaseRef } from '../../kube/leader/client.js';
-import { DEFAULT_LEADER_TIMING, LeaderElector } from '../../kube/leader/leader.js';
 import { CloudConfigError, readFileIfExists, resolveCloudConfig } from '../../openstack/cloud-config.js';
 import { SubnetMissingError } from '../../services/context.js';
 import { openCloudSession } from '../../openstack/keystone/open.js';
 import { readBuildInfo } from '../build-info.js';
 import { defaultAppConfig, KuryrConfError, readKuryrConf, type LoadedConfig } from '../config/kuryr-conf.js';
-import { startController, type ControllerOptions, type RunningController } from '../controller.js';
-import { runWhileLeading, whenAborted } from '../leader-run.js';
+import type { ControllerOptions } from '../controller.js';
+import { whenAborted } from '../leader-run.js';
+import { electionFor, runLeaderElected, startObserved, type Election } from './controller-leader.js';
 import { makeLogContext } from '../log-context.js';
 import { makeLogger, type AppLogger } from '../logging.js';
 import { makeProcessMetrics, type BuildLabels, type ProcessMetrics } from '../metrics.js';
-import { startOpsServer } from '../ops-server.js';
 import { EXIT_FAILURE, EXIT_INPUT, type CliCommand, type CommandContext } from './context.js';
 
 interface ControllerFlags {
@@ -37,12 +34,6 @@ interface ControllerFlags {
   readonly leaderElect?: boolean;
   readonly leaderElectNamespace?: string;
   readonly leaderElectName: string;
-}
-
-/** Who campaigns for which Lease; null when leader election is off. */
-interface Election {
-  readonly lease: LeaseRef;
-  readonly identity: string;
 }
 
 /** The build's labels for `kuryr_build_info`: version and commit from the build's info file. */
@@ -89,26 +80,6 @@ async function loadConfig(flags: ControllerFlags, ctx: CommandContext): Promise<
   return loaded;
 }
 
-/**
- * Leader election settings. In a pod it is on unless --no-leader-elect: a Deployment may run
- * several replicas and a rolling update overlaps two pods even with one. Elsewhere (developer
- * runs, the sandbox, the benchmark) it is off unless --leader-elect.
- */
-function electionFor(flags: ControllerFlags, env: NodeJS.ProcessEnv, inCluster: boolean): Election | null {
-  if (!(flags.leaderElect ?? inCluster)) return null;
-  const namespace = flags.leaderElectNamespace ?? nonEmpty(env.POD_NAMESPACE) ?? 'kube-system';
-  if (flags.leaderElectName === '' || namespace === '') {
-    throw new ControllerUsageError('--leader-elect-name and --leader-elect-namespace must not be empty');
-  }
-  // The random suffix keeps a restarted pod (same name) from being taken for its predecessor.
-  const identity = `${nonEmpty(env.POD_NAME) ?? hostname()}_${randomBytes(4).toString('hex')}`;
-  return { lease: { namespace, name: flags.leaderElectName }, identity };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
-
 /** Aborted on the first SIGTERM/SIGINT; `dispose` removes the handlers. */
 function shutdownSignal(logger: AppLogger): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
@@ -127,86 +98,6 @@ function shutdownSignal(logger: AppLogger): { signal: AbortSignal; dispose(): vo
   };
 }
 
-/** Starts the controller, telling `metrics` when it is ready and when it stopped. */
-async function startObserved(
-  options: ControllerOptions,
-  metrics: ProcessMetrics,
-): Promise<RunningController> {
-  const running = await startController(options);
-  running.ready.then(
-    () => {
-      metrics.ready(true);
-    },
-    () => undefined,
-  );
-  return {
-    ...running,
-    stop: async (drainTimeoutMs) => {
-      metrics.ready(false);
-      await running.stop(drainTimeoutMs);
-    },
-  };
-}
-
-async function runLeaderElected(
-  options: ControllerOptions,
-  election: Election,
-  run: { readonly shutdown: AbortSignal; readonly metrics: ProcessMetrics },
-): Promise<void> {
-  const { logger, clock, ops } = options;
-  const { shutdown, metrics } = run;
-  const elector = new LeaderElector({
-    client: leaseClientFor(options.kubeConfig, election.lease),
-    identity: election.identity,
-    clock,
-    logger,
-  });
-  const outcome = await runWhileLeading({
-    elector,
-    start: async () => {
-      const running = await startObserved(options, metrics);
-      let stopping = false;
-      // A terminal cloud-context error (404 project/subnet, bad config) while leading: exit
-      // non-zero like the unelected run does, so the pod restarts and the error is seen.
-      running.cloudLoaded.catch((err: unknown) => {
-        if (stopping || shutdown.aborted) return;
-        logger.error(
-          { err: err instanceof Error ? err.message : String(err) },
-          'cloud context failed, exiting',
-        );
-        process.exitCode = EXIT_FAILURE;
-        setTimeout(() => process.exit(EXIT_FAILURE), 2000).unref();
-        void running.stop(0);
-      });
-      return {
-        ...running,
-        stop: async (drainTimeoutMs?: number) => {
-          stopping = true;
-          await running.stop(drainTimeoutMs);
-        },
-      };
-    },
-    onLeading: (leads) => {
-      metrics.leading(leads);
-    },
-    shutdown,
-    // A standby answers /healthz and /readyz with 200: it is alive and ready to take over
-    // (a 503 would stall every rolling update behind the standby that never leads).
-    ...(ops === null
-      ? {}
-      : { standby: () => startOpsServer({ registry: options.registry, ready: () => null, ...ops }) }),
-    clock,
-    logger,
-    lostDrainMs: (DEFAULT_LEADER_TIMING.leaseDurationMs - DEFAULT_LEADER_TIMING.renewDeadlineMs) / 2,
-  });
-  if (outcome.kind === 'lost') {
-    // Like client-go's OnStoppedLeading: exit non-zero so the pod restarts; if anything still
-    // holds the event loop shortly after, exit hard rather than keep working without the lease.
-    setTimeout(() => process.exit(EXIT_FAILURE), 2000).unref();
-    throw outcome.error;
-  }
-}
-
 /** Everything the controller runs with, read from the flags, kuryr.conf, clouds.yaml and the kubeconfig. */
 async function controllerOptions(
   flags: ControllerFlags,
@@ -220,7 +111,7 @@ async function controllerOptions(
   const { config } = await loadConfig(flags, ctx);
   const ops = parseAddr(flags.metricsAddr);
   const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
-  const election = electionFor(flags, process.env, inCluster);
+  const election = electionFor(flags, process.env, inCluster, (m) => new ControllerUsageError(m));
   const logContext = makeLogContext();
   const logger = makeLogger({ level: flags.logLevel, mixin: logContext.mixin });
   const registry = new Registry();

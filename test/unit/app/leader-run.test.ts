@@ -216,4 +216,45 @@ describe('runWhileLeading', () => {
     expect(log.intervals[0]?.to).toBeDefined();
     expect(log.active).toBe(0);
   });
+
+  it('a terminal failure of the work stops it, releases the lease for a standby and reports failed', async () => {
+    const starter = log.starter('pod-a_1');
+    let fail: ((err: Error) => void) | undefined;
+    const a = runner('pod-a_1', {
+      start: async () => {
+        const work = await starter();
+        const failure = new Promise<never>((_resolve, reject) => {
+          fail = reject;
+        });
+        return { stop: (ms?: number) => work.stop(ms), failure };
+      },
+    });
+    await world.advance(250);
+    const b = runner('pod-b_2');
+    await world.advance(3_000);
+    expect(log.intervals.map((i) => i.who)).toEqual(['pod-a_1']);
+    const cause = new Error('service subnet 1234 not found');
+    fail?.(cause);
+    await world.advance(250);
+    expect(a.outcome).toEqual({ kind: 'failed', error: cause });
+    expect(log.intervals[0]).toMatchObject({ who: 'pod-a_1', drainMs: 0 });
+    // Released, not left to expire: the standby leads within one retry period.
+    await world.advance(3_000);
+    expect(log.intervals.map((i) => i.who)).toEqual(['pod-a_1', 'pod-b_2']);
+    expect(b.outcome).toBeUndefined();
+    expect(log.violations).toEqual([]);
+  });
+
+  it('work whose failure promise resolves keeps running', async () => {
+    const starter = log.starter('pod-a_1');
+    const a = runner('pod-a_1', {
+      start: async () => {
+        const work = await starter();
+        return { stop: (ms?: number) => work.stop(ms), failure: Promise.resolve() };
+      },
+    });
+    await world.advance(5_000);
+    expect(a.outcome).toBeUndefined();
+    expect(log.active).toBe(1);
+  });
 });
