@@ -10,9 +10,23 @@ import * as subnets from '../openstack/neutron/subnets.js';
 import * as versions from '../openstack/octavia/versions.js';
 import type { OpenStackSession } from '../openstack/session.js';
 
+/** The configuration names cloud objects that cannot be used: fatal at start, never retried. */
+export class CloudContextInputError extends Error {
+  override readonly name: string = 'CloudContextInputError';
+}
+
 /** A configured subnet that Neutron does not show to our project. */
-export class SubnetMissingError extends Error {
+export class SubnetMissingError extends CloudContextInputError {
   override readonly name = 'SubnetMissingError';
+}
+
+/**
+ * `[neutron_defaults] project` is not the project the credentials are scoped to. Every object
+ * is created in the token's project, so lists scoped to another project would never find
+ * them: each pass would create again (and the sweep would see none of ours).
+ */
+export class ProjectMismatchError extends CloudContextInputError {
+  override readonly name = 'ProjectMismatchError';
 }
 
 /** Where the cloud context comes from. */
@@ -60,7 +74,20 @@ async function readSubnet(
   }
 }
 
-/** Reads the project, the subnets and Octavia's version once; throws SubnetMissingError naming the kuryr.conf key. */
+/** The token's project, which must be the configured one when one is configured. */
+async function scopedProject(source: CloudContextSource, signal?: AbortSignal): Promise<string> {
+  const scoped = await source.session.projectId(signal);
+  if (source.project !== null && source.project !== scoped) {
+    throw new ProjectMismatchError(
+      `kuryr.conf [neutron_defaults] project = ${source.project}, but the credentials are scoped to ` +
+        `project ${scoped}: objects are created in the credentials' project, so scope them to ` +
+        `${source.project} (clouds.yaml auth.project_id) or remove the key`,
+    );
+  }
+  return scoped;
+}
+
+/** Reads the project, the subnets and Octavia's version once; throws a CloudContextInputError naming the kuryr.conf key. */
 export async function loadCloudContext(
   source: CloudContextSource,
   signal?: AbortSignal,
@@ -74,7 +101,7 @@ export async function loadCloudContext(
   const [infos, discovered, projectId] = await Promise.all([
     Promise.all(unique.map((w) => readSubnet(session, w.id, w.key, signal))),
     versions.discover(session, source.provider, signal),
-    source.project ?? session.projectId(signal),
+    scopedProject(source, signal),
   ]);
   return {
     projectId,

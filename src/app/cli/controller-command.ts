@@ -12,7 +12,7 @@ import { Registry } from 'prom-client';
 import { systemClock } from '../../engine/clock.js';
 import { loadKubeConfig } from '../../kube/clients.js';
 import { CloudConfigError, readFileIfExists, resolveCloudConfig } from '../../openstack/cloud-config.js';
-import { SubnetMissingError } from '../../services/context.js';
+import { CloudContextInputError } from '../../services/context.js';
 import { openCloudSession } from '../../openstack/keystone/open.js';
 import { readBuildInfo } from '../build-info.js';
 import { defaultAppConfig, KuryrConfError, readKuryrConf, type LoadedConfig } from '../config/kuryr-conf.js';
@@ -52,7 +52,7 @@ function isInputError(err: unknown): boolean {
     err instanceof ControllerUsageError ||
     err instanceof KuryrConfError ||
     err instanceof CloudConfigError ||
-    err instanceof SubnetMissingError
+    err instanceof CloudContextInputError
   );
 }
 

@@ -5,22 +5,17 @@
  * succeed; then the controller serves, and an orphan it finds is released only after the
  * live GET's 404. OpenStack is the REST-level fake (in process).
  */
-import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { defaultAppConfig, type AppConfig } from '../../../src/app/config/kuryr-conf.js';
-import { startController, type RunningController } from '../../../src/app/controller.js';
-import { makeLogger } from '../../../src/app/logging.js';
-import { systemClock } from '../../../src/engine/clock.js';
+import { describe, expect, it } from 'vitest';
+import type { AppConfig } from '../../../src/app/config/kuryr-conf.js';
+import type { RunningController } from '../../../src/app/controller.js';
 import { loadBalancerName } from '../../../src/core/naming.js';
 import { ownershipTags } from '../../../src/core/ownership.js';
 import * as loadbalancers from '../../../src/openstack/octavia/loadbalancers.js';
 import { FakeOpenStack, fakeSession } from '../../support/fake-openstack/index.js';
 import { startKubeApiServer, type KubeApiServer } from '../../support/kube-apiserver/index.js';
+import { fakeConfig, opsGet, startOnFake, useCleanups, waitUntil } from './start-on-fake.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 interface Setup {
   readonly server: KubeApiServer;
@@ -36,53 +31,20 @@ async function setUp(): Promise<Setup> {
     config: { octavia: { create: 200, createPerChild: 0, update: 100, delete: 100, jitter: 0 } },
   });
   const session = fakeSession(fake);
-  const base = defaultAppConfig();
-  const config: AppConfig = {
-    ...base,
-    neutron: {
-      ...base.neutron,
-      serviceSubnetIds: [fake.info.service_subnet_id],
-      podSubnetIds: [fake.info.pod_subnet_id],
-      externalSvcNet: fake.info.public_net_id,
-    },
-    service: {
-      ...base.service,
-      clusterId: 'gate-test',
-      resyncPeriodSeconds: 3600,
-      pendingRequeueMs: 200,
-      pendingRequeueMaxMs: 400,
-    },
-  };
+  const config = fakeConfig(fake, {
+    clusterId: 'gate-test',
+    resyncPeriodSeconds: 3600,
+    pendingRequeueMs: 200,
+    pendingRequeueMaxMs: 400,
+  });
   return { server, fake, session, config };
 }
 
-async function start(s: Setup): Promise<RunningController> {
-  const running = await startController({
-    kubeConfig: s.server.kubeConfig(),
-    session: s.session,
-    config: s.config,
-    logger: makeLogger({ level: 'silent' }),
-    registry: new Registry(),
-    clock: systemClock(),
-    ops: { host: '127.0.0.1', port: 0 },
-    random: () => 0,
-  });
-  cleanups.push(() => running.stop(1000));
-  return running;
+function start(s: Setup): Promise<RunningController> {
+  return startOnFake({ kubeConfig: s.server.kubeConfig(), session: s.session, config: s.config }, cleanups);
 }
 
-async function readyz(running: RunningController): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${running.opsUrl ?? ''}/readyz`);
-  return { status: res.status, body: await res.text() };
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const readyz = (running: RunningController) => opsGet(running, '/readyz');
 
 /** A load balancer this controller would own for `default/<name>` (uid `uid-<name>`), made by hand. */
 async function ownedLoadBalancer(s: Setup, name: string, writer: string): Promise<string> {

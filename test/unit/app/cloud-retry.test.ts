@@ -3,21 +3,15 @@
  * real `startController` serves /healthz 200 and /readyz 503 with the reason, retries until
  * the cloud answers, stops promptly when told, and treats a terminal error as fatal.
  */
-import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { defaultAppConfig, type AppConfig } from '../../../src/app/config/kuryr-conf.js';
-import { startController, type RunningController } from '../../../src/app/controller.js';
-import { makeLogger } from '../../../src/app/logging.js';
-import { systemClock } from '../../../src/engine/clock.js';
+import { describe, expect, it } from 'vitest';
+import type { RunningController } from '../../../src/app/controller.js';
 import { NetworkError } from '../../../src/openstack/errors.js';
 import type { OpenStackSession } from '../../../src/openstack/session.js';
 import { FakeOpenStack, fakeSession } from '../../support/fake-openstack/index.js';
 import { startKubeApiServer } from '../../support/kube-apiserver/index.js';
+import { fakeConfig, opsGet as get, startOnFake, useCleanups, waitUntil } from './start-on-fake.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 /** A session whose every call fails with a connection error while `down()` says so. */
 function flakySession(inner: OpenStackSession, down: () => boolean): OpenStackSession & { calls: number } {
@@ -54,49 +48,23 @@ async function setUp(serviceSubnet?: string) {
   const server = await startKubeApiServer();
   cleanups.push(() => server.stop());
   const fake = new FakeOpenStack({});
-  const base = defaultAppConfig();
-  const config: AppConfig = {
-    ...base,
-    neutron: {
-      ...base.neutron,
-      serviceSubnetIds: [serviceSubnet ?? fake.info.service_subnet_id],
-      podSubnetIds: [fake.info.pod_subnet_id],
-      externalSvcNet: fake.info.public_net_id,
-    },
-    service: { ...base.service, clusterId: 'retry-test', resyncPeriodSeconds: 3600 },
-  };
+  const config = fakeConfig(
+    fake,
+    { clusterId: 'retry-test', resyncPeriodSeconds: 3600 },
+    serviceSubnet === undefined ? {} : { serviceSubnetIds: [serviceSubnet] },
+  );
   return { server, fake, config };
 }
 
-async function start(
-  s: Awaited<ReturnType<typeof setUp>>,
-  session: OpenStackSession,
-): Promise<RunningController> {
-  const running = await startController({
-    kubeConfig: s.server.kubeConfig(),
-    session,
-    config: s.config,
-    logger: makeLogger({ level: 'silent' }),
-    registry: new Registry(),
-    clock: systemClock(),
-    ops: { host: '127.0.0.1', port: 0 },
-    random: () => 0,
-  });
-  cleanups.push(() => running.stop(1000));
-  return running;
+type Setup = Awaited<ReturnType<typeof setUp>>;
+
+/** `s` with `[neutron_defaults] project` set. */
+function withProject(s: Setup, project: string): Setup {
+  return { ...s, config: { ...s.config, neutron: { ...s.config.neutron, project } } };
 }
 
-async function get(running: RunningController, path: string): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${running.opsUrl ?? ''}${path}`);
-  return { status: res.status, body: await res.text() };
-}
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function start(s: Setup, session: OpenStackSession): Promise<RunningController> {
+  return startOnFake({ kubeConfig: s.server.kubeConfig(), session, config: s.config }, cleanups);
 }
 
 describe('start-up with the cloud down', () => {
@@ -134,5 +102,22 @@ describe('start-up with the cloud down', () => {
     const running = await start(s, fakeSession(s.fake));
     await expect(running.cloudLoaded).rejects.toThrow(/no such subnet/);
     expect((await get(running, '/readyz')).body).toMatch(/cloud context failed/);
+  });
+
+  it("a configured project other than the credentials' is fatal, not retried", async () => {
+    const s = withProject(await setUp(), '11111111111111111111111111111111');
+    const running = await start(s, fakeSession(s.fake));
+    await expect(running.cloudLoaded).rejects.toThrow(
+      /project = 11111111111111111111111111111111, but the credentials are scoped to project/,
+    );
+    expect((await get(running, '/readyz')).body).toMatch(/cloud context failed/);
+  });
+
+  it("a configured project that is the credentials' own boots", async () => {
+    const s0 = await setUp();
+    const s = withProject(s0, s0.fake.info.project_id);
+    const running = await start(s, fakeSession(s.fake));
+    await running.ready;
+    expect((await get(running, '/readyz')).status).toBe(200);
   });
 });

@@ -4,21 +4,14 @@
  * `keyInScope`. Every Service's load balancer must be created by exactly the controller whose
  * shard the key hashes to, and no controller may write an object of the other's Services.
  */
-import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { defaultAppConfig, type AppConfig } from '../../../src/app/config/kuryr-conf.js';
-import { startController } from '../../../src/app/controller.js';
-import { makeLogger } from '../../../src/app/logging.js';
+import { describe, expect, it } from 'vitest';
 import { shardOf } from '../../../src/core/shard.js';
-import { systemClock } from '../../../src/engine/clock.js';
 import type { OpenStackRequest, OpenStackSession } from '../../../src/openstack/session.js';
 import { FakeOpenStack, fakeSession } from '../../support/fake-openstack/index.js';
 import { startKubeApiServer } from '../../support/kube-apiserver/index.js';
+import { fakeConfig, startOnFake, useCleanups, waitUntil } from './start-on-fake.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = useCleanups();
 
 interface Write {
   readonly holder: number;
@@ -51,14 +44,6 @@ function recording(inner: OpenStackSession, holder: number, log: Write[]): OpenS
   };
 }
 
-async function waitUntil(what: string, check: () => boolean, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('two shard holders', () => {
   it('never write one Service: each load balancer is created and written by its shard holder only', async () => {
     const server = await startKubeApiServer();
@@ -66,17 +51,11 @@ describe('two shard holders', () => {
     const fake = new FakeOpenStack({
       config: { octavia: { create: 50, createPerChild: 0, update: 20, delete: 20, jitter: 0 } },
     });
-    const base = defaultAppConfig();
-    const config: AppConfig = {
-      ...base,
-      neutron: {
-        ...base.neutron,
-        serviceSubnetIds: [fake.info.service_subnet_id],
-        podSubnetIds: [fake.info.pod_subnet_id],
-        externalSvcNet: fake.info.public_net_id,
-      },
-      service: { ...base.service, clusterId: 'shard-test', resyncPeriodSeconds: 3600, pendingRequeueMs: 200 },
-    };
+    const config = fakeConfig(fake, {
+      clusterId: 'shard-test',
+      resyncPeriodSeconds: 3600,
+      pendingRequeueMs: 200,
+    });
     const keys = Array.from({ length: 30 }, (_, i) => `default/svc-${String(i)}`);
     keys.forEach((key, i) => {
       server.store.create(
@@ -93,21 +72,19 @@ describe('two shard holders', () => {
     });
     const log: Write[] = [];
     for (const holder of [0, 1]) {
-      const running = await startController({
-        kubeConfig: server.kubeConfig(),
-        session: recording(fakeSession(fake), holder, log),
-        config,
-        logger: makeLogger({ level: 'silent' }),
-        registry: new Registry(),
-        clock: systemClock(),
-        ops: null,
-        random: () => 0,
-        keyInScope: (key) => shardOf(key, 2) === holder,
-      });
-      cleanups.push(() => running.stop(1000));
+      await startOnFake(
+        {
+          kubeConfig: server.kubeConfig(),
+          session: recording(fakeSession(fake), holder, log),
+          config,
+          ops: false,
+          keyInScope: (key) => shardOf(key, 2) === holder,
+        },
+        cleanups,
+      );
     }
     const created = (): Write[] => log.filter((w) => w.method === 'POST' && w.id !== null);
-    await waitUntil('a load balancer for every Service', () => created().length >= keys.length);
+    await waitUntil('a load balancer for every Service', () => created().length >= keys.length, 60_000);
 
     const creator = new Map(created().map((w) => [w.name, w.holder]));
     expect([...creator.keys()].sort()).toEqual([...keys].sort());
