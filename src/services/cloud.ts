@@ -34,6 +34,8 @@ export function makeCloudPort(options: CloudPortOptions): CloudPort {
         ...(q.userFloatingIpAddress === undefined ? {} : { userFloatingIpAddress: q.userFloatingIpAddress }),
         ...(q.hintLoadBalancerId === undefined ? {} : { hints: { loadBalancerId: q.hintLoadBalancerId } }),
         vipSecurityGroups: options.vipSecurityGroups === true,
+        byName: q.byName !== false,
+        children: q.children !== false,
         signal,
       }),
     heads: (ids, signal) => Promise.all(ids.map((id) => headOf(session, id, signal))),
