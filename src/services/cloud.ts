@@ -46,7 +46,13 @@ export function makeCloudPort(options: CloudPortOptions): CloudPort {
     },
     execute: async (actions, signal) => {
       const r = await executeActions({ session, actions, signal });
-      return { done: r.done, deferred: r.deferred, conflict: r.conflict !== undefined };
+      const created = r.createdLoadBalancer?.id;
+      return {
+        done: r.done,
+        deferred: r.deferred,
+        conflict: r.conflict !== undefined,
+        ...(created === undefined ? {} : { createdLoadBalancerId: created }),
+      };
     },
   };
 }

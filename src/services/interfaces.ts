@@ -49,6 +49,8 @@ export interface ExecuteOutcome {
   readonly deferred: readonly Action[];
   /** Octavia answered 409 and the run stopped. */
   readonly conflict: boolean;
+  /** The id Octavia answered to a load balancer create of the run. */
+  readonly createdLoadBalancerId?: string;
 }
 
 export interface CloudPort {
