@@ -1,8 +1,9 @@
 /**
  * Reads everything OpenStack holds for one Service, as the core's `Observed`, in as few
  * calls as the APIs allow (independent calls run concurrently):
- *   LBs by ownership tags + LBs by name (catches objects not provably ours: the planner
- *   decides), then per LB: listeners (`?loadbalancer_id=`), pools (`?loadbalancer_id=`),
+ *   LBs by ownership tags (+ LBs by name unless `byName: false`: objects not provably ours,
+ *   which only previews show; the planner acts on tags alone), then per LB (unless
+ *   `children: false`, for a release that deletes with cascade): listeners (`?loadbalancer_id=`), pools (`?loadbalancer_id=`),
  *   members of each non-empty pool, floating IPs on its VIP port; and floating IPs by
  *   ownership tags + untagged ones by exact description marker, one query per incarnation
  *   the Service's uid or its load balancers' `ks-uid=` tags name (see `markerUids`), and the
@@ -27,7 +28,7 @@ import * as floatingips from './neutron/floatingips.js';
 import type { FloatingIpRecord } from './neutron/floatingips.js';
 import * as loadbalancers from './octavia/loadbalancers.js';
 import type { LoadBalancerRecord } from './octavia/loadbalancers.js';
-import { observeTree } from './observe-tree.js';
+import { observeTree, toObservedLoadBalancer } from './observe-tree.js';
 import type { OpenStackSession } from './session.js';
 
 /** What to observe. */
@@ -47,6 +48,10 @@ export interface ObserveServiceInput {
   };
   /** Read each load balancer's VIP port security groups too (observe-tree.ts; one GET each). */
   readonly vipSecurityGroups?: boolean;
+  /** Also list load balancers by name, catching ones not provably ours (default true). */
+  readonly byName?: boolean;
+  /** Read each load balancer's listeners, pools and members (default true); else heads only. */
+  readonly children?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -89,7 +94,9 @@ async function findLoadBalancers(input: ObserveServiceInput): Promise<LoadBalanc
       { tags: serviceTags(input.owner, input.service), projectId: input.projectId },
       signal,
     ),
-    loadbalancers.listAll(session, { name: input.loadBalancerName, projectId: input.projectId }, signal),
+    input.byName === false
+      ? []
+      : loadbalancers.listAll(session, { name: input.loadBalancerName, projectId: input.projectId }, signal),
   ]);
   const found = [...byTags, ...byName];
   return uniqueById([...found, ...(await hintedLoadBalancer(input, found))]);
@@ -204,7 +211,11 @@ export async function observeService(input: ObserveServiceInput): Promise<Observ
   const [loadBalancers, fips]: [ObservedLoadBalancer[], FloatingIpRecord[]] = await Promise.all([
     Promise.all(
       found.map((lb) =>
-        observeTree(input.session, lb, input.signal, { vipSecurityGroups: input.vipSecurityGroups === true }),
+        input.children === false
+          ? Promise.resolve(toObservedLoadBalancer(lb, { listeners: [], pools: [] }))
+          : observeTree(input.session, lb, input.signal, {
+              vipSecurityGroups: input.vipSecurityGroups === true,
+            }),
       ),
     ),
     findFloatingIps(input, found),

@@ -34,6 +34,8 @@ export function makeCloudPort(options: CloudPortOptions): CloudPort {
         ...(q.userFloatingIpAddress === undefined ? {} : { userFloatingIpAddress: q.userFloatingIpAddress }),
         ...(q.hintLoadBalancerId === undefined ? {} : { hints: { loadBalancerId: q.hintLoadBalancerId } }),
         vipSecurityGroups: options.vipSecurityGroups === true,
+        byName: q.byName !== false,
+        children: q.children !== false,
         signal,
       }),
     heads: (ids, signal) => Promise.all(ids.map((id) => headOf(session, id, signal))),
@@ -44,7 +46,13 @@ export function makeCloudPort(options: CloudPortOptions): CloudPort {
     },
     execute: async (actions, signal) => {
       const r = await executeActions({ session, actions, signal });
-      return { done: r.done, deferred: r.deferred, conflict: r.conflict !== undefined };
+      const created = r.createdLoadBalancer?.id;
+      return {
+        done: r.done,
+        deferred: r.deferred,
+        conflict: r.conflict !== undefined,
+        ...(created === undefined ? {} : { createdLoadBalancerId: created }),
+      };
     },
   };
 }

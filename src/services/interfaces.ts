@@ -33,6 +33,13 @@ export interface ObserveQuery {
   readonly userFloatingIpAddress?: string;
   /** The LB id recorded in the KuryrLoadBalancer status: a hint, never trusted alone. */
   readonly hintLoadBalancerId?: string;
+  /**
+   * Also list load balancers by name (default true). Ownership is by tags only, so an object
+   * found only by name never changes a decision: the reconciler skips it, previews keep it.
+   */
+  readonly byName?: boolean;
+  /** Read listeners, pools and members too (default true); a release needs only heads (cascade). */
+  readonly children?: boolean;
 }
 
 export interface ExecuteOutcome {
@@ -42,6 +49,8 @@ export interface ExecuteOutcome {
   readonly deferred: readonly Action[];
   /** Octavia answered 409 and the run stopped. */
   readonly conflict: boolean;
+  /** The id Octavia answered to a load balancer create of the run. */
+  readonly createdLoadBalancerId?: string;
 }
 
 export interface CloudPort {

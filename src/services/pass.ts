@@ -106,6 +106,10 @@ function observeQuery(input: PassInput, klb: KuryrLoadBalancer | undefined): Obs
     loadBalancerName: desired?.name ?? loadBalancerName(input.ref),
     ...(user === undefined ? {} : { userFloatingIpAddress: user }),
     ...(hint === undefined ? {} : { hintLoadBalancerId: hint }),
+    // Ownership is by tags alone: a load balancer found only by its name never changes the plan.
+    byName: false,
+    // A release deletes with cascade: it needs the heads of our load balancers, not their trees.
+    children: desired !== null,
   };
 }
 

@@ -17,7 +17,7 @@ import type {
   Progress,
   StatusRecord,
 } from './decision.js';
-import { ensureLicence, nextFromHeads, releaseLicence } from './licence.js';
+import { creatingLicence, ensureLicence, nextFromHeads, releaseLicence } from './licence.js';
 import { isVanishing } from './load-balancers.js';
 import { plan, type PlanOutcome } from './plan.js';
 import { createPathFor, judgeChildren, type ChildrenJudgement } from './progress.js';
@@ -94,10 +94,12 @@ function decideEnsure(input: DecisionInput, intent: EnsureIntent, observed: Obse
   const common = { progress, notices, ingress: null };
   if (planned.actions.length > 0) {
     const recovering = judgement?.verdict === 'recover';
-    const licence =
-      kept === null || recovering
-        ? null
-        : ensureLicence({ desired, kept, owned: planned.owned, actions: planned.actions });
+    const view = { desired, owned: planned.owned, actions: planned.actions };
+    const licence = recovering
+      ? null
+      : kept === null
+        ? creatingLicence(view)
+        : ensureLicence({ ...view, kept });
     const n = planned.actions.length;
     const record = {
       loadBalancer: kept,
@@ -246,6 +248,28 @@ function converged(v: ConvergedView): Decision {
 
 type ReleaseIntent = Extract<Intent, { kind: 'release' }>;
 
+const FIP_RELEASES = new Set(['disassociateFloatingIp', 'deleteFloatingIp', 'disownFloatingIp']);
+
+/**
+ * True when, once the release plan's actions are done, only load balancer deletes are left:
+ * every action deletes a load balancer or releases a floating IP, and each floating IP of ours
+ * is deleted or disowned by one of them (none stays ours).
+ */
+function onlyDeletesLeftAfter(
+  planned: PlanOutcome,
+  observed: Observed,
+  owned: (tags: readonly string[]) => boolean,
+): boolean {
+  const { actions } = planned;
+  if (!actions.every((a) => a.kind === 'deleteLoadBalancer' || FIP_RELEASES.has(a.kind))) return false;
+  const released = new Set(
+    actions.flatMap((a) =>
+      a.kind === 'deleteFloatingIp' || a.kind === 'disownFloatingIp' ? [a.floatingIpId] : [],
+    ),
+  );
+  return observed.floatingIps.every((f) => !owned(f.tags) || released.has(f.id));
+}
+
 function decideRelease(input: DecisionInput, intent: ReleaseIntent, observed: Observed): Decision {
   const planned = plan({
     service: input.service,
@@ -264,7 +288,7 @@ function decideRelease(input: DecisionInput, intent: ReleaseIntent, observed: Ob
   const deleted = planned.actions.flatMap((a) => (a.kind === 'deleteLoadBalancer' ? [a.loadBalancerId] : []));
   const vanishing = planned.owned.filter((lb) => isVanishing(lb.provisioningStatus)).map((lb) => lb.id);
   const going = [...new Set([...vanishing, ...deleted])];
-  const onlyDeletes = fipsLeft === 0 && planned.actions.every((a) => a.kind === 'deleteLoadBalancer');
+  const onlyDeletes = onlyDeletesLeftAfter(planned, observed, owned);
   const licence = releaseLicence(going, onlyDeletes && planned.wait === null);
   if (planned.actions.length > 0 && licence === null) {
     return {

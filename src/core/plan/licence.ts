@@ -59,6 +59,27 @@ export function ensureLicence(view: EnsureLicenceView): Licence | null {
   return { mode: 'ensure', fingerprint: fingerprintOf(view.desired), loadBalancerIds: [kept.id] };
 }
 
+/**
+ * The ensure licence of a pass that creates the Service's load balancer: bound to no id yet
+ * (settle.ts binds it to the id the create answered, or drops it). Sound as ensureLicence is:
+ * the new load balancer is PENDING_CREATE, so Octavia refuses every write under it; every
+ * other Octavia write of the pass deletes another owned load balancer, and the others are
+ * going away; the Neutron actions of the pass (floating IP releases and attaches) are done
+ * when the licence survives settle. Null when the pass does not create.
+ */
+export function creatingLicence(view: Omit<EnsureLicenceView, 'kept'>): Licence | null {
+  if (!view.actions.some((a) => a.kind === 'createLoadBalancer')) return null;
+  const deleted = new Set(
+    view.actions.flatMap((a) => (a.kind === 'deleteLoadBalancer' ? [a.loadBalancerId] : [])),
+  );
+  const othersGone = view.owned.every((lb) => isVanishing(lb.provisioningStatus) || deleted.has(lb.id));
+  const onlyCreate = view.actions
+    .filter((a) => isOctaviaWrite(a) && a.kind !== 'deleteLoadBalancer')
+    .every((a) => a.kind === 'createLoadBalancer');
+  if (!othersGone || !onlyCreate) return null;
+  return { mode: 'ensure', fingerprint: fingerprintOf(view.desired), loadBalancerIds: [] };
+}
+
 /** The release licence over `going` (load balancers being deleted), or null. */
 export function releaseLicence(going: readonly string[], onlyDeletesLeft: boolean): Licence | null {
   if (going.length === 0 || !onlyDeletesLeft) return null;
@@ -87,11 +108,16 @@ function ensureFromHeads(view: HeadsView, licence: Licence, desired: DesiredLoad
   return { kind: 'wait', token: `busy:${head.id}`, reason, licence };
 }
 
-/** Release: still waiting while every licensed load balancer left is going away, or observe. */
+/**
+ * Release: still waiting while every licensed load balancer left is going away; released once
+ * all answer 404 (the licence was granted when nothing else of ours was left, and only an
+ * ensure creates objects); else observe.
+ */
 function releaseFromHeads(view: HeadsView, licence: Licence): Next {
   if (licence.mode !== 'release') return OBSERVE;
   const still = view.heads.flatMap((a) => (a.head === null ? [] : [a.head]));
-  if (still.length === 0 || !still.every((h) => isVanishing(h.provisioningStatus))) return OBSERVE;
+  if (still.length === 0) return view.heads.length > 0 ? { kind: 'released' } : OBSERVE;
+  if (!still.every((h) => isVanishing(h.provisioningStatus))) return OBSERVE;
   const ids = still.map((h) => h.id).sort();
   const reason = `load balancer(s) ${ids.join(', ')} being deleted`;
   return {

@@ -14,11 +14,22 @@ export interface ExecutionReport {
   readonly deferred: readonly Action[];
   /** Octavia answered 409 and the run stopped. */
   readonly conflict: boolean;
+  /** The id Octavia answered to the run's load balancer create, if it ran one. */
+  readonly createdLoadBalancerId?: string;
 }
 
-/** A licence survives deferrals only of Octavia writes on the load balancers it names. */
-function keptLicence(licence: Licence | null, deferred: readonly Action[]): Licence | null {
+/**
+ * A licence survives deferrals only of Octavia writes on the load balancers it names; one
+ * granted to a create (no id yet, licence.ts creatingLicence) needs the create done and
+ * nothing deferred, and is bound to the id the create answered.
+ */
+function keptLicence(licence: Licence | null, run: ExecutionReport): Licence | null {
   if (licence === null) return null;
+  const { deferred } = run;
+  if (licence.loadBalancerIds.length === 0) {
+    const id = run.createdLoadBalancerId;
+    return id === undefined || deferred.length > 0 ? null : { ...licence, loadBalancerIds: [id] };
+  }
   const ids = new Set(licence.loadBalancerIds);
   const fine = deferred.every((a) => isOctaviaWrite(a) && ids.has(octaviaTargetId(a) ?? ''));
   return fine ? licence : null;
@@ -31,7 +42,7 @@ function licenceOf(next: Next): Licence | null {
 /** `decision` after `run`; unchanged when nothing ran. */
 export function settle(decision: Decision, run: ExecutionReport): Decision {
   if (decision.actions.length === 0) return decision;
-  const licence = keptLicence(licenceOf(decision.next), run.deferred);
+  const licence = keptLicence(licenceOf(decision.next), run);
   if (run.conflict) {
     const first = run.deferred.find((a) => isOctaviaWrite(a));
     const target = first === undefined ? 'unknown' : (octaviaTargetId(first) ?? 'new');

@@ -66,10 +66,14 @@ const pendingChild = withLb(converged, (l) => ({
 }));
 
 describe('decide: ensure', () => {
-  it('from nothing: one fully-populated create, then verify; the record says Reconciling', () => {
+  it('from nothing: one fully-populated create, then verify under a licence not yet bound to an id; the record says Reconciling', () => {
     const d = decide(input({ observation: full() }));
     expect(summary(d.actions)).toEqual(['createLoadBalancer default/web']);
-    expect(d.next).toEqual({ kind: 'verify', reason: 'verifying changes', licence: null });
+    expect(d.next).toEqual({
+      kind: 'verify',
+      reason: 'verifying changes',
+      licence: { mode: 'ensure', fingerprint: expect.any(String) as string, loadBalancerIds: [] },
+    });
     expect(d.record?.ready).toMatchObject({ status: 'False', reason: 'Reconciling' });
     expect(d.ingress).toBeNull();
     expect(d.progress).toEqual(FRESH_PROGRESS);
@@ -257,7 +261,7 @@ describe('decide: release', () => {
     });
   });
 
-  it('heads: still PENDING_DELETE → wait; all gone → observe in full to confirm', () => {
+  it('heads: still PENDING_DELETE → wait; every licensed one 404 → released', () => {
     const licence: Licence = { mode: 'release', fingerprint: '', loadBalancerIds: [lb.id] };
     const deleting = {
       id: lb.id,
@@ -270,7 +274,10 @@ describe('decide: release', () => {
     const gone = decide(
       input({ intent: release, licence, observation: { kind: 'heads', heads: [{ id: lb.id, head: null }] } }),
     );
-    expect(gone.next).toEqual({ kind: 'observe' });
+    // A live 404 for every licensed load balancer, and nothing else of ours was left: released.
+    expect(gone.next).toEqual({ kind: 'released' });
+    const none = decide(input({ intent: release, licence, observation: { kind: 'heads', heads: [] } }));
+    expect(none.next).toEqual({ kind: 'observe' });
   });
 
   it('a Pool floating IP is deleted; one whose address the user named is disowned and kept', () => {
@@ -285,7 +292,8 @@ describe('decide: release', () => {
       'disownFloatingIp fip-1',
       `deleteLoadBalancer ${lb.id}`,
     ]);
-    expect(kept.next.kind).toBe('verify');
+    // Only the delete is left once the floating IP is disowned: the next passes read the head only.
+    expect(kept.next).toMatchObject({ kind: 'wait', licence: { mode: 'release', loadBalancerIds: [lb.id] } });
   });
 });
 
@@ -298,5 +306,23 @@ describe('settle: the decision after the executor ran', () => {
     expect(busy.record?.ready.reason).toBe('Pending');
     const ran = settle(d, { done: d.actions.slice(0, 1), deferred: d.actions.slice(1), conflict: false });
     expect(ran.record?.ready.message).toBe('1 change(s) sent to OpenStack');
+  });
+
+  it("a create's licence is bound to the id Octavia answered, and dropped when the create did not run", () => {
+    const d = decide(input({ observation: full() }));
+    const created = settle(d, {
+      done: d.actions,
+      deferred: [],
+      conflict: false,
+      createdLoadBalancerId: 'lb-new',
+    });
+    expect(created.next).toMatchObject({
+      kind: 'verify',
+      licence: { mode: 'ensure', loadBalancerIds: ['lb-new'] },
+    });
+    const refused = settle(d, { done: [], deferred: d.actions, conflict: true });
+    expect(refused.next).toMatchObject({ licence: null });
+    const noId = settle(d, { done: d.actions, deferred: [], conflict: false });
+    expect(noId.next).toMatchObject({ licence: null });
   });
 });
