@@ -74,6 +74,8 @@ async function recordStatus(deps: ReconcilerDeps, r: PassRecord): Promise<void> 
           previous: klb.status,
           loadBalancer: record.loadBalancer,
           floatingIp: record.floatingIp,
+          floatingIpWanted: r.intent.kind === 'ensure' && r.intent.desired.floatingIp != null,
+          projectId: deps.projectId,
           conditions: translatedConditions(record.ready),
           progress,
           nowIso,
