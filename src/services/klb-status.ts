@@ -82,6 +82,24 @@ export function observedStatus(input: ObservedStatusInput): ObservedPart {
 }
 
 /**
+ * What the record holds of a load balancer kuryr wrote (its `status.loadbalancer` lacks the
+ * `provisioning_status` every write of ours carries), kept while we observe no load balancer of
+ * ours: its id is the evidence adoption reads, and a rollback to kuryr finds its record. A
+ * load balancer block of ours is not kept (we observed it gone). Empty when there is none.
+ */
+export function keptKuryrTree(previous: KlbStatus | undefined): KlbStatus {
+  const lb = previous?.loadbalancer;
+  if (previous === undefined || lb === undefined || lb.provisioning_status !== undefined) return {};
+  const { listeners, pools, members } = previous;
+  return {
+    loadbalancer: lb,
+    ...(listeners === undefined ? {} : { listeners }),
+    ...(pools === undefined ? {} : { pools }),
+    ...(members === undefined ? {} : { members }),
+  };
+}
+
+/**
  * `status.service_pub_ip_info`: the serving floating IP; while one is wanted but none serves
  * yet (being created, or kuryr's not yet taken over), the record's value is kept — it is the
  * evidence adoption reads; when none is wanted, absent (never null).

@@ -9,7 +9,7 @@ import type { DesiredLoadBalancer, ObservedLoadBalancer } from '../core/model.js
 import type { ConditionSpec, Progress, ServingFloatingIp } from '../core/plan/decision.js';
 import { FRESH_PROGRESS } from '../core/plan/decision.js';
 import type { KlbCondition, KlbProgress, KlbSpec, KlbStatus, KuryrLoadBalancer } from '../kube/klb.js';
-import { observedStatus, pubIpInfo } from './klb-status.js';
+import { keptKuryrTree, observedStatus, pubIpInfo } from './klb-status.js';
 
 /** The CR spec for `desired` (kuryr's field names). */
 export function klbSpecFor(svc: V1Service, desired: DesiredLoadBalancer): KlbSpec {
@@ -112,7 +112,7 @@ export function klbStatusFor(input: StatusInput): KlbStatus {
   const conditions = [...(previous ?? []).filter((c) => !types.has(c.type)), ...set];
   const lb: KlbStatus =
     input.loadBalancer === null
-      ? {}
+      ? keptKuryrTree(input.previous)
       : observedStatus({ lb: input.loadBalancer, projectId: input.projectId, previous: input.previous });
   return {
     ...lb,

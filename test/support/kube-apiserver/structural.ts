@@ -83,3 +83,19 @@ export function schemaErrors(schema: SchemaNode, value: unknown, path = ''): str
   }
   return isRecord(value) ? objectErrors(schema, value, path) : [];
 }
+
+const OBJECT_META_KEYS = new Set(['apiVersion', 'kind', 'metadata']);
+
+/** A custom resource pruned by its version's schema (apiVersion, kind and metadata are kept as they are). */
+export function pruneCustomObject<T extends JsonMap>(schema: SchemaNode, obj: T): T {
+  const out: JsonMap = {};
+  for (const [key, v] of Object.entries(obj)) {
+    if (OBJECT_META_KEYS.has(key)) out[key] = v;
+    else {
+      const node = child(schema, key);
+      if (node !== undefined) out[key] = pruneBySchema(node, v);
+      else if (preserves(schema)) out[key] = v;
+    }
+  }
+  return out as T;
+}

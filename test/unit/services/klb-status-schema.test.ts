@@ -212,3 +212,20 @@ describe('the KuryrLoadBalancer status against kuryr schema and ours', () => {
     expect(status).not.toHaveProperty('service_pub_ip_info');
   });
 });
+
+describe('kuryr record while no load balancer of ours is observed', () => {
+  it("keeps kuryr's load balancer tree (the id adoption reads); ours, once observed gone, is not kept", () => {
+    const kept = klbStatusFor(input({ previous: KURYR_STATUS, loadBalancer: null, floatingIpWanted: true }));
+    expect(kept).toMatchObject({
+      loadbalancer: KURYR_STATUS.loadbalancer,
+      listeners: KURYR_STATUS.listeners,
+      pools: KURYR_STATUS.pools,
+      members: KURYR_STATUS.members,
+      member_count: 1,
+    });
+    const ours = klbStatusFor(input());
+    const after = klbStatusFor(input({ previous: ours, loadBalancer: null }));
+    expect(after).not.toHaveProperty('loadbalancer');
+    expect(after).not.toHaveProperty('listeners');
+  });
+});
