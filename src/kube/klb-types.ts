@@ -8,6 +8,8 @@ export const KLB_GROUP = 'openstack.org';
 export const KLB_VERSION = 'v1';
 export const KLB_PLURAL = 'kuryrloadbalancers';
 export const KLB_KIND = 'KuryrLoadBalancer';
+/** The finalizer kuryr-kubernetes puts on every KuryrLoadBalancer it creates. */
+export const KURYR_KLB_FINALIZER = 'kuryr.openstack.org/kuryrloadbalancer-finalizers';
 
 export interface KlbPort {
   readonly name?: string;
@@ -129,6 +131,7 @@ export interface KlbProgress {
 /** The metadata fields we read (the API server sends more). */
 export interface KlbMetadata {
   readonly name?: string;
+  readonly finalizers?: string[];
   readonly namespace?: string;
   readonly resourceVersion?: string;
   readonly uid?: string;
