@@ -132,6 +132,8 @@ export interface KlbProgress {
 export interface KlbMetadata {
   readonly name?: string;
   readonly finalizers?: string[];
+  /** Set once the record is being deleted (client-node types it as a Date). */
+  readonly deletionTimestamp?: Date;
   readonly namespace?: string;
   readonly resourceVersion?: string;
   readonly uid?: string;
