@@ -131,7 +131,9 @@ export function servedResources(crd: KubeObject): ResourceDef[] {
         deleteReturnsObject: true,
         shortNames: names.shortNames,
         crd: crd.metadata.name ?? '',
-        ...(isRecord(v.schema) && isRecord(v.schema.openAPIV3Schema) ? { schema: v.schema.openAPIV3Schema } : {}),
+        ...(isRecord(v.schema) && isRecord(v.schema.openAPIV3Schema)
+          ? { schema: v.schema.openAPIV3Schema }
+          : {}),
       }),
     );
 }
