@@ -137,6 +137,7 @@ function makeWorkers(input: BootInput, owner: Owner, informers: KubeInformers): 
     cloud,
     context: () => translateContext,
     owner,
+    projectId: input.cloud.projectId,
     timing: {
       verifyRequeueMs: Math.min(1000, config.service.pendingRequeueMs),
       stuckChildrenMs: input.stuckChildrenMs ?? 60_000,

@@ -8,6 +8,8 @@ export const KLB_GROUP = 'openstack.org';
 export const KLB_VERSION = 'v1';
 export const KLB_PLURAL = 'kuryrloadbalancers';
 export const KLB_KIND = 'KuryrLoadBalancer';
+/** The finalizer kuryr-kubernetes puts on every KuryrLoadBalancer it creates. */
+export const KURYR_KLB_FINALIZER = 'kuryr.openstack.org/kuryrloadbalancer-finalizers';
 
 export interface KlbPort {
   readonly name?: string;
@@ -39,41 +41,78 @@ export interface KlbCondition {
   readonly observedGeneration?: number;
 }
 
+/**
+ * `status.loadbalancer`. Every key kuryr's schema requires is always written (kuryr reads the
+ * record back on a rollback): `port_id`, `project_id`, `security_groups` included.
+ */
+export interface KlbStatusLoadBalancer {
+  readonly id: string;
+  readonly ip: string;
+  readonly name: string;
+  /** The VIP port ('' when Octavia named none: kuryr's schema has no null here). */
+  readonly port_id: string;
+  /** The project the load balancer was found in (the configured one). */
+  readonly project_id: string;
+  /** The VIP port's security groups (as read, else as the record held them, else []). */
+  readonly security_groups: readonly string[];
+  readonly subnet_id: string;
+  readonly provider: string;
+  /** Octavia's provisioning status as last observed (ours). */
+  readonly provisioning_status?: string;
+  /** Octavia's operating status as last observed (ours; kuryr has no such field). */
+  readonly operating_status?: string;
+}
+
+/** An entry of `status.listeners` (kuryr's keys). */
+export interface KlbStatusListener {
+  readonly id: string;
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: string;
+  readonly loadbalancer_id: string;
+  readonly project_id: string;
+  readonly timeout_client_data?: number;
+  readonly timeout_member_data?: number;
+}
+
+/** An entry of `status.pools` (kuryr's keys; `listener_id` '' for a pool no listener uses). */
+export interface KlbStatusPool {
+  readonly id: string;
+  readonly name: string;
+  readonly protocol: string;
+  readonly listener_id: string;
+  readonly loadbalancer_id: string;
+  readonly project_id: string;
+}
+
+/** An entry of `status.members` (kuryr's keys; `subnet_id` the VIP subnet when Octavia names none). */
+export interface KlbStatusMember {
+  readonly id: string;
+  readonly name: string;
+  readonly ip: string;
+  readonly port: number;
+  readonly pool_id: string;
+  readonly subnet_id: string;
+  readonly project_id: string;
+}
+
+/** `status.service_pub_ip_info`: the floating IP of the Service (absent when none, never null). */
+export interface KlbPubIpInfo {
+  readonly ip_id: string;
+  readonly ip_addr: string;
+  readonly alloc_method: string;
+}
+
+/**
+ * The record's status, in kuryr's shape (its schema's required keys, no nulls where it has
+ * none) plus our own keys (conditions, progress, member_count, observedGeneration).
+ */
 export interface KlbStatus {
-  readonly loadbalancer?: {
-    readonly id: string;
-    readonly ip: string;
-    readonly name: string;
-    readonly port_id: string | null;
-    readonly subnet_id: string;
-    readonly provider: string;
-    readonly provisioning_status: string;
-    /** Octavia's operating status as last observed (ours; kuryr has no such field). */
-    readonly operating_status?: string;
-  };
-  readonly listeners?: readonly {
-    id: string;
-    name: string;
-    port: number;
-    protocol: string;
-    loadbalancer_id: string;
-  }[];
-  readonly pools?: readonly {
-    id: string;
-    name: string;
-    protocol: string;
-    listener_id: string | null;
-    loadbalancer_id: string;
-  }[];
-  readonly members?: readonly {
-    id: string;
-    name: string;
-    ip: string;
-    port: number;
-    pool_id: string;
-    subnet_id: string | null;
-  }[];
-  readonly service_pub_ip_info?: { ip_id: string; ip_addr: string; alloc_method: 'pool' | 'user' } | null;
+  readonly loadbalancer?: KlbStatusLoadBalancer;
+  readonly listeners?: readonly KlbStatusListener[];
+  readonly pools?: readonly KlbStatusPool[];
+  readonly members?: readonly KlbStatusMember[];
+  readonly service_pub_ip_info?: KlbPubIpInfo;
   readonly conditions?: readonly KlbCondition[];
   /** The record's metadata.generation the status describes (Kubernetes API conventions). */
   readonly observedGeneration?: number;
@@ -92,6 +131,9 @@ export interface KlbProgress {
 /** The metadata fields we read (the API server sends more). */
 export interface KlbMetadata {
   readonly name?: string;
+  readonly finalizers?: string[];
+  /** Set once the record is being deleted (client-node types it as a Date). */
+  readonly deletionTimestamp?: Date;
   readonly namespace?: string;
   readonly resourceVersion?: string;
   readonly uid?: string;

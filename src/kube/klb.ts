@@ -14,6 +14,7 @@ import {
   KLB_KIND,
   KLB_PLURAL,
   KLB_VERSION,
+  KURYR_KLB_FINALIZER,
   OWNED_SPEC_KEYS,
   type KlbSpec,
   type KlbStatus,
@@ -167,6 +168,42 @@ export async function writeKlbStatus(
         setHeaderOptions('Content-Type', PatchStrategy.JsonPatch, options),
       ),
   )) as KuryrLoadBalancer;
+}
+
+/** True when kuryr's finalizer is on the record. */
+export function hasKuryrFinalizer(klb: KuryrLoadBalancer): boolean {
+  return (klb.metadata.finalizers ?? []).includes(KURYR_KLB_FINALIZER);
+}
+
+/**
+ * Removes kuryr's finalizer from the record (no-op when absent), by a merge patch carrying the
+ * record's resourceVersion (409 when it changed meanwhile: retried on a fresh read). A 404
+ * (already gone) is fine. Returns the record as written, or `klb` itself.
+ */
+export async function removeKuryrFinalizer(
+  clients: KubeClients,
+  klb: KuryrLoadBalancer,
+  signal: AbortSignal,
+): Promise<KuryrLoadBalancer> {
+  if (!hasKuryrFinalizer(klb)) return klb;
+  const namespace = klb.metadata.namespace ?? '';
+  const name = klb.metadata.name ?? '';
+  const finalizers = (klb.metadata.finalizers ?? []).filter((f) => f !== KURYR_KLB_FINALIZER);
+  const body = { metadata: { resourceVersion: klb.metadata.resourceVersion, finalizers } };
+  try {
+    return (await callKube(
+      clients,
+      { operation: 'klb.patch', object: `${what(namespace, name)} finalizers`, signal },
+      (options) =>
+        clients.custom.patchNamespacedCustomObject(
+          { ...ref(namespace, name), body },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch, options),
+        ),
+    )) as KuryrLoadBalancer;
+  } catch (err) {
+    if (err instanceof KubeApiError && err.isNotFound) return klb;
+    throw err;
+  }
 }
 
 /** Deletes the CR; absent is fine. */

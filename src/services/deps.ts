@@ -44,6 +44,8 @@ export interface ReconcilerDeps {
   readonly cloud: CloudPort;
   readonly context: () => TranslateContext;
   readonly owner: Owner;
+  /** The project every ownership list is scoped to (written as kuryr's `project_id`). */
+  readonly projectId: string;
   readonly timing: ReconcilerTiming;
   readonly createMode: CreateMode;
   readonly now: () => number;

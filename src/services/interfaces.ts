@@ -85,6 +85,8 @@ export interface KubePort {
     status: KlbStatus,
     signal: AbortSignal,
   ): Promise<KuryrLoadBalancer>;
+  /** Removes kuryr's finalizer from the record (no-op when absent); returns the record as written. */
+  removeKuryrFinalizer(klb: KuryrLoadBalancer, signal: AbortSignal): Promise<KuryrLoadBalancer>;
   deleteKlb(namespace: string, name: string, signal: AbortSignal): Promise<void>;
   /** A live GET of the Service from the API server: null only on a 404; other failures throw. */
   readServiceLive(namespace: string, name: string, signal: AbortSignal): Promise<V1Service | null>;

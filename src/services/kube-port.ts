@@ -1,6 +1,6 @@
 /** The reconciler's KubePort over our Kubernetes clients (src/kube/). */
 import type { KubeClients } from '../kube/clients.js';
-import { deleteKlb, ensureKlbSpec, writeKlbStatus } from '../kube/klb.js';
+import { deleteKlb, ensureKlbSpec, removeKuryrFinalizer, writeKlbStatus } from '../kube/klb.js';
 import { readServiceLive } from '../kube/live-reads.js';
 import { addFinalizer, removeFinalizer, setIngress } from '../kube/service-writes.js';
 import type { KubePort } from './interfaces.js';
@@ -23,6 +23,11 @@ export function makeKubePort(
       const klb = await writeKlbStatus(clients, current, status, signal);
       noteKlb(klb);
       return klb;
+    },
+    removeKuryrFinalizer: async (klb, signal) => {
+      const written = await removeKuryrFinalizer(clients, klb, signal);
+      if (written !== klb) noteKlb(written);
+      return written;
     },
     deleteKlb: (namespace, name, signal) => deleteKlb(clients, namespace, name, signal),
     readServiceLive: (namespace, name, signal) => readServiceLive(clients, namespace, name, signal),

@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ServiceRef } from '../core/model.js';
 import type { Decision, Intent } from '../core/plan/decision.js';
 import type { Reason } from '../core/translate/translation.js';
-import type { KlbStatus, KuryrLoadBalancer } from '../kube/klb.js';
+import { hasKuryrFinalizer, type KlbStatus, type KuryrLoadBalancer } from '../kube/klb.js';
 import { hasFinalizer, ingressIps } from '../kube/service-writes.js';
 import type { ReconcilerDeps } from './deps.js';
 import type { ExecuteOutcome } from './interfaces.js';
@@ -74,14 +74,21 @@ async function recordStatus(deps: ReconcilerDeps, r: PassRecord): Promise<void> 
           previous: klb.status,
           loadBalancer: record.loadBalancer,
           floatingIp: record.floatingIp,
+          floatingIpWanted: r.intent.kind === 'ensure' && r.intent.desired.floatingIp != null,
+          projectId: deps.projectId,
           conditions: translatedConditions(record.ready),
           progress,
           nowIso,
           generation: klb.metadata.generation,
         });
   deps.metrics.serviceRecorded(`${r.ref.namespace}/${r.ref.name}`, recordedStateOf(status));
-  if (isDeepStrictEqual(klb.status ?? {}, status)) return;
-  await deps.kube.writeKlbStatus(klb, status, r.signal);
+  const written = isDeepStrictEqual(klb.status ?? {}, status)
+    ? klb
+    : await deps.kube.writeKlbStatus(klb, status, r.signal);
+  // Kuryr's finalizer goes once the load balancer was observed as ours and recorded.
+  if (record?.loadBalancer != null && hasKuryrFinalizer(written)) {
+    await deps.kube.removeKuryrFinalizer(written, r.signal);
+  }
 }
 
 async function recordIngress(deps: ReconcilerDeps, r: PassRecord): Promise<void> {
@@ -109,6 +116,8 @@ async function finishRelease(deps: ReconcilerDeps, r: PassRecord): Promise<void>
   // The status write bumps the resourceVersion the finalizer patch is conditioned on.
   const current =
     svc.metadata?.deletionTimestamp === undefined ? await deps.kube.setIngress(svc, [], signal) : svc;
+  // Everything of ours is released: a record kuryr's finalizer holds (Terminating or not) may go.
+  if (r.klb !== undefined && hasKuryrFinalizer(r.klb)) await deps.kube.removeKuryrFinalizer(r.klb, signal);
   await deps.kube.deleteKlb(ref.namespace, ref.name, signal);
   if (hasFinalizer(current)) await deps.kube.removeFinalizer(current, signal);
   deps.logger.info({ key: `${ref.namespace}/${ref.name}` }, 'released');

@@ -9,6 +9,7 @@ import type { DesiredLoadBalancer, ObservedLoadBalancer } from '../core/model.js
 import type { ConditionSpec, Progress, ServingFloatingIp } from '../core/plan/decision.js';
 import { FRESH_PROGRESS } from '../core/plan/decision.js';
 import type { KlbCondition, KlbProgress, KlbSpec, KlbStatus, KuryrLoadBalancer } from '../kube/klb.js';
+import { keptKuryrTree, observedStatus, pubIpInfo } from './klb-status.js';
 
 /** The CR spec for `desired` (kuryr's field names). */
 export function klbSpecFor(svc: V1Service, desired: DesiredLoadBalancer): KlbSpec {
@@ -27,46 +28,6 @@ export function klbSpecFor(svc: V1Service, desired: DesiredLoadBalancer): KlbSpe
     ...(desired.floatingIp?.method === 'user' ? { lb_ip: desired.floatingIp.address } : {}),
     ...(first?.timeoutClientData == null ? {} : { timeout_client_data: first.timeoutClientData }),
     ...(first?.timeoutMemberData == null ? {} : { timeout_member_data: first.timeoutMemberData }),
-  };
-}
-
-/** The record's view of the load balancer and its children (kuryr's status shape). */
-function loadBalancerStatus(lb: ObservedLoadBalancer): KlbStatus {
-  return {
-    loadbalancer: {
-      id: lb.id,
-      ip: lb.vipAddress,
-      name: lb.name,
-      port_id: lb.vipPortId,
-      subnet_id: lb.vipSubnetId,
-      provider: lb.provider,
-      provisioning_status: lb.provisioningStatus,
-      ...(lb.operatingStatus === undefined ? {} : { operating_status: lb.operatingStatus }),
-    },
-    listeners: lb.listeners.map((l) => ({
-      id: l.id,
-      name: l.name,
-      port: l.protocolPort,
-      protocol: l.protocol,
-      loadbalancer_id: lb.id,
-    })),
-    pools: lb.pools.map((p) => ({
-      id: p.id,
-      name: p.name,
-      protocol: p.protocol,
-      listener_id: p.listenerId,
-      loadbalancer_id: lb.id,
-    })),
-    members: lb.pools.flatMap((p) =>
-      p.members.map((m) => ({
-        id: m.id,
-        name: m.name,
-        ip: m.address,
-        port: m.protocolPort,
-        pool_id: p.id,
-        subnet_id: m.subnetId,
-      })),
-    ),
   };
 }
 
@@ -123,6 +84,10 @@ export interface StatusInput {
   readonly previous: KlbStatus | undefined;
   readonly loadBalancer: ObservedLoadBalancer | null;
   readonly floatingIp: ServingFloatingIp | null;
+  /** Whether the Service wants a floating IP (a kept record's one stays while none serves yet). */
+  readonly floatingIpWanted: boolean;
+  /** The project the load balancer was found in. */
+  readonly projectId: string;
   /** Conditions to set; the others already on the record are kept. */
   readonly conditions: readonly ConditionInput[];
   readonly progress: KlbProgress;
@@ -145,13 +110,14 @@ export function klbStatusFor(input: StatusInput): KlbStatus {
   const set = input.conditions.map((c) => conditionFor(c, previous, at));
   const types = new Set(set.map((c) => c.type));
   const conditions = [...(previous ?? []).filter((c) => !types.has(c.type)), ...set];
-  const fip = input.floatingIp;
-  const pub = fip === null ? null : { ip_id: fip.ip.id, ip_addr: fip.ip.address, alloc_method: fip.method };
-  const lb = input.loadBalancer === null ? {} : loadBalancerStatus(input.loadBalancer);
+  const lb: KlbStatus =
+    input.loadBalancer === null
+      ? keptKuryrTree(input.previous)
+      : observedStatus({ lb: input.loadBalancer, projectId: input.projectId, previous: input.previous });
   return {
     ...lb,
     member_count: lb.members?.length ?? 0,
-    service_pub_ip_info: pub,
+    ...pubIpInfo(input.floatingIp, input.floatingIpWanted, input.previous),
     conditions,
     ...generationField(input.generation),
     progress: input.progress,
@@ -201,7 +167,7 @@ export function recordedStateOf(status: KlbStatus): RecordedState {
     loadBalancer:
       lb === undefined
         ? null
-        : { provisioning: lb.provisioning_status, operating: lb.operating_status ?? 'UNKNOWN' },
+        : { provisioning: lb.provisioning_status ?? 'UNKNOWN', operating: lb.operating_status ?? 'UNKNOWN' },
     ready: ready === undefined ? null : { status: ready.status, sinceMs: Number.isNaN(since) ? 0 : since },
   };
 }

@@ -137,6 +137,87 @@ describe('a CustomResourceDefinition', () => {
   });
 });
 
+/** A Namespaced CRD `gadgets.<group>` with `status` schema `status` (no status subresource). */
+function gadgetCrd(group: string, status: Record<string, unknown>): V1CustomResourceDefinition {
+  return {
+    metadata: { name: `gadgets.${group}` },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: { type: 'object', properties: { size: { type: 'integer' } } },
+                status: status,
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+describe('structural pruning', () => {
+  it('drops keys the schema does not name (nested too), keeps what preserve-unknown-fields covers; a CRD replaced by a wider one keeps its objects', async () => {
+    const group = `p${randomSuffix()}.contract.kuryr-services.example.com`;
+    const name = `gadgets.${group}`;
+    const narrow = {
+      type: 'object',
+      properties: { lb: { type: 'object', properties: { id: { type: 'string' } } } },
+    };
+    await t.apiextensions.createCustomResourceDefinition({ body: gadgetCrd(group, narrow) });
+    const ref = { group, version: 'v1', plural: 'gadgets', namespace: ns.name };
+    const get = async (): Promise<Klb> =>
+      (await t.custom.getNamespacedCustomObject({ ...ref, name: 'g1' })) as Klb;
+    try {
+      await waitEstablished(name);
+      await until(async () => {
+        try {
+          const body = {
+            apiVersion: `${group}/v1`,
+            kind: 'Gadget',
+            metadata: { name: 'g1' },
+            spec: { size: 1, colour: 'red' },
+            status: { lb: { id: 'a', extra: 'x' }, other: 1 },
+          };
+          await t.custom.createNamespacedCustomObject({ ...ref, body });
+          return true;
+        } catch (error) {
+          if ((error as { code?: number }).code === 404) return false;
+          throw error;
+        }
+      }, 'gadgets endpoint');
+      expect((await get()).spec).toEqual({ size: 1 });
+      expect((await get()).status).toEqual({ lb: { id: 'a' } });
+
+      // Wider: status preserves unknown fields, but its specified `lb` still prunes its own.
+      const crd = await t.apiextensions.readCustomResourceDefinition({ name });
+      const wider = { ...narrow, x_kubernetes_preserve_unknown_fields: true };
+      const replaced = gadgetCrd(group, wider);
+      replaced.metadata = { name, resourceVersion: crd.metadata?.resourceVersion ?? '' };
+      await t.apiextensions.replaceCustomResourceDefinition({ name, body: replaced });
+      expect((await get()).status).toEqual({ lb: { id: 'a' } });
+      const patch = [{ op: 'add', path: '/status', value: { lb: { id: 'b', extra: 'x' }, other: 2 } }];
+      await t.custom.patchNamespacedCustomObject(
+        { ...ref, name: 'g1', body: patch },
+        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+      );
+      expect((await get()).status).toEqual({ lb: { id: 'b' }, other: 2 });
+    } finally {
+      await t.apiextensions.deleteCustomResourceDefinition({ name });
+    }
+    await until(() => crdGone(name), `${name} removed`);
+  });
+});
+
 describe('KuryrLoadBalancer custom resources', () => {
   const ref = () => ({ ...KLB, namespace: ns.name });
   const json = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);

@@ -107,6 +107,13 @@ export function parseKuryrConf(text: string, file: string): LoadedConfig {
   const findings = crossKeyChecks(values, sections, file);
   if (findings.problems.length > 0) throw new KuryrConfError(file, findings.problems);
   for (const warning of findings.warnings) warnings.push(warning);
+  const activation = sections.neutron_defaults?.lbaas_activation_timeout;
+  if (activation !== undefined) {
+    // Kept valid for kuryr's files; it bounded a blocking wait this controller never makes.
+    warnings.push(
+      `${file}: [neutron_defaults] lbaas_activation_timeout = ${activation} has no effect: kuryr-services never waits for a load balancer to become ACTIVE (it requeues; see [kuryr_services] pending_requeue_ms, pending_requeue_max_ms)`,
+    );
+  }
   return { config: toAppConfig(values, file), warnings };
 }
 

@@ -6,7 +6,9 @@
  * generation, resourceVersion required on PUT, items keep apiVersion/kind, `/status` when
  * declared). Simplifications: Established is set synchronously at create (the real
  * establishing controller takes a moment: clients wait for the condition either way); each
- * version has its own storage (no conversion); schemas are neither validated nor pruned.
+ * version has its own storage (no conversion); schemas are not validated, and objects are pruned
+ * by their version's schema on every write (structural.ts) but not on read: an object stored
+ * before its CRD changed reads back unpruned until written (the real server prunes on read).
  * DELETE marks the CRD Terminating, deletes every custom resource it serves (honouring their
  * finalizers) and removes the CRD, and its endpoints, once none is left.
  */
@@ -129,6 +131,9 @@ export function servedResources(crd: KubeObject): ResourceDef[] {
         deleteReturnsObject: true,
         shortNames: names.shortNames,
         crd: crd.metadata.name ?? '',
+        ...(isRecord(v.schema) && isRecord(v.schema.openAPIV3Schema)
+          ? { schema: v.schema.openAPIV3Schema }
+          : {}),
       }),
     );
 }

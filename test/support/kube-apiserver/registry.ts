@@ -10,6 +10,7 @@ import { collectDependents, finalizeNamespaceIfEmpty, orphanDependents, terminat
 import { clone, formatTime, isRecord, jsonEqual, type KubeObject } from './object.js';
 import { bumpGeneration, checkFinalizers, mainUpdate, statusOnly } from './write-rules.js';
 import { applyPatch, refuseStrategicMerge } from './patch.js';
+import { pruneCustomObject } from './structural.js';
 import { resourceKey, type ResourceDef } from './resources.js';
 import {
   StatusError,
@@ -143,7 +144,7 @@ export class Registry {
     if (def.tracksGeneration) meta.generation = 1;
     if (def.statusSubresource) delete obj.status;
     this.admission(def).create?.(obj);
-    return this.store.put(resourceKey(def), obj);
+    return this.store.put(resourceKey(def), pruned(def, obj));
   }
 
   /** PUT (of the object or its `/status`); creates when the resource allows it. */
@@ -248,7 +249,8 @@ export class Registry {
         `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid ?? ''}`,
       );
     }
-    const merged = subresource === 'status' ? statusOnly(current, next) : mainUpdate(t.def, current, next);
+    const written = subresource === 'status' ? statusOnly(current, next) : mainUpdate(t.def, current, next);
+    const merged = pruned(t.def, written);
     checkFinalizers(t, current, merged);
     if (subresource !== 'status') this.admission(t.def).update?.(current, merged);
     bumpGeneration(t.def, current, merged);
@@ -286,6 +288,11 @@ export class Registry {
   private admission(def: ResourceDef): Admission {
     return this.options.admissions.get(resourceKey(def)) ?? {};
   }
+}
+
+/** `obj` pruned by its resource's schema (custom resources; others as they are). */
+function pruned(def: ResourceDef, obj: KubeObject): KubeObject {
+  return def.schema === undefined ? obj : pruneCustomObject(def.schema, obj);
 }
 
 /** Storage key of a target: `namespace/name`. */

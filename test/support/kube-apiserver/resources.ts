@@ -34,6 +34,8 @@ export interface ResourceDef {
   readonly deleteCollection: boolean;
   /** Name of the CustomResourceDefinition that serves this resource, if any. */
   readonly crd?: string;
+  /** The version's openAPIV3Schema (custom resources): objects are pruned by it on every write. */
+  readonly schema?: Readonly<Record<string, unknown>>;
 }
 
 /** The fields of a row that have no default. */

@@ -162,6 +162,7 @@ describe('kuryr.conf', () => {
       'kuryr.conf: section [cni_daemon] ignored (not used by kuryr-services)',
       'kuryr.conf: [octavia_defaults] timeout_client_data = "50000" ignored: the ovn provider does not apply listener timeouts',
       'kuryr.conf: [octavia_defaults] flavor_id = "5f1e0a4e-8a43-4c1e-9f1a-0a3e7c2d9b11", availability_zone = "az-1" ignored: the ovn provider has no flavors or availability zones',
+      'kuryr.conf: [neutron_defaults] lbaas_activation_timeout = 120 has no effect: kuryr-services never waits for a load balancer to become ACTIVE (it requeues; see [kuryr_services] pending_requeue_ms, pending_requeue_max_ms)',
     ]);
   });
 

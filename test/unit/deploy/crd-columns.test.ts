@@ -33,6 +33,8 @@ const status: KlbStatus = {
     ip: '10.0.0.10',
     name: 'default/web',
     port_id: 'port-1',
+    project_id: 'project-1',
+    security_groups: [],
     subnet_id: 'subnet-1',
     provider: 'amphora',
     provisioning_status: 'ACTIVE',

@@ -130,7 +130,6 @@ describe('KuryrLoadBalancer record', () => {
           lastTransitionTime: '2026-01-01T00:00:00Z',
         },
       ],
-      service_pub_ip_info: null,
     };
     const written = await writeKlbStatus(clients, klb, status, signal);
     expect(stored()?.status).toEqual(status);

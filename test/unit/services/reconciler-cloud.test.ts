@@ -260,7 +260,7 @@ describe('Service reconciler: changes over a Service lifetime', () => {
     expect((await w.loadBalancers()).map((l) => l.id)).toEqual([lb?.id]);
     expect(await w.floatingIps()).toEqual([]);
     expect(ingressOf(w, 'web')).toEqual([]);
-    expect(w.klb('web')?.status?.service_pub_ip_info).toBeNull();
+    expect(w.klb('web')?.status?.service_pub_ip_info).toBeUndefined();
   });
 
   it('deleted while its load balancer is still PENDING_CREATE: waits (no 409), then releases everything', async () => {

@@ -284,6 +284,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     cloud,
     context: () => world.context,
     owner: OWNER,
+    projectId,
     timing: TIMING,
     createMode: options.createMode ?? 'auto',
     now: () => clock.now(),
