@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SHORT } from '../../scripts/chaos-parts/presets.js';
 import { figuresTable, problems } from '../../scripts/chaos-parts/report.js';
 import { runChaos } from '../../scripts/chaos-parts/run.js';
@@ -19,7 +19,6 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 describe('chaos (short variant) with the real controller binary', () => {
   let built: BuiltController | undefined;
-  afterAll(() => undefined);
 
   it(
     'ends with 0 leaked, 0 wrongly deleted, every Service converged, a quiet controller',
