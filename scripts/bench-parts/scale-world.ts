@@ -121,6 +121,8 @@ export async function startControllerProcess(world: ScaleWorld, n: number): Prom
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      // Extra V8/Node flags for the controller under test (e.g. a heap limit or a heap-snapshot signal).
+      ...(process.env.KS_BENCH_NODE_OPTIONS ?? '').split(' ').filter((f) => f !== ''),
       '--report-on-signal',
       '--report-signal=SIGUSR2',
       `--report-directory=${d}`,
