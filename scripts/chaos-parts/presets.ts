@@ -41,7 +41,7 @@ export const SHORT: Preset = {
   stallMs: 10_000,
   pauseMs: [200, 1200],
   refuseMs: 3000,
-  settleTimeoutMs: 600_000,
+  settleTimeoutMs: 900_000,
   idleWindowMs: 15_000,
   idleLimit: 2,
 };

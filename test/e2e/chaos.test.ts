@@ -12,18 +12,16 @@ import { describe, expect, it } from 'vitest';
 import { SHORT } from '../../scripts/chaos-parts/presets.js';
 import { figuresTable, problems } from '../../scripts/chaos-parts/report.js';
 import { runChaos } from '../../scripts/chaos-parts/run.js';
-import { buildController, type BuiltController } from './support/controller-process.js';
+import { buildController } from './support/controller-process.js';
 import { STEP_MS } from './support/timeouts.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('chaos (short variant) with the real controller binary', () => {
-  let built: BuiltController | undefined;
-
   it(
     'ends with 0 leaked, 0 wrongly deleted, every Service converged, a quiet controller',
     async () => {
-      built = await buildController(repoRoot);
+      const built = await buildController(repoRoot);
       const seed = Number(process.env.KS_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
       const figures = await runChaos({
         ...SHORT,
