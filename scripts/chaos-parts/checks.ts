@@ -62,7 +62,11 @@ async function ingress(inputs: CheckInputs): Promise<Map<string, readonly string
         if (slot.alive) throw err;
         return null;
       });
-    if (svc !== null) out.set(slot.name, (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? ''));
+    if (svc !== null)
+      out.set(
+        slot.name,
+        (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? ''),
+      );
   }
   return out;
 }

@@ -37,7 +37,10 @@ export interface Observer {
 
 /** What one poll saw: the tagged load balancers, and the live incarnations before and after the list. */
 export interface Poll {
-  readonly lbs: readonly Pick<LoadBalancerRecord, 'id' | 'description' | 'vipPortId' | 'provisioningStatus'>[];
+  readonly lbs: readonly Pick<
+    LoadBalancerRecord,
+    'id' | 'description' | 'vipPortId' | 'provisioningStatus'
+  >[];
   readonly aliveBefore: ReadonlySet<string>;
   readonly aliveAfter: ReadonlySet<string>;
 }
@@ -67,7 +70,8 @@ export class Ledger {
     }
     for (const n of perUid.values()) this.tally.mostPerUid = Math.max(this.tally.mostPerUid, n);
     for (const [uid, id] of this.established) {
-      if (!present.has(id) && p.aliveBefore.has(uid) && p.aliveAfter.has(uid)) this.wrong.add(`${uid}: ${id}`);
+      if (!present.has(id) && p.aliveBefore.has(uid) && p.aliveAfter.has(uid))
+        this.wrong.add(`${uid}: ${id}`);
     }
     this.tally.polls++;
   }

@@ -59,8 +59,8 @@ export function orphanVipPorts(
 }
 
 /** Every item but the first of each wanted uid: the leaks. */
-function extras<T extends { readonly id: string; readonly description: string }>(
-  items: readonly T[],
+function extras(
+  items: readonly { readonly id: string; readonly description: string }[],
   wanted: (uid: string) => boolean,
 ): string[] {
   const kept = new Set<string>();
