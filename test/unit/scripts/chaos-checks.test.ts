@@ -184,6 +184,16 @@ describe('judge (end-check verdicts)', () => {
     ]);
   });
 
+  it('fails a LoadBalancer Service whose ingress or floating IP is wrong', () => {
+    const s = healthy();
+    expect(unconverged({ ...s, ingress: new Map([['chaos-0', ['172.24.4.99']]]) })).toEqual([
+      'chaos-0: ingress [172.24.4.99], want 172.24.4.5',
+    ]);
+    expect(unconverged({ ...s, fips: [fip('fip-a', 'uid-a', 'port-other')] })).toEqual([
+      'chaos-0: floating IP 172.24.4.5 not on the VIP port',
+    ]);
+  });
+
   it('fails a ClusterIP Service that still shows an ingress', () => {
     const s = healthy();
     const r = judge({ ...s, slots: [slot({ kind: 'ClusterIP' })], fips: [] });
