@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FULL, SHORT, type Preset } from './chaos-parts/presets.js';
-import { figuresTable, problems } from './chaos-parts/report.js';
+import { exitCode, figuresTable, problems } from './chaos-parts/report.js';
 import { runChaos } from './chaos-parts/run.js';
 
 function integer(min: number) {
@@ -94,7 +94,7 @@ async function main(): Promise<number> {
   process.stdout.write(
     failed.length === 0 ? 'chaos: every end check passed\n' : `chaos: ${failed.length} check(s) failed\n`,
   );
-  return failed.length === 0 ? 0 : 1;
+  return exitCode(figures);
 }
 
 main().then(

@@ -6,15 +6,12 @@
  * is still alive (its ClusterIP never changes), the controller deleted what a live Service
  * still wanted. Every VIP port seen is remembered, for the end's leaked-port check.
  */
-import { parseDescriptionMarker } from '../../src/core/naming.js';
 import type { LoadBalancerRecord } from '../../src/openstack/octavia/loadbalancers.js';
 import type { OpenStackSession } from '../../src/openstack/session.js';
 import { taggedLoadBalancers } from '../../test/e2e/support/controller-process.js';
+import { uidOf } from './verdicts.js';
 
-/** The uid the load balancer's description marker names, or ''. */
-export function uidOf(lb: { readonly description: string }): string {
-  return parseDescriptionMarker(lb.description)?.service.uid ?? '';
-}
+export { uidOf };
 
 /** What the observer found. */
 export interface Observations {
@@ -38,6 +35,56 @@ export interface Observer {
   stop(): Promise<void>;
 }
 
+/** What one poll saw: the tagged load balancers, and the live incarnations before and after the list. */
+export interface Poll {
+  readonly lbs: readonly Pick<
+    LoadBalancerRecord,
+    'id' | 'description' | 'vipPortId' | 'provisioningStatus'
+  >[];
+  readonly aliveBefore: ReadonlySet<string>;
+  readonly aliveAfter: ReadonlySet<string>;
+}
+
+/**
+ * The observer's bookkeeping, pure: feed it every poll, read the observations. An incarnation
+ * alive both before and after a list whose established load balancer is absent from it was
+ * wrongly deleted (a replacement under the same uid does not excuse it: its ClusterIP never
+ * changes, so the controller had no reason to delete the first).
+ */
+export class Ledger {
+  private readonly established = new Map<string, string>();
+  private readonly wrong = new Set<string>();
+  private readonly vipPorts = new Map<string, string>();
+  private readonly seen = new Set<string>();
+  private readonly tally = { polls: 0, errors: 0, mostPerUid: 0 };
+
+  record(p: Poll): void {
+    const present = new Set(p.lbs.map((lb) => lb.id));
+    const perUid = new Map<string, number>();
+    for (const lb of p.lbs) {
+      this.seen.add(lb.id);
+      if (lb.vipPortId !== null) this.vipPorts.set(lb.vipPortId, lb.id);
+      const uid = uidOf(lb);
+      perUid.set(uid, (perUid.get(uid) ?? 0) + 1);
+      if (lb.provisioningStatus === 'ACTIVE' && !this.established.has(uid)) this.established.set(uid, lb.id);
+    }
+    for (const n of perUid.values()) this.tally.mostPerUid = Math.max(this.tally.mostPerUid, n);
+    for (const [uid, id] of this.established) {
+      if (!present.has(id) && p.aliveBefore.has(uid) && p.aliveAfter.has(uid))
+        this.wrong.add(`${uid}: ${id}`);
+    }
+    this.tally.polls++;
+  }
+
+  failed(): void {
+    this.tally.errors++;
+  }
+
+  observations(): Observations {
+    return { wronglyDeleted: [...this.wrong], vipPorts: this.vipPorts, seen: this.seen, ...this.tally };
+  }
+}
+
 /** Starts polling every `everyMs`; `aliveUids()` names the incarnations that are alive right now. */
 export function startObserver(
   session: OpenStackSession,
@@ -45,34 +92,11 @@ export function startObserver(
   aliveUids: () => ReadonlySet<string>,
   everyMs = 3000,
 ): Observer {
-  const established = new Map<string, string>();
-  const wrong = new Set<string>();
-  const vipPorts = new Map<string, string>();
-  const seen = new Set<string>();
-  const tally = { polls: 0, errors: 0, mostPerUid: 0 };
-
-  const record = (lbs: readonly LoadBalancerRecord[], before: ReadonlySet<string>): void => {
-    const after = aliveUids();
-    const present = new Set(lbs.map((lb) => lb.id));
-    const perUid = new Map<string, number>();
-    for (const lb of lbs) {
-      seen.add(lb.id);
-      if (lb.vipPortId !== null) vipPorts.set(lb.vipPortId, lb.id);
-      const uid = uidOf(lb);
-      perUid.set(uid, (perUid.get(uid) ?? 0) + 1);
-      if (lb.provisioningStatus === 'ACTIVE' && !established.has(uid)) established.set(uid, lb.id);
-    }
-    for (const n of perUid.values()) tally.mostPerUid = Math.max(tally.mostPerUid, n);
-    for (const [uid, id] of established) {
-      if (!present.has(id) && before.has(uid) && after.has(uid)) wrong.add(`${uid}: ${id}`);
-    }
-  };
-
+  const ledger = new Ledger();
   const poll = async (): Promise<LoadBalancerRecord[]> => {
     const before = aliveUids();
     const lbs = await taggedLoadBalancers(session, clusterId);
-    record(lbs, before);
-    tally.polls++;
+    ledger.record({ lbs, aliveBefore: before, aliveAfter: aliveUids() });
     return lbs;
   };
 
@@ -80,7 +104,7 @@ export function startObserver(
   const loop = (async () => {
     while (!stopped.signal.aborted) {
       await poll().catch(() => {
-        tally.errors++;
+        ledger.failed();
       });
       await new Promise((r) => setTimeout(r, everyMs));
     }
@@ -88,7 +112,7 @@ export function startObserver(
 
   return {
     poll,
-    observations: () => ({ wronglyDeleted: [...wrong], vipPorts, seen, ...tally }),
+    observations: () => ledger.observations(),
     stop: async () => {
       stopped.abort();
       await loop;

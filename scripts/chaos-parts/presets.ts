@@ -9,6 +9,9 @@ import type { ChaosOptions } from './run.js';
 /** The options a preset fixes (the caller adds seed, mainJs and log). */
 export type Preset = Omit<ChaosOptions, 'seed' | 'mainJs' | 'log'>;
 
+/** The controller's `[service] workers` in a chaos run: the default (the kuryr.conf sets none). */
+export const CONTROLLER_WORKERS = 4;
+
 /** The full run's fault rates: ~20% 5xx, 5% 409 on writes, 3% resets, 2% lost responses, 1% stalls. */
 export const FULL_RATES: FaultRates = {
   reset: 0.03,

@@ -12,7 +12,8 @@ import { cleanUp, settle, type Settled } from './settle.js';
 import { buildScene, revokeControllerToken, type Scene } from './scene.js';
 import { drawSchedule, type Schedule } from './schedule.js';
 import { churnStep, type StepKind } from './churn.js';
-import type { Figures } from './report.js';
+import { churnLimitFor, type Figures } from './report.js';
+import { CONTROLLER_WORKERS } from './presets.js';
 import { Addresses, emptySlot, type Slot } from './world.js';
 
 /** How a run goes. */
@@ -148,6 +149,7 @@ function figuresOf(
       idle: p.settled.idle,
     },
     idleLimit: opts.idleLimit,
+    churnLimit: churnLimitFor(opts.services, CONTROLLER_WORKERS),
     convergeMs: p.settled.convergedAt - p.churnTo,
     checks: p.settled.checks,
     leftAfterCleanup: p.leftAfterCleanup,

@@ -42,7 +42,7 @@ async function checkOnce(scene: Scene, slots: readonly Slot[]): Promise<CheckRes
 }
 
 /** Settled enough to stop waiting: nothing left that more time could fix. */
-function final(r: CheckResult): boolean {
+export function settledEnough(r: CheckResult): boolean {
   return r.unconverged.length === 0 && r.leakedLoadBalancers.length === 0 && r.leakedFloatingIps.length === 0;
 }
 
@@ -53,7 +53,7 @@ export async function settle(scene: Scene, slots: readonly Slot[], opts: SettleO
   let lastLog = 0;
   while (Date.now() < deadline) {
     last = (await checkOnce(scene, slots).catch(() => null)) ?? last;
-    if (last !== null && final(last)) break;
+    if (last !== null && settledEnough(last)) break;
     if (Date.now() - lastLog > 30_000) {
       lastLog = Date.now();
       opts.log(
