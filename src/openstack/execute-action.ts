@@ -87,6 +87,9 @@ async function runOctavia(action: OctaviaAction, ctx: ActionContext): Promise<vo
           ...(signal ? { signal } : {}),
         }),
       );
+    case 'tagLoadBalancer':
+      await loadbalancers.update(session, action.loadBalancerId, { tags: action.tags }, signal);
+      return;
     case 'createListener':
       await listeners.create(
         session,

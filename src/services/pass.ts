@@ -14,7 +14,8 @@ import type { Decision, Intent, Licence, Observation } from '../core/plan/decisi
 import { settle } from '../core/plan/settle.js';
 import type { Reason } from '../core/translate/translation.js';
 import { done, failed, poll, requeueAfter, terminal, type Result } from '../engine/result.js';
-import type { KuryrLoadBalancer } from '../kube/klb.js';
+import type { KlbPubIpInfo, KuryrLoadBalancer } from '../kube/klb.js';
+import { NO_EVIDENCE, type KuryrEvidence } from '../core/plan/adoption.js';
 import type { ReconcilerDeps } from './deps.js';
 import { ServiceInputError } from './errors.js';
 import { reportFailure } from './failure-report.js';
@@ -85,19 +86,54 @@ async function observeAndDecide(
     recordedReady: recordedReady(klb),
     now: deps.now(),
     stuckChildrenMs: deps.timing.stuckChildrenMs,
+    kuryr: kuryrEvidence(deps, input, klb),
   };
   if (input.licence !== null) {
     const heads = await deps.cloud.heads(input.licence.loadBalancerIds, signal);
     const light = decide({ ...base, licence: input.licence, observation: { kind: 'heads', heads } });
     if (light.next.kind !== 'observe') return light;
   }
-  const observed = await deps.cloud.observe(observeQuery(input, klb), signal);
+  const observed = await deps.cloud.observe(observeQuery(input, klb, base.kuryr), signal);
   const observation: Observation = { kind: 'full', observed };
   return decide({ ...base, licence: null, observation });
 }
 
+/**
+ * What the record and kuryr.conf say of the objects kuryr-kubernetes made for the Service: the
+ * evidence adoption is proven on (src/core/plan/adoption.ts). An orphan has none.
+ */
+function kuryrEvidence(
+  deps: ReconcilerDeps,
+  input: PassInput,
+  klb: KuryrLoadBalancer | undefined,
+): KuryrEvidence {
+  if (input.svc === null || klb === undefined) return NO_EVIDENCE;
+  return {
+    loadBalancerId: klb.status?.loadbalancer?.id ?? null,
+    floatingIp: pubIpEvidence(klb),
+    resourceTags: deps.context().config.resourceTags,
+    vip: vipEvidence(klb),
+    serviceDeleted: input.svc.metadata?.deletionTimestamp !== undefined,
+  };
+}
+
+function pubIpEvidence(klb: KuryrLoadBalancer): KuryrEvidence['floatingIp'] {
+  // A record written before this shape may hold null.
+  const pub = klb.status?.service_pub_ip_info as KlbPubIpInfo | null | undefined;
+  return pub == null ? null : { id: pub.ip_id, address: pub.ip_addr, allocMethod: pub.alloc_method };
+}
+
+function vipEvidence(klb: KuryrLoadBalancer): KuryrEvidence['vip'] {
+  const spec = klb.spec;
+  return !spec?.ip || !spec.subnet_id ? null : { address: spec.ip, subnetId: spec.subnet_id };
+}
+
 /** What a full observation looks for: the Service's load balancers, its user floating IP, the recorded id. */
-function observeQuery(input: PassInput, klb: KuryrLoadBalancer | undefined): ObserveQuery {
+function observeQuery(
+  input: PassInput,
+  klb: KuryrLoadBalancer | undefined,
+  evidence: KuryrEvidence,
+): ObserveQuery {
   const desired = input.intent.kind === 'ensure' ? input.intent.desired : null;
   const hint = klb?.status?.loadbalancer?.id;
   const user = desired?.floatingIp?.method === 'user' ? desired.floatingIp.address : undefined;
@@ -106,11 +142,15 @@ function observeQuery(input: PassInput, klb: KuryrLoadBalancer | undefined): Obs
     loadBalancerName: desired?.name ?? loadBalancerName(input.ref),
     ...(user === undefined ? {} : { userFloatingIpAddress: user }),
     ...(hint === undefined ? {} : { hintLoadBalancerId: hint }),
-    // Ownership is by tags alone: a load balancer found only by its name never changes the plan.
-    byName: false,
+    byName: byNameFor(hint, evidence),
     // A release deletes with cascade: it needs the heads of our load balancers, not their trees.
     children: desired !== null,
   };
+}
+
+/** Ownership is by tags alone; a load balancer found by name matters when resource_tags can prove it kuryr's. */
+function byNameFor(hint: string | undefined, evidence: KuryrEvidence): boolean {
+  return hint === undefined && evidence.resourceTags.length > 0;
 }
 
 function resultOf(deps: ReconcilerDeps, decision: Decision): Result {

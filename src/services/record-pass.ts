@@ -7,6 +7,7 @@
 import type { V1Service } from '@kubernetes/client-node';
 import { isDeepStrictEqual } from 'node:util';
 import type { ServiceRef } from '../core/model.js';
+import { isOwnedByCluster } from '../core/ownership.js';
 import type { Decision, Intent } from '../core/plan/decision.js';
 import type { Reason } from '../core/translate/translation.js';
 import { hasKuryrFinalizer, type KlbStatus, type KuryrLoadBalancer } from '../kube/klb.js';
@@ -85,8 +86,9 @@ async function recordStatus(deps: ReconcilerDeps, r: PassRecord): Promise<void> 
   const written = isDeepStrictEqual(klb.status ?? {}, status)
     ? klb
     : await deps.kube.writeKlbStatus(klb, status, r.signal);
-  // Kuryr's finalizer goes once the load balancer was observed as ours and recorded.
-  if (record?.loadBalancer != null && hasKuryrFinalizer(written)) {
+  // Kuryr's finalizer goes once the load balancer was observed as ours (adopted: tagged) and recorded.
+  const ours = record?.loadBalancer != null && isOwnedByCluster(record.loadBalancer.tags, deps.owner);
+  if (ours && hasKuryrFinalizer(written)) {
     await deps.kube.removeKuryrFinalizer(written, r.signal);
   }
 }

@@ -22,6 +22,8 @@ function describeOctavia(action: Action): string {
       return `${action.loadBalancer.name}: one fully-populated call (${describeTree(action.loadBalancer.listeners)})`;
     case 'deleteLoadBalancer':
       return `${action.loadBalancerId} (cascade): ${action.reason}`;
+    case 'tagLoadBalancer':
+      return `${action.loadBalancerId} (adopting kuryr's load balancer): ${action.tags.join(', ')}`;
     case 'createListener':
       return `${action.listener.protocol}:${action.listener.protocolPort} on ${action.loadBalancerId} (pool and ${plural(action.listener.pool.members.length, 'member')} nested)`;
     case 'updateListener':

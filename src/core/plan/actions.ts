@@ -29,6 +29,11 @@ export type PortRef =
 export type Action =
   /** One fully-populated POST /loadbalancers (listeners → default_pool → members). */
   | { readonly kind: 'createLoadBalancer'; readonly loadBalancer: DesiredLoadBalancer }
+  /**
+   * PUT /loadbalancers/{id} {tags}: the last write of adopting kuryr's load balancer
+   * (src/core/plan/adoption.ts); from then on it is ours.
+   */
+  | { readonly kind: 'tagLoadBalancer'; readonly loadBalancerId: string; readonly tags: readonly string[] }
   /** DELETE /loadbalancers/{id}?cascade=true. */
   | { readonly kind: 'deleteLoadBalancer'; readonly loadBalancerId: string; readonly reason: string }
   /** POST /listeners with its default pool and members nested. */
@@ -61,6 +66,8 @@ export type Action =
       readonly changes: {
         readonly lbAlgorithm?: LbAlgorithm;
         readonly sessionPersistence?: SessionPersistence | null;
+        /** Adoption of kuryr's pool (src/core/plan/adoption.ts): our ownership tags added. */
+        readonly tags?: readonly string[];
       };
     }
   | { readonly kind: 'deletePool'; readonly loadBalancerId: string; readonly poolId: string }

@@ -4,6 +4,7 @@
  * the whole decision it gets back. Pure data.
  */
 import type { Action } from './actions.js';
+import type { KuryrEvidence } from './adoption.js';
 import type { KeepRules } from './floating-ips.js';
 import type { CreatePath } from './plan.js';
 import type {
@@ -132,6 +133,8 @@ export interface DecisionInput {
   readonly now: number;
   /** How long children may stay PENDING_* under an ACTIVE load balancer. */
   readonly stuckChildrenMs: number;
+  /** What the record says of kuryr's objects (adoption.ts); absent: nothing is adopted. */
+  readonly kuryr?: KuryrEvidence;
 }
 
 /** The whole decision of one pass: the caller only executes and records it. */

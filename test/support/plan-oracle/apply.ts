@@ -314,6 +314,11 @@ function step(state: State, action: Action): State {
       return disownFloatingIp(state, action.floatingIpId, action.tags);
     case 'setVipSecurityGroups':
       return setVipSecurityGroups(state, action.portId, action.securityGroupIds);
+    case 'tagLoadBalancer':
+      return updateLoadBalancer(state, { id: action.loadBalancerId, operation: action.kind }, (lb) => ({
+        ...lb,
+        tags: [...action.tags],
+      }));
     default:
       return updateLoadBalancer(state, { id: action.loadBalancerId, operation: action.kind }, (lb, taken) =>
         applyListenerAction(lb, action, taken),

@@ -116,7 +116,8 @@ export function summary(actions: readonly Action[]): string[] {
       case 'createLoadBalancer':
         return `createLoadBalancer ${a.loadBalancer.name}`;
       case 'deleteLoadBalancer':
-        return `deleteLoadBalancer ${a.loadBalancerId}`;
+      case 'tagLoadBalancer':
+        return `${a.kind} ${a.loadBalancerId}`;
       case 'createListener':
         return `createListener ${a.listener.protocol}:${a.listener.protocolPort}`;
       case 'updateListener':

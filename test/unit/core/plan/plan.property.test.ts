@@ -139,6 +139,8 @@ const RANK: Readonly<Record<Action['kind'], number>> = {
   createHealthMonitor: 6.5,
   updateHealthMonitor: 6.5,
   setVipSecurityGroups: 6.8,
+  // Adoption only (never in an ordinary plan): the last write of its own plan.
+  tagLoadBalancer: 8,
   createFloatingIp: 7,
   tagFloatingIp: 7,
   associateFloatingIp: 7,
