@@ -43,7 +43,7 @@ export interface ObserveServiceInput {
   /** `spec.loadBalancerIP` when it names a user's floating IP; looked up by address. */
   readonly userFloatingIpAddress?: string;
   readonly hints?: {
-    /** A load balancer id recorded earlier: fetched only if the lists missed it, kept only if ours. */
+    /** A load balancer id recorded earlier: fetched only if the lists missed it, kept if in the project. */
     readonly loadBalancerId?: string;
   };
   /** Read each load balancer's VIP port security groups too (observe-tree.ts; one GET each). */
@@ -77,9 +77,10 @@ async function hintedLoadBalancer(
   if (id === undefined || found.some((lb) => lb.id === id)) return [];
   try {
     const lb = await loadbalancers.get(input.session, id, input.signal);
-    const ours = isOwnedForService(lb.tags, input.owner, input.service) || lb.name === input.loadBalancerName;
+    // Returned whoever owns it (the plan acts on our tags alone): a record naming a load balancer
+    // that is not provably this Service's is reported by adoption (src/core/plan/adoption.ts).
     const inProject = lb.projectId === input.projectId;
-    return ours && inProject && lb.provisioningStatus !== 'DELETED' ? [lb] : [];
+    return inProject && lb.provisioningStatus !== 'DELETED' ? [lb] : [];
   } catch (error) {
     if (error instanceof NotFoundError) return [];
     throw error;
