@@ -81,7 +81,7 @@ async function makeAsKuryr(
   const full = `${NS}/${name}:TCP:80`;
   const listener = await listeners.create(s, {
     listener: { name: full, protocol: 'TCP', protocol_port: 80, loadbalancer_id: lb.id, tags },
-  } as unknown as Parameters<typeof listeners.create>[1]);
+  });
   await waitActive(h, lb.id);
   const pool = await pools.create(s, {
     pool: { name: full, protocol: 'TCP', lb_algorithm: 'ROUND_ROBIN', listener_id: listener.id, tags },
@@ -94,7 +94,7 @@ async function makeAsKuryr(
       address,
       protocol_port: 8080,
       tags,
-    } as unknown as Parameters<typeof members.create>[2]);
+    });
     memberIds.push(m.id);
     await waitActive(h, lb.id);
   }
@@ -127,7 +127,7 @@ async function kuryrKubeObjects(h: Harness, name: string, vip: string, made: Kur
   await h.core.replaceNamespacedServiceStatus({
     name,
     namespace: NS,
-    body: { ...svc, status: { loadBalancer: { ingress: [{ ip: made.fip.address }] } } },
+    body: Object.assign(svc, { status: { loadBalancer: { ingress: [{ ip: made.fip.address }] } } }),
   });
   const klb = {
     group: 'openstack.org',
@@ -198,20 +198,24 @@ describe('taking over a kuryr-kubernetes cluster', () => {
   let h: Harness;
   let adopted: KuryrMade;
   let refused: KuryrMade;
+  const handMade: KuryrMade[] = [];
+  let started = false;
   beforeAll(async () => {
     h = await startHarness({ extraConf: `\n[neutron_defaults]\nresource_tags = ${RESOURCE_TAG}\n` });
+    started = true;
     adopted = await makeAsKuryr(h, 'kt', '10.2.80.10');
+    handMade.push(adopted);
     await kuryrKubeObjects(h, 'kt', '10.2.80.10', adopted);
     // The record names a load balancer that is not named as kuryr names this Service's.
     refused = await makeAsKuryr(h, 'kr', '10.2.80.11', `${NS}/someone-else`);
+    handMade.push(refused);
     await kuryrKubeObjects(h, 'kr', '10.2.80.11', refused);
     await h.startController();
   }, HOOK_MS * 2);
   afterAll(async () => {
-    if (h === undefined) return;
+    if (!started) return;
     try {
-      for (const made of [refused, adopted]) {
-        if (made === undefined) continue;
+      for (const made of handMade) {
         await floatingips.delete(h.cloud.session, made.fip.id).catch(() => undefined);
         await loadbalancers.delete(h.cloud.session, made.lbId, { cascade: true }).catch(() => undefined);
       }
@@ -261,10 +265,8 @@ describe('taking over a kuryr-kubernetes cluster', () => {
       ])
         expect(ours(tags)).toBe(true);
       await waitIngress(h, 'kt', [adopted.fip.address]);
-      await waitFor(
-        'kuryr finalizer off the record',
-        CONVERGE_MS,
-        async () => !(klbOf(h, 'kt')?.metadata.finalizers ?? []).includes(KURYR_KLB_FINALIZER),
+      await waitFor('kuryr finalizer off the record', CONVERGE_MS, () =>
+        Promise.resolve(!(klbOf(h, 'kt')?.metadata.finalizers ?? []).includes(KURYR_KLB_FINALIZER)),
       );
       expect(await eventCount(h, 'kt', 'KuryrAdoptedLB')).toBeGreaterThanOrEqual(1);
 
