@@ -16,7 +16,7 @@
  * The project is proven by the observer, which only returns load balancers of the
  * configured project. Anything that fails is refused with the reasons, and never written.
  *
- * Adopting = writing our ownership tags on what kuryr made, keeping every id: first the
+ * Adopting (adoption-steps.ts) = writing our ownership tags on what kuryr made, keeping every id: first the
  * kuryr-named listeners and pools (PUT tags), the members of each wanted pool (one batch PUT
  * of the desired members: Octavia matches members by address and port, keeps their ids and
  * rewrites their tags), and the load balancer's own tags last, so a crash at any point leaves
@@ -28,7 +28,6 @@
  * the plan keeps it and its address, and writes the tags. A `user` one is the user's and
  * stays untagged (only associated or, on release, disassociated).
  */
-import type { Action } from './actions.js';
 import type {
   DesiredLoadBalancer,
   Observed,
@@ -36,11 +35,9 @@ import type {
   ObservedLoadBalancer,
   ServiceRef,
 } from '../model.js';
-import { loadBalancerName, listenerName } from '../naming.js';
+import { loadBalancerName } from '../naming.js';
 import { isOwnedForService, isOwnershipTag, ownershipOf, ownershipTags, type Owner } from '../ownership.js';
-import { disqualification, isBusy } from './load-balancers.js';
-import { listenerSlot } from './listeners.js';
-import { poolOfListener } from './pools.js';
+import { disqualification } from './load-balancers.js';
 
 /** What the Service's KuryrLoadBalancer record and kuryr.conf say of kuryr's objects. */
 export interface KuryrEvidence {
@@ -91,7 +88,7 @@ export interface AdoptionInput {
 }
 
 /** True when no tag of `tags` is an ownership tag of any cluster of ours. */
-function untagged(tags: readonly string[]): boolean {
+export function untagged(tags: readonly string[]): boolean {
   return !tags.some(isOwnershipTag);
 }
 
@@ -168,7 +165,7 @@ export function judgeAdoption(input: AdoptionInput): AdoptionJudgement {
 }
 
 /** The tags a proven load balancer is shown (and written) with. */
-function adoptedTags(input: AdoptionInput, lb: ObservedLoadBalancer): string[] {
+export function adoptedTags(input: AdoptionInput, lb: ObservedLoadBalancer): string[] {
   const ours = input.desired?.tags ?? ownershipTags(input.owner, input.service, input.evidence.resourceTags);
   return [...new Set([...lb.tags, ...ours])];
 }
@@ -213,92 +210,4 @@ export function adoptionView(input: AdoptionInput, judgement: AdoptionJudgement)
           lb.id === judgement.loadBalancer.id ? { ...lb, tags: adoptedTags(input, lb) } : lb,
         );
   return adoptFloatingIps(input, { ...input.observed, loadBalancers: lbs });
-}
-
-/** The adoption writes of a proven, not yet tagged load balancer (see the module comment). */
-export interface AdoptionSteps {
-  readonly actions: readonly Action[];
-  /** Set when the load balancer is busy: nothing is written this round. */
-  readonly wait: { readonly loadBalancerId: string; readonly reason: string } | null;
-}
-
-type Steps = { readonly desired: DesiredLoadBalancer; readonly service: ServiceRef };
-type Wanted = ReadonlyMap<string, DesiredLoadBalancer['listeners'][number]>;
-
-function union(a: readonly string[], b: readonly string[]): string[] {
-  return [...new Set([...a, ...b])];
-}
-
-/** PUT tags on kuryr's listeners (untagged, named as kuryr and we name them). */
-function listenerTagWrites(input: Steps, lb: ObservedLoadBalancer, wanted: Wanted): Action[] {
-  return lb.listeners.flatMap((listener): Action[] => {
-    const kuryrs = listener.name === listenerName(input.service, listener.protocol, listener.protocolPort);
-    if (listener.provisioningStatus === 'PENDING_DELETE' || !untagged(listener.tags) || !kuryrs) return [];
-    const want = wanted.get(listenerSlot(listener));
-    const tags = union(listener.tags, want?.tags ?? input.desired.tags);
-    return [{ kind: 'updateListener', loadBalancerId: lb.id, listenerId: listener.id, changes: { tags } }];
-  });
-}
-
-/** PUT tags on kuryr's pools, and one batch of the desired members where kuryr's members are. */
-function poolWrites(
-  input: Steps,
-  lb: ObservedLoadBalancer,
-  wanted: Wanted,
-): { tags: Action[]; members: Action[] } {
-  const tags: Action[] = [];
-  const members: Action[] = [];
-  for (const listener of lb.listeners) {
-    const pool = poolOfListener(lb, listener);
-    const named = listenerName(input.service, listener.protocol, listener.protocolPort);
-    if (pool?.name !== named || pool.provisioningStatus === 'PENDING_DELETE') continue;
-    const want = wanted.get(listenerSlot(listener));
-    if (untagged(pool.tags)) {
-      const poolTags = union(pool.tags, want?.pool.tags ?? input.desired.tags);
-      tags.push({ kind: 'updatePool', loadBalancerId: lb.id, poolId: pool.id, changes: { tags: poolTags } });
-    }
-    const kuryrMembers = pool.members.some((m) => untagged(m.tags));
-    if (want?.pool.protocol === pool.protocol && kuryrMembers) {
-      members.push({
-        kind: 'replaceMembers',
-        loadBalancerId: lb.id,
-        poolId: pool.id,
-        members: want.pool.members,
-      });
-    }
-  }
-  return { tags: dedupePools(tags), members: dedupePools(members) };
-}
-
-/**
- * The writes that put our ownership tags on kuryr's load balancer `lb` and its children, in
- * order (the load balancer's own tags only once nothing else is left), for an ensure.
- */
-export function adoptionSteps(
-  input: AdoptionInput & { readonly desired: DesiredLoadBalancer },
-  lb: ObservedLoadBalancer,
-): AdoptionSteps {
-  if (isBusy(lb.provisioningStatus)) {
-    const reason = `kuryr's load balancer ${lb.id} is ${lb.provisioningStatus}; waiting to adopt it`;
-    return { actions: [], wait: { loadBalancerId: lb.id, reason } };
-  }
-  const wanted: Wanted = new Map(input.desired.listeners.map((l) => [listenerSlot(l), l]));
-  const pools = poolWrites(input, lb, wanted);
-  const children = [...listenerTagWrites(input, lb, wanted), ...pools.tags, ...pools.members];
-  if (children.length > 0) return { actions: children, wait: null };
-  return {
-    actions: [{ kind: 'tagLoadBalancer', loadBalancerId: lb.id, tags: adoptedTags(input, lb) }],
-    wait: null,
-  };
-}
-
-/** One write per pool (two listeners cannot share a default pool in Octavia, but be sure). */
-function dedupePools(actions: readonly Action[]): Action[] {
-  const seen = new Set<string>();
-  return actions.filter((a) => {
-    const id = 'poolId' in a ? a.poolId : '';
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
 }

@@ -6,27 +6,20 @@
  * events. The caller only executes and records (src/services/).
  */
 import type { DesiredLoadBalancer, Observed, ObservedLoadBalancer } from '../model.js';
-import { isOwnedForService } from '../ownership.js';
-import type {
-  ConditionSpec,
-  Decision,
-  DecisionInput,
-  Intent,
-  Next,
-  Notice,
-  Progress,
-  StatusRecord,
-} from './decision.js';
-import { creatingLicence, ensureLicence, nextFromHeads, releaseLicence } from './licence.js';
 import {
-  adoptionSteps,
-  adoptionView,
-  judgeAdoption,
-  NO_EVIDENCE,
-  type AdoptionInput,
-  type AdoptionJudgement,
-} from './adoption.js';
-import { isVanishing } from './load-balancers.js';
+  readyCondition,
+  type Decision,
+  type DecisionInput,
+  type Intent,
+  type Next,
+  type Notice,
+  type Progress,
+  type StatusRecord,
+} from './decision.js';
+import { creatingLicence, ensureLicence, nextFromHeads } from './licence.js';
+import { adoptionView, judgeAdoption } from './adoption.js';
+import { conflictNotices, decideRelease } from './decide-release.js';
+import { adopting, adoptionInput, refused, releaseWithKuryr } from './decide-adoption.js';
 import { plan, type PlanOutcome } from './plan.js';
 import { createPathFor, judgeChildren, type ChildrenJudgement } from './progress.js';
 import { servingFloatingIp, unsettledChildren, userFloatingIpProblem } from './serving.js';
@@ -47,129 +40,17 @@ export function decide(input: DecisionInput): Decision {
   const adoption = adoptionInput(input, observation.observed);
   const judgement = judgeAdoption(adoption);
   const view = adoptionView(adoption, judgement);
-  if (intent.kind === 'release') return decideReleaseOf(input, intent, { adoption, judgement, view });
+  if (intent.kind === 'release') {
+    const release = (observed: Observed): Decision => decideRelease(input, intent, observed);
+    return releaseWithKuryr(release, { adoption, judgement, view });
+  }
   if (judgement.kind === 'refused') return refused(input, judgement);
   // A proven load balancer of kuryr's not yet tagged: adoption writes first (adoption.ts).
   if (judgement.kind === 'adopt') return adopting(input, { ...adoption, desired: intent.desired }, judgement);
   return decideEnsure(input, intent, view);
 }
 
-function adoptionInput(input: DecisionInput, observed: Observed): AdoptionInput {
-  return {
-    service: input.service,
-    owner: input.owner,
-    desired: input.intent.kind === 'ensure' ? input.intent.desired : null,
-    observed,
-    evidence: input.kuryr ?? NO_EVIDENCE,
-  };
-}
-
-type Refusal = Extract<AdoptionJudgement, { kind: 'refused' }>;
-
-function refusalMessage(judgement: Refusal): string {
-  return `not adopting load balancer ${judgement.loadBalancerId} (named like kuryr-kubernetes's for this Service): ${judgement.reasons.join('; ')}; it is left as it is`;
-}
-
-/** Ensure with kuryr's load balancer failing the proof: nothing is written, the owner is told. */
-function refused(input: DecisionInput, judgement: Refusal): Decision {
-  const message = refusalMessage(judgement);
-  return {
-    actions: [],
-    next: { kind: 'blocked', reason: message },
-    record: { loadBalancer: null, floatingIp: null, ready: ready('False', 'AdoptionRefused', message) },
-    ingress: null,
-    progress: input.progress,
-    notices: [{ type: 'Warning', reason: 'KuryrAdoptionRefused', message }],
-  };
-}
-
-/** Ensure with kuryr's proven load balancer not yet tagged: the adoption writes, in order. */
-function adopting(
-  input: DecisionInput,
-  adoption: AdoptionInput & { readonly desired: DesiredLoadBalancer },
-  judgement: Extract<AdoptionJudgement, { kind: 'adopt' }>,
-): Decision {
-  const lb = judgement.loadBalancer;
-  const steps = adoptionSteps(adoption, lb);
-  const common = { ingress: null, progress: input.progress };
-  if (steps.wait !== null) {
-    const { reason } = steps.wait;
-    return {
-      ...common,
-      actions: [],
-      next: { kind: 'wait', token: `busy:${lb.id}`, reason, licence: null },
-      record: { loadBalancer: lb, floatingIp: null, ready: ready('False', 'Adopting', reason) },
-      notices: [],
-    };
-  }
-  const last = steps.actions.length === 1 && steps.actions[0]?.kind === 'tagLoadBalancer';
-  const message = last
-    ? `adopting kuryr-kubernetes's load balancer ${lb.id}: its children carry our tags; tagging the load balancer`
-    : `adopting kuryr-kubernetes's load balancer ${lb.id}: tagging ${steps.actions.length} of its children (every id kept)`;
-  const notices: Notice[] = last
-    ? [
-        {
-          type: 'Normal',
-          reason: 'KuryrAdoptedLB',
-          message: `Adopted kuryr-kubernetes's load balancer ${lb.id} on ${lb.vipAddress}: our ownership tags added, every id and address kept`,
-        },
-      ]
-    : [];
-  return {
-    ...common,
-    actions: steps.actions,
-    next: { kind: 'verify', reason: message, licence: null },
-    record: { loadBalancer: lb, floatingIp: null, ready: ready('False', 'Adopting', message) },
-    notices,
-  };
-}
-
-/**
- * Release: kuryr's proven load balancer goes with a deleted Service (planned as ours); one that
- * fails the proof is left in OpenStack, and the owner is told. A Service we merely stop serving
- * keeps kuryr's load balancer and its record: the release waits for a human.
- */
-function decideReleaseOf(
-  input: DecisionInput,
-  intent: ReleaseIntent,
-  seen: { readonly adoption: AdoptionInput; readonly judgement: AdoptionJudgement; readonly view: Observed },
-): Decision {
-  const { adoption, judgement, view } = seen;
-  if (judgement.kind === 'none') return decideRelease(input, intent, view);
-  if (judgement.kind === 'adopt' && adoption.evidence.serviceDeleted)
-    return decideRelease(input, intent, view);
-  const released = decideRelease(input, intent, adoption.observed);
-  if (judgement.kind === 'refused') {
-    const message = `${refusalMessage(judgement)} (not deleted with the Service)`;
-    const warning: Notice = { type: 'Warning', reason: 'KuryrAdoptionRefused', message };
-    return { ...released, notices: [...released.notices, warning] };
-  }
-  const message = `kuryr-kubernetes's load balancer ${judgement.loadBalancer.id} serves this Service, which kuryr-services does not serve: left as it is, with its record; delete it or serve the Service again`;
-  if (released.next.kind !== 'released') return released;
-  return {
-    ...released,
-    next: { kind: 'blocked', reason: message },
-    notices: [...released.notices, { type: 'Warning', reason: 'KuryrLoadBalancerKept', message }],
-  };
-}
-
-function ready(status: 'True' | 'False', reason: string, message: string): ConditionSpec {
-  return { type: 'Ready', status, reason, message };
-}
-
-function conflictNotices(planned: PlanOutcome): Notice[] {
-  const conflicts: Notice[] = planned.conflicts.map((what) => ({
-    type: 'Warning',
-    reason: 'KuryrOwnershipConflict',
-    message: `${what} carries this cluster's id but another cluster's writer identity: two clusters share one [kuryr_services] cluster_id; not touching it`,
-  }));
-  const immutable: Notice[] = planned.immutable.map((message) => ({
-    type: 'Warning',
-    reason: 'KuryrImmutableOption',
-    message,
-  }));
-  return [...conflicts, ...immutable];
-}
+const ready = readyCondition;
 
 type EnsureIntent = Extract<Intent, { kind: 'ensure' }>;
 
@@ -356,62 +237,4 @@ function converged(v: ConvergedView): Decision {
     progress,
     notices: [...v.notices, ...announce],
   };
-}
-
-type ReleaseIntent = Extract<Intent, { kind: 'release' }>;
-
-const FIP_RELEASES = new Set(['disassociateFloatingIp', 'deleteFloatingIp', 'disownFloatingIp']);
-
-/**
- * True when, once the release plan's actions are done, only load balancer deletes are left:
- * every action deletes a load balancer or releases a floating IP, and each floating IP of ours
- * is deleted or disowned by one of them (none stays ours).
- */
-function onlyDeletesLeftAfter(
-  planned: PlanOutcome,
-  observed: Observed,
-  owned: (tags: readonly string[]) => boolean,
-): boolean {
-  const { actions } = planned;
-  if (!actions.every((a) => a.kind === 'deleteLoadBalancer' || FIP_RELEASES.has(a.kind))) return false;
-  const released = new Set(
-    actions.flatMap((a) =>
-      a.kind === 'deleteFloatingIp' || a.kind === 'disownFloatingIp' ? [a.floatingIpId] : [],
-    ),
-  );
-  return observed.floatingIps.every((f) => !owned(f.tags) || released.has(f.id));
-}
-
-function decideRelease(input: DecisionInput, intent: ReleaseIntent, observed: Observed): Decision {
-  const planned = plan({
-    service: input.service,
-    owner: input.owner,
-    desired: null,
-    observed,
-    keep: intent.keep,
-  });
-  const notices = conflictNotices(planned);
-  const owned = (tags: readonly string[]): boolean => isOwnedForService(tags, input.owner, input.service);
-  const fipsLeft = observed.floatingIps.filter((f) => owned(f.tags)).length;
-  const base = { record: null, progress: input.progress, notices };
-  if (planned.actions.length === 0 && planned.owned.length === 0 && fipsLeft === 0) {
-    return { ...base, actions: [], next: { kind: 'released' }, ingress: [] };
-  }
-  const deleted = planned.actions.flatMap((a) => (a.kind === 'deleteLoadBalancer' ? [a.loadBalancerId] : []));
-  const vanishing = planned.owned.filter((lb) => isVanishing(lb.provisioningStatus)).map((lb) => lb.id);
-  const going = [...new Set([...vanishing, ...deleted])];
-  const onlyDeletes = onlyDeletesLeftAfter(planned, observed, owned);
-  const licence = releaseLicence(going, onlyDeletes && planned.wait === null);
-  if (planned.actions.length > 0 && licence === null) {
-    return {
-      ...base,
-      actions: planned.actions,
-      next: { kind: 'verify', reason: 'verifying releases', licence },
-      ingress: null,
-    };
-  }
-  const waitingOn = planned.wait?.loadBalancerId ?? going.join(',');
-  const reason = planned.wait?.reason ?? `load balancer(s) ${going.join(', ')} being deleted`;
-  const next: Next = { kind: 'wait', token: `deleting:${waitingOn}`, reason, licence };
-  return { ...base, actions: planned.actions, next, ingress: null };
 }

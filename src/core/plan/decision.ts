@@ -77,6 +77,11 @@ export interface ConditionSpec {
   readonly message: string;
 }
 
+/** The Ready condition with `status`, `reason` and `message`. */
+export function readyCondition(status: 'True' | 'False', reason: string, message: string): ConditionSpec {
+  return { type: 'Ready', status, reason, message };
+}
+
 /** An Event the Service's owner should see. */
 export interface Notice {
   readonly type: 'Normal' | 'Warning';
