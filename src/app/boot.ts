@@ -14,6 +14,7 @@ import { retryUntilDone } from '../engine/retry.js';
 import type { KubeClients } from '../kube/clients.js';
 import { makeEventRecorder } from '../kube/events.js';
 import { makeKubeInformers, type KubeInformers } from '../kube/informers.js';
+import { hasKuryrFinalizer } from '../kube/klb.js';
 import { readClusterIdentity } from '../kube/live-reads.js';
 import { makeCloudPort } from '../services/cloud.js';
 import type { CloudContext } from '../services/context.js';
@@ -183,6 +184,7 @@ function startRunning(input: BootInput, r: RunningInput): Running {
     for (const key of informers.serviceKeys()) if (inScope(key)) controller.enqueue(key);
   };
   enqueueAll();
+  logKuryrRecords(logger, informers);
   controller.start();
   // The sweep is what lists owned keys, so it is where conflicts across the project are seen.
   const cloud = makeCloudPort({
@@ -232,6 +234,20 @@ function startRunning(input: BootInput, r: RunningInput): Running {
   });
   logger.info({ workers: input.config.service.workers }, 'controller started');
   return { controller, informers, stopResync: resync };
+}
+
+/** At start: how many records kuryr-kubernetes still holds (their verdicts follow, one line per Service). */
+function logKuryrRecords(logger: BootInput['logger'], informers: KubeInformers): void {
+  const held = informers.serviceKeys().filter((key) => {
+    const slash = key.indexOf('/');
+    const klb = informers.getKlb(key.slice(0, slash), key.slice(slash + 1));
+    return klb !== undefined && hasKuryrFinalizer(klb);
+  });
+  if (held.length === 0) return;
+  logger.info(
+    { count: held.length, first: held.slice(0, 10) },
+    "KuryrLoadBalancers still carry kuryr-kubernetes's finalizer: their load balancers are adopted on proof, the verdict logged per Service (kuryr-services adopt --dry-run shows the same)",
+  );
 }
 
 /** Runs `tick` every `periodMs` until the returned function is called. */

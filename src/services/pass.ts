@@ -8,19 +8,18 @@
  */
 import type { V1Service } from '@kubernetes/client-node';
 import type { ServiceRef } from '../core/model.js';
-import { loadBalancerName } from '../core/naming.js';
 import { decide } from '../core/plan/decide.js';
 import type { Decision, Intent, Licence, Observation } from '../core/plan/decision.js';
 import { settle } from '../core/plan/settle.js';
 import type { Reason } from '../core/translate/translation.js';
 import { done, failed, poll, requeueAfter, terminal, type Result } from '../engine/result.js';
-import type { KlbPubIpInfo, KuryrLoadBalancer } from '../kube/klb.js';
-import { NO_EVIDENCE, type KuryrEvidence } from '../core/plan/adoption.js';
+import type { KuryrLoadBalancer } from '../kube/klb.js';
 import type { ReconcilerDeps } from './deps.js';
 import { ServiceInputError } from './errors.js';
 import { reportFailure } from './failure-report.js';
 import { classifyFailure } from './failures.js';
-import type { ExecuteOutcome, ObserveQuery } from './interfaces.js';
+import type { ExecuteOutcome } from './interfaces.js';
+import { kuryrEvidence, observeQueryFor } from './kuryr-evidence.js';
 import { klbSpecFor, progressOf, recordedReady } from './record.js';
 import { recordPass } from './record-pass.js';
 
@@ -86,71 +85,17 @@ async function observeAndDecide(
     recordedReady: recordedReady(klb),
     now: deps.now(),
     stuckChildrenMs: deps.timing.stuckChildrenMs,
-    kuryr: kuryrEvidence(deps, input, klb),
+    kuryr: kuryrEvidence(input.svc, klb, deps.context().config.resourceTags),
   };
   if (input.licence !== null) {
     const heads = await deps.cloud.heads(input.licence.loadBalancerIds, signal);
     const light = decide({ ...base, licence: input.licence, observation: { kind: 'heads', heads } });
     if (light.next.kind !== 'observe') return light;
   }
-  const observed = await deps.cloud.observe(observeQuery(input, klb, base.kuryr), signal);
+  const desired = intent.kind === 'ensure' ? intent.desired : null;
+  const observed = await deps.cloud.observe(observeQueryFor(ref, desired, klb, base.kuryr), signal);
   const observation: Observation = { kind: 'full', observed };
   return decide({ ...base, licence: null, observation });
-}
-
-/**
- * What the record and kuryr.conf say of the objects kuryr-kubernetes made for the Service: the
- * evidence adoption is proven on (src/core/plan/adoption.ts). An orphan has none.
- */
-function kuryrEvidence(
-  deps: ReconcilerDeps,
-  input: PassInput,
-  klb: KuryrLoadBalancer | undefined,
-): KuryrEvidence {
-  if (input.svc === null || klb === undefined) return NO_EVIDENCE;
-  return {
-    loadBalancerId: klb.status?.loadbalancer?.id ?? null,
-    floatingIp: pubIpEvidence(klb),
-    resourceTags: deps.context().config.resourceTags,
-    vip: vipEvidence(klb),
-    serviceDeleted: input.svc.metadata?.deletionTimestamp !== undefined,
-  };
-}
-
-function pubIpEvidence(klb: KuryrLoadBalancer): KuryrEvidence['floatingIp'] {
-  // A record written before this shape may hold null.
-  const pub = klb.status?.service_pub_ip_info as KlbPubIpInfo | null | undefined;
-  return pub == null ? null : { id: pub.ip_id, address: pub.ip_addr, allocMethod: pub.alloc_method };
-}
-
-function vipEvidence(klb: KuryrLoadBalancer): KuryrEvidence['vip'] {
-  const spec = klb.spec;
-  return !spec?.ip || !spec.subnet_id ? null : { address: spec.ip, subnetId: spec.subnet_id };
-}
-
-/** What a full observation looks for: the Service's load balancers, its user floating IP, the recorded id. */
-function observeQuery(
-  input: PassInput,
-  klb: KuryrLoadBalancer | undefined,
-  evidence: KuryrEvidence,
-): ObserveQuery {
-  const desired = input.intent.kind === 'ensure' ? input.intent.desired : null;
-  const hint = klb?.status?.loadbalancer?.id;
-  const user = desired?.floatingIp?.method === 'user' ? desired.floatingIp.address : undefined;
-  return {
-    service: input.ref,
-    loadBalancerName: desired?.name ?? loadBalancerName(input.ref),
-    ...(user === undefined ? {} : { userFloatingIpAddress: user }),
-    ...(hint === undefined ? {} : { hintLoadBalancerId: hint }),
-    byName: byNameFor(hint, evidence),
-    // A release deletes with cascade: it needs the heads of our load balancers, not their trees.
-    children: desired !== null,
-  };
-}
-
-/** Ownership is by tags alone; a load balancer found by name matters when resource_tags can prove it kuryr's. */
-function byNameFor(hint: string | undefined, evidence: KuryrEvidence): boolean {
-  return hint === undefined && evidence.resourceTags.length > 0;
 }
 
 function resultOf(deps: ReconcilerDeps, decision: Decision): Result {

@@ -32,6 +32,22 @@ export interface PassRecord {
   readonly signal: AbortSignal;
 }
 
+/** The adoption verdicts (core/plan/decide-adoption.ts), logged as `adopt --dry-run` prints them. */
+const ADOPTION_NOTICES: ReadonlySet<string> = new Set([
+  'KuryrAdoptedLB',
+  'KuryrAdoptionRefused',
+  'KuryrLoadBalancerKept',
+]);
+
+function logAdoption(deps: ReconcilerDeps, ref: PassRecord['ref'], decision: Decision): void {
+  for (const n of decision.notices) {
+    if (!ADOPTION_NOTICES.has(n.reason)) continue;
+    const fields = { key: `${ref.namespace}/${ref.name}`, reason: n.reason };
+    if (n.type === 'Warning') deps.logger.warn(fields, n.message);
+    else deps.logger.info(fields, n.message);
+  }
+}
+
 /** Records the pass; see the module comment. */
 export async function recordPass(deps: ReconcilerDeps, r: PassRecord): Promise<void> {
   const { svc, decision } = r;
@@ -43,6 +59,7 @@ export async function recordPass(deps: ReconcilerDeps, r: PassRecord): Promise<v
   if (svc !== null) {
     for (const w of r.warnings) await deps.events.record(svc, w.eventType ?? 'Warning', w.code, w.message);
     for (const n of decision.notices) await deps.events.record(svc, n.type, n.reason, n.message);
+    logAdoption(deps, r.ref, decision);
   } else {
     for (const n of decision.notices)
       deps.logger.warn({ key: `${r.ref.namespace}/${r.ref.name}` }, n.message);

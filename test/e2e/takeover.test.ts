@@ -4,7 +4,9 @@
  * `ns/name`, then its listener, its pool and one member POST at a time, each waited for, kuryr's
  * `resource_tags` only; a Pool floating IP on its VIP port; the Service carrying kuryr's
  * finalizer and the floating IP as ingress; a KuryrLoadBalancer in kuryr's shape with kuryr's
- * finalizer and status. Then our controller starts.
+ * finalizer and status. Then `kuryr-services adopt --dry-run` (the built binary) runs: it must
+ * name the proven one as adopted with its floating IP and the other as refused, exit 1, and
+ * write nothing. Then our controller starts.
  *
  * Proven one: 0 load balancers created or deleted, 0 floating IPs created, deleted or
  * disassociated, the same ids and address, every object now tagged ours, Ready, kuryr's
@@ -12,8 +14,11 @@
  * Refused one (the record names a load balancer with another name): it is never written,
  * the Service gets a KuryrAdoptionRefused Warning and Ready=False AdoptionRefused.
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { isOwnershipTag } from '../../src/core/ownership.js';
 import { NotFoundError } from '../../src/openstack/errors.js';
 import * as floatingips from '../../src/openstack/neutron/floatingips.js';
@@ -23,6 +28,8 @@ import * as members from '../../src/openstack/octavia/members.js';
 import * as pools from '../../src/openstack/octavia/pools.js';
 import { observeTree } from '../../src/openstack/observe-tree.js';
 import { startHarness, type Harness } from '../support/e2e-harness.js';
+import { testcloudCloudsYaml } from '../support/testcloud.js';
+import { ensureBuilt, runBinary } from '../unit/app/cli-binary.js';
 import { waitFor } from '../support/wait.js';
 import { actions, eventCount, klbCondition, klbOf, NS, waitIngress } from './support/kube-reads.js';
 import { fipById } from './support/neutron-reads.js';
@@ -184,6 +191,51 @@ async function kuryrKubeObjects(h: Harness, name: string, vip: string, made: Kur
   });
 }
 
+interface DryRun {
+  readonly code: number | null;
+  readonly stderr: string;
+  readonly verdicts: ReadonlyMap<
+    string,
+    { verdict: string; loadBalancerId: string | null; floatingIp: string | null }
+  >;
+  /** Tags of both load balancers right after the run. */
+  readonly tagsAfter: readonly (readonly string[])[];
+}
+
+/** `kuryr-services adopt --dry-run -o json` of the built binary, before our controller starts. */
+async function adoptDryRun(h: Harness, lbIds: readonly string[]): Promise<DryRun> {
+  await ensureBuilt();
+  const dir = await mkdtemp(path.join(tmpdir(), 'ks-takeover-'));
+  const files = { conf: path.join(dir, 'kuryr.conf'), kubeconfig: path.join(dir, 'kubeconfig') };
+  await writeFile(files.conf, h.configText);
+  await writeFile(files.kubeconfig, h.api.kubeConfig().exportConfig());
+  vi.stubEnv('OS_CLIENT_CONFIG_FILE', testcloudCloudsYaml());
+  vi.stubEnv('OS_CLOUD', '');
+  try {
+    const access = ['--kubeconfig', files.kubeconfig, '--os-cloud', h.info.cloud, '--config', files.conf];
+    const run = await runBinary(['adopt', '--dry-run', '-o', 'json', ...access]);
+    const parsed = JSON.parse(run.stdout || '{"services":[]}') as {
+      services: {
+        service: string;
+        verdict: string;
+        loadBalancerId: string | null;
+        floatingIp: string | null;
+      }[];
+    };
+    const tagsAfter = await Promise.all(
+      lbIds.map(async (id) => (await loadbalancers.get(h.cloud.session, id)).tags),
+    );
+    return {
+      code: run.code,
+      stderr: run.stderr,
+      verdicts: new Map(parsed.services.map((v) => [v.service, v])),
+      tagsAfter,
+    };
+  } finally {
+    vi.unstubAllEnvs();
+  }
+}
+
 async function gone(h: Harness, lbId: string): Promise<boolean> {
   try {
     await loadbalancers.get(h.cloud.session, lbId);
@@ -200,6 +252,7 @@ describe('taking over a kuryr-kubernetes cluster', () => {
   let refused: KuryrMade;
   const handMade: KuryrMade[] = [];
   let started = false;
+  let dryRun: DryRun;
   beforeAll(async () => {
     h = await startHarness({ extraConf: `\n[neutron_defaults]\nresource_tags = ${RESOURCE_TAG}\n` });
     started = true;
@@ -210,6 +263,7 @@ describe('taking over a kuryr-kubernetes cluster', () => {
     refused = await makeAsKuryr(h, 'kr', '10.2.80.11', `${NS}/someone-else`);
     handMade.push(refused);
     await kuryrKubeObjects(h, 'kr', '10.2.80.11', refused);
+    dryRun = await adoptDryRun(h, [adopted.lbId, refused.lbId]);
     await h.startController();
   }, HOOK_MS * 2);
   afterAll(async () => {
@@ -223,6 +277,22 @@ describe('taking over a kuryr-kubernetes cluster', () => {
       await h.dispose();
     }
   }, HOOK_MS);
+
+  it('adopt --dry-run before the switch names what the controller then does, and writes nothing', () => {
+    expect(dryRun.stderr).toBe('');
+    expect(dryRun.verdicts.get(`${NS}/kt`)).toEqual(
+      expect.objectContaining({
+        verdict: 'adopt',
+        loadBalancerId: adopted.lbId,
+        floatingIp: adopted.fip.address,
+      }),
+    );
+    expect(dryRun.verdicts.get(`${NS}/kr`)).toEqual(
+      expect.objectContaining({ verdict: 'refused', loadBalancerId: refused.lbId }),
+    );
+    expect(dryRun.code).toBe(1);
+    expect(dryRun.tagsAfter).toEqual([[RESOURCE_TAG], [RESOURCE_TAG]]);
+  });
 
   it(
     'adopts the proven tree in place: 0 creates, 0 deletes, 0 addresses changed; a later delete releases everything',

@@ -40,6 +40,8 @@ export interface Harness {
   readonly info: TestcloudInfo;
   readonly clusterId: string;
   readonly config: AppConfig;
+  /** The kuryr.conf text `config` was parsed from (for the CLI binary). */
+  readonly configText: string;
   /** The identity the controller writes under: this cluster id, and the kube-system namespace uid as writer. */
   owner(): Promise<Owner>;
   /** Metrics registry of the controller instance currently running (new per start). */
@@ -64,13 +66,17 @@ export interface HarnessOptions {
   readonly disposeTimeoutMs?: number;
 }
 
-async function loadConfig(clusterId: string, options: HarnessOptions): Promise<AppConfig> {
+async function loadConfig(
+  clusterId: string,
+  options: HarnessOptions,
+): Promise<{ config: AppConfig; text: string }> {
   const file = path.join(testcloudDir(), 'kuryr.conf');
   const base = await readFile(file, 'utf8');
   const text =
     base.replace(/^cluster_id\s*=.*$/m, '') +
     `\n[kuryr_services]\ncluster_id = ${clusterId}\nworkers = ${options.workers ?? 4}\npending_requeue_ms = 500\n${options.extraConf ?? ''}\n`;
-  return parseKuryrConf(mergeSections(text), file).config;
+  const merged = mergeSections(text);
+  return { config: parseKuryrConf(merged, file).config, text: merged };
 }
 
 /** INI files may repeat a section; merge repeats so later keys win. */
@@ -97,7 +103,7 @@ function mergeSections(text: string): string {
 /** Starts the API server and opens the cloud session; the controller starts with `startController()`. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const clusterId = `e2e-${randomUUID().slice(0, 8)}`;
-  const [info, config, cloud, api] = await Promise.all([
+  const [info, { config, text: configText }, cloud, api] = await Promise.all([
     loadTestcloudInfo(),
     loadConfig(clusterId, options),
     testcloudSession(),
@@ -117,6 +123,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     info,
     clusterId,
     config,
+    configText,
     async owner() {
       const ns = await harness.core.readNamespace({ name: 'kube-system' });
       const uid = ns.metadata?.uid;

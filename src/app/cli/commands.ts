@@ -2,6 +2,7 @@
  * Every subcommand of `kuryr-services`. Adding one: write `<name>-command.ts` (or, for a
  * command of several files, `<name>/command.ts`) exporting a `CliCommand`, and list it here.
  */
+import { adoptCommand } from './adopt-command.js';
 import { controllerCommand } from './controller-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { gcCommand } from './gc-command.js';
@@ -17,5 +18,6 @@ export const COMMANDS: readonly CliCommand[] = [
   doctorCommand,
   statusCommand,
   gcCommand,
+  adoptCommand,
   versionCommand,
 ];

@@ -12,7 +12,7 @@ import type { Owner } from '../../../src/core/ownership.js';
 import type { CreateMode } from '../../../src/core/plan/decision.js';
 import { PollLimiter, type PollTiming } from '../../../src/engine/poll-limiter.js';
 import type { Result } from '../../../src/engine/result.js';
-import { silentLogger } from '../../../src/engine/observability.js';
+import { silentLogger, type EngineLogger } from '../../../src/engine/observability.js';
 import { makeKubeClients, type KubeClients } from '../../../src/kube/clients.js';
 import { makeEventRecorder } from '../../../src/kube/events.js';
 import type { KuryrLoadBalancer } from '../../../src/kube/klb.js';
@@ -167,6 +167,8 @@ function recordingMetrics(): { state: MetricsState; metrics: ReconcilerMetrics }
 export interface WorldOptions {
   readonly createMode?: CreateMode;
   readonly cloud?: Omit<FakeOpenStackOptions, 'clock'>;
+  /** The reconciler's logger (default: silent). */
+  readonly logger?: EngineLogger;
 }
 
 function delayOf(result: Result, polls: PollLimiter<string>, key: string): number {
@@ -193,7 +195,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     provider: 'amphora',
   });
   const { state, metrics } = recordingMetrics();
-  const logger = silentLogger();
+  const logger = options.logger ?? silentLogger();
   const carries = new Map<string, unknown>();
   const polls = new PollLimiter<string>(POLL);
   const sync = { unsynced: null as string | null, hidden: new Set<string>() };
