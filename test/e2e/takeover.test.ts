@@ -20,7 +20,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { afterAll, beforeAll, vi } from 'vitest';
 import { isOwnershipTag } from '../../src/core/ownership.js';
-import { NotFoundError } from '../../src/openstack/errors.js';
 import * as floatingips from '../../src/openstack/neutron/floatingips.js';
 import * as listeners from '../../src/openstack/octavia/listeners.js';
 import * as loadbalancers from '../../src/openstack/octavia/loadbalancers.js';
@@ -32,6 +31,7 @@ import { testcloudCloudsYaml } from '../support/testcloud.js';
 import { ensureBuilt, runBinary } from '../unit/app/cli-binary.js';
 import { waitFor } from '../support/wait.js';
 import { actions, eventCount, klbCondition, klbOf, NS, waitIngress } from './support/kube-reads.js';
+import { answers404 } from './support/gone.js';
 import { fipById } from './support/neutron-reads.js';
 import { waitReleased } from './support/octavia-reads.js';
 import { CONVERGE_MS, HOOK_MS, SCENARIO_MS } from './support/timeouts.js';
@@ -236,16 +236,6 @@ async function adoptDryRun(h: Harness, lbIds: readonly string[]): Promise<DryRun
   }
 }
 
-async function gone(h: Harness, lbId: string): Promise<boolean> {
-  try {
-    await loadbalancers.get(h.cloud.session, lbId);
-    return false;
-  } catch (err) {
-    if (err instanceof NotFoundError) return true;
-    throw err;
-  }
-}
-
 describe('taking over a kuryr-kubernetes cluster', () => {
   let h: Harness;
   let adopted: KuryrMade;
@@ -342,7 +332,9 @@ describe('taking over a kuryr-kubernetes cluster', () => {
 
       await deleteService(h, 'kt');
       await waitReleased(h, 'kt');
-      await waitFor('kuryr load balancer deleted', CONVERGE_MS, () => gone(h, adopted.lbId));
+      await waitFor('kuryr load balancer deleted', CONVERGE_MS, () =>
+        answers404(() => loadbalancers.get(h.cloud.session, adopted.lbId)),
+      );
       expect(await fipById(h, adopted.fip.id)).toBeNull();
     },
     SCENARIO_MS,

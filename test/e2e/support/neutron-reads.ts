@@ -3,9 +3,9 @@
  * the floating IPs on a port and the port of a floating IP, read fresh on every call.
  */
 import type { ObservedFloatingIp } from '../../../src/core/model.js';
-import { NotFoundError } from '../../../src/openstack/errors.js';
 import * as floatingips from '../../../src/openstack/neutron/floatingips.js';
 import type { Harness } from '../../support/e2e-harness.js';
+import { answers404 } from './gone.js';
 
 /** Owned floating IPs of this harness, fresh from Neutron. */
 export async function ownedFips(h: Harness): Promise<ObservedFloatingIp[]> {
@@ -19,14 +19,8 @@ export async function fipById(h: Harness, id: string): Promise<floatingips.Float
 }
 
 /** Resolves true once Neutron answers 404 for the floating IP. */
-export async function floatingIpGone(h: Harness, id: string): Promise<boolean> {
-  try {
-    await floatingips.get(h.cloud.session, id);
-    return false;
-  } catch (err) {
-    if (err instanceof NotFoundError) return true;
-    throw err;
-  }
+export function floatingIpGone(h: Harness, id: string): Promise<boolean> {
+  return answers404(() => floatingips.get(h.cloud.session, id));
 }
 
 /** Every floating IP of the project (tagged or not) whose port is `portId`, sorted by id. */
