@@ -121,6 +121,7 @@ function makeWorkers(input: BootInput, owner: Owner, informers: KubeInformers): 
     owner,
     projectId: input.cloud.projectId,
     vipSecurityGroups: !config.octavia.enforceSgRules,
+    now: () => clock.now(),
     onConflicts: (conflicts) => {
       logger.error(
         { conflicts },
