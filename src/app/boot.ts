@@ -122,6 +122,7 @@ function makeWorkers(input: BootInput, owner: Owner, informers: KubeInformers): 
     owner,
     projectId: input.cloud.projectId,
     vipSecurityGroups: !config.octavia.enforceSgRules,
+    now: () => clock.now(),
     onConflicts: (conflicts) => {
       logger.error(
         { conflicts },

@@ -1,9 +1,7 @@
 /** The reconciler's CloudPort over our real OpenStack clients, scoped to one project and owner. */
 import type { Owner } from '../core/ownership.js';
-import type { HeadAnswer } from '../core/plan/decision.js';
-import { NotFoundError } from '../openstack/errors.js';
 import { executeActions } from '../openstack/execute.js';
-import * as loadbalancers from '../openstack/octavia/loadbalancers.js';
+import { makeHeadReader } from '../openstack/heads.js';
 import { observeService } from '../openstack/observe.js';
 import { listOwnedServiceKeys, type OwnedKeys } from '../openstack/owned-keys.js';
 import type { OpenStackSession } from '../openstack/session.js';
@@ -18,11 +16,25 @@ export interface CloudPortOptions {
   readonly onConflicts?: (conflicts: readonly string[]) => void;
   /** Observe the VIP ports' security groups (`[octavia_defaults] enforce_sg_rules = false`). */
   readonly vipSecurityGroups?: boolean;
+  /** Now, in ms: the age of the list of PENDING_CREATE load balancers polls share (openstack/heads.ts). */
+  readonly now?: () => number;
+  /** Polls within this long of a shared list join it (default 250 ms; 0: one GET per id). */
+  readonly shareHeadsMs?: number;
 }
+
+/** Polls of Services created together land within this of each other often enough to share. */
+const SHARE_HEADS_MS = 250;
 
 /** Observe, read heads, list owned keys and execute through `session` (no I/O until called). */
 export function makeCloudPort(options: CloudPortOptions): CloudPort {
   const { session, owner, projectId } = options;
+  const heads = makeHeadReader({
+    session,
+    owner,
+    projectId,
+    now: options.now ?? (() => Date.now()),
+    shareMs: options.shareHeadsMs ?? SHARE_HEADS_MS,
+  });
   return {
     observe: (q, signal) =>
       observeService({
@@ -38,7 +50,7 @@ export function makeCloudPort(options: CloudPortOptions): CloudPort {
         children: q.children !== false,
         signal,
       }),
-    heads: (ids, signal) => Promise.all(ids.map((id) => headOf(session, id, signal))),
+    heads,
     ownedServiceKeys: async (signal) => {
       const owned: OwnedKeys = await listOwnedServiceKeys(session, { owner, projectId }, signal);
       if (owned.conflicts.length > 0) options.onConflicts?.(owned.conflicts);
@@ -55,17 +67,4 @@ export function makeCloudPort(options: CloudPortOptions): CloudPort {
       };
     },
   };
-}
-
-async function headOf(session: OpenStackSession, id: string, signal: AbortSignal): Promise<HeadAnswer> {
-  try {
-    const lb = await loadbalancers.get(session, id, signal);
-    return {
-      id,
-      head: { id: lb.id, name: lb.name, tags: lb.tags, provisioningStatus: lb.provisioningStatus },
-    };
-  } catch (error) {
-    if (error instanceof NotFoundError) return { id, head: null };
-    throw error;
-  }
 }

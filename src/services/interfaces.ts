@@ -56,8 +56,16 @@ export interface ExecuteOutcome {
 export interface CloudPort {
   /** Reads everything OpenStack holds for the Service in the configured project (see `Observed`). */
   observe(query: ObserveQuery, signal: AbortSignal): Promise<Observed>;
-  /** One GET per load balancer id (null on a 404); other failures throw typed OpenStack errors. */
-  heads(ids: readonly string[], signal: AbortSignal): Promise<HeadAnswer[]>;
+  /**
+   * Each load balancer's head as a GET answers it (null on a 404); other failures throw typed
+   * OpenStack errors. `creating`: the ids are probably PENDING_CREATE, so they may be answered
+   * from one list shared with other Services' polls (src/openstack/heads.ts), never a 404 from it.
+   */
+  heads(
+    ids: readonly string[],
+    signal: AbortSignal,
+    options?: { readonly creating?: boolean },
+  ): Promise<HeadAnswer[]>;
   /**
    * Keys (`namespace/name`) of every Service this cluster still owns a load balancer or
    * floating IP for in the configured project, whether or not the Service exists.

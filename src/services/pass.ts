@@ -88,7 +88,8 @@ async function observeAndDecide(
     kuryr: kuryrEvidence(input.svc, klb, deps.context().config.resourceTags),
   };
   if (input.licence !== null) {
-    const heads = await deps.cloud.heads(input.licence.loadBalancerIds, signal);
+    const creating = input.licence.creating === true;
+    const heads = await deps.cloud.heads(input.licence.loadBalancerIds, signal, { creating });
     const light = decide({ ...base, licence: input.licence, observation: { kind: 'heads', heads } });
     if (light.next.kind !== 'observe') return light;
   }

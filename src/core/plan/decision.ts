@@ -67,6 +67,11 @@ export interface Licence {
   /** Ensure: the desired state the licence holds for (see fingerprintOf). */
   readonly fingerprint: string;
   readonly loadBalancerIds: readonly string[];
+  /**
+   * Ensure: the licensed load balancer is being created (`PENDING_CREATE`), so its polls may be
+   * answered from one list shared with other Services' (src/openstack/heads.ts).
+   */
+  readonly creating?: true;
 }
 
 /** A condition of the KuryrLoadBalancer (type, status, reason, message). */

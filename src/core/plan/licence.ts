@@ -56,7 +56,13 @@ export function ensureLicence(view: EnsureLicenceView): Licence | null {
     .filter((a) => isOctaviaWrite(a) && a.kind !== 'deleteLoadBalancer')
     .every((a) => octaviaTargetId(a) === kept.id);
   if (!othersGone || !onlyKept) return null;
-  return { mode: 'ensure', fingerprint: fingerprintOf(view.desired), loadBalancerIds: [kept.id] };
+  const creating = kept.provisioningStatus === 'PENDING_CREATE' ? { creating: true as const } : {};
+  return {
+    mode: 'ensure',
+    fingerprint: fingerprintOf(view.desired),
+    loadBalancerIds: [kept.id],
+    ...creating,
+  };
 }
 
 /**
@@ -77,7 +83,7 @@ export function creatingLicence(view: Omit<EnsureLicenceView, 'kept'>): Licence 
     .filter((a) => isOctaviaWrite(a) && a.kind !== 'deleteLoadBalancer')
     .every((a) => a.kind === 'createLoadBalancer');
   if (!othersGone || !onlyCreate) return null;
-  return { mode: 'ensure', fingerprint: fingerprintOf(view.desired), loadBalancerIds: [] };
+  return { mode: 'ensure', fingerprint: fingerprintOf(view.desired), loadBalancerIds: [], creating: true };
 }
 
 /** The release licence over `going` (load balancers being deleted), or null. */

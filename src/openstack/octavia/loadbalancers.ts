@@ -53,6 +53,8 @@ export interface LoadBalancerFilters extends CommonFilters {
   readonly vipAddress?: string;
   readonly vipSubnetId?: string;
   readonly projectId?: string;
+  /** Only load balancers in this provisioning status (Octavia filters by equality). */
+  readonly provisioningStatus?: string;
 }
 
 /** Octavia's load balancer JSON → LoadBalancerRecord (unknown statuses fail parsing). */
@@ -130,6 +132,7 @@ export function loadBalancerQuery(filters: LoadBalancerFilters): Record<string, 
     vipAddress: 'vip_address',
     vipSubnetId: 'vip_subnet_id',
     projectId: 'project_id',
+    provisioningStatus: 'provisioning_status',
   };
   return { ...commonQuery(filters), ...definedFields(filters, names) };
 }

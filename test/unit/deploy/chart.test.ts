@@ -147,6 +147,13 @@ describe('the chart with its default values', () => {
     ]);
   });
 
+  it("caps V8's old space at 256 MiB through NODE_OPTIONS, as the image does", () => {
+    expect(container(defaults).env).toContainEqual({
+      name: 'NODE_OPTIONS',
+      value: '--max-old-space-size=256',
+    });
+  });
+
   it('mounts an existing clouds.yaml Secret and the kuryr.conf ConfigMap it makes', () => {
     expect(defaults.some((o) => o.kind === 'Secret')).toBe(false);
     expect(podSpec(defaults).volumes).toContainEqual({
@@ -206,6 +213,15 @@ describe('the chart with every option on', () => {
       name: 'clouds',
       secret: { secretName: 'my-clouds' },
     });
+  });
+
+  it('passes nodeHeapMaxMiB to NODE_OPTIONS; 0 clears the cap', () => {
+    expect(container(everything).env).toContainEqual({
+      name: 'NODE_OPTIONS',
+      value: '--max-old-space-size=384',
+    });
+    const uncapped = renderChart({ args: ['--set', 'nodeHeapMaxMiB=0'] });
+    expect(container(uncapped).env).toContainEqual({ name: 'NODE_OPTIONS', value: '' });
   });
 
   it('puts the Lease Role in the lease namespace and the labels and annotations everywhere', () => {

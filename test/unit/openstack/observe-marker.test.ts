@@ -37,6 +37,19 @@ async function observe(cloud: FakeCloud, service: ServiceRef) {
   });
 }
 
+/** `cloud`'s session, recording the query of every floating IP list. */
+function counting(cloud: FakeCloud, queries: (Record<string, unknown> | undefined)[]) {
+  const session = cloud.session;
+  return {
+    request: <T>(req: Parameters<typeof session.request>[0]) => {
+      if (req.path === '/v2.0/floatingips') queries.push(req.query);
+      return session.request<T>(req);
+    },
+    endpoint: session.endpoint.bind(session),
+    projectId: session.projectId.bind(session),
+  };
+}
+
 describe('observeService: untagged floating IPs found by the description marker', () => {
   it('with a known uid, adopts only the marker of that cluster, Service and uid', async () => {
     const observed = await observe(project(), SERVICE);
@@ -82,6 +95,47 @@ describe('observeService: untagged floating IPs found by the description marker'
     expect(queries.length).toBeGreaterThan(0);
     for (const q of queries)
       expect(Object.keys(q ?? {}).some((k) => ['tags', 'description', 'port_id'].includes(k))).toBe(true);
+  });
+
+  it('a converged Service costs one floating IP list: its tagged one on the VIP port answers the port and the uid', async () => {
+    const cloud = new FakeCloud();
+    const lb = cloud.addLb('lb-1', 'default/web', OWNED);
+    cloud.addFip({
+      id: 'pool',
+      description: marker(CLUSTER, SERVICE),
+      port_id: lb.vip_port_id,
+      tags: [...OWNED],
+    });
+    const queries: (Record<string, unknown> | undefined)[] = [];
+    const observed = await observeService({
+      session: counting(cloud, queries),
+      owner: anOwner(CLUSTER),
+      projectId: 'p',
+      service: SERVICE,
+      loadBalancerName: 'default/web',
+    });
+    expect(observed.floatingIps.map((f) => f.id)).toEqual(['pool']);
+    expect(queries.map((q) => Object.keys(q ?? {}).sort())).toEqual([['project_id', 'tags']]);
+  });
+
+  it('without a tagged floating IP, the VIP port and the marker are still asked: a hand-attached one is seen', async () => {
+    const cloud = new FakeCloud();
+    const lb = cloud.addLb('lb-1', 'default/web', OWNED);
+    cloud.addFip({ id: 'by-hand', port_id: lb.vip_port_id });
+    cloud.addFip({ id: 'crashed', description: marker(CLUSTER, SERVICE) });
+    const queries: (Record<string, unknown> | undefined)[] = [];
+    const observed = await observeService({
+      session: counting(cloud, queries),
+      owner: anOwner(CLUSTER),
+      projectId: 'p',
+      service: SERVICE,
+      loadBalancerName: 'default/web',
+    });
+    expect(observed.floatingIps.map((f) => [f.id, f.tagsMissing ?? false])).toEqual([
+      ['by-hand', false],
+      ['crashed', true],
+    ]);
+    expect(queries).toHaveLength(3);
   });
 
   it('still completes the tagging of an adopted floating IP (crash between the POST and the tags PUT)', async () => {

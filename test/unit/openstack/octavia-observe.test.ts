@@ -36,7 +36,8 @@ function cloud(overrides: { listener?: Record<string, unknown> } = {}) {
   const listener = { ...LISTENER_JSON, id: 'l-1', default_pool_id: 'p-1', ...overrides.listener };
   const pool = { ...POOL_JSON, id: 'p-1', listeners: [{ id: 'l-1' }], members: [{ id: 'm-1' }] };
   const fips: Record<string, unknown>[] = [
-    fip('tagged', { tags }),
+    // Of an earlier incarnation: a tagged one of uid-1 would answer uid-1's marker query (observe.ts coveredBy).
+    fip('tagged', { tags: ownershipTags(anOwner('c1'), { ...service, uid: 'uid-0' }) }),
     fip('marker-untagged', { description: loadBalancerDescription(anOwner('c1'), service) }),
     fip('user-on-vip', { port_id: 'vip-1' }),
     fip('users-own', { floating_ip_address: '172.24.4.200' }),

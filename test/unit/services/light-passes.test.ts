@@ -103,6 +103,34 @@ describe('light passes while the load balancer is PENDING_*', () => {
     ]);
   });
 
+  it('Services polled together share one list of the load balancers being created; a settled one is read on its own', async () => {
+    const w = (world = await startWorld(SLOW));
+    const names = ['web', 'api', 'db'];
+    for (const name of names) {
+      await w.kube.core.createNamespacedService({
+        namespace: 'default',
+        body: { metadata: { name }, spec: spec('ClusterIP') },
+      });
+    }
+    for (const name of names) expect((await w.pass(`default/${name}`)).result.kind).toBe('requeueAfter');
+    const polls = async () => {
+      const before = w.reads();
+      const results = [];
+      for (const name of names) results.push((await w.pass(`default/${name}`)).result.kind);
+      return { reads: w.reads() - before, results };
+    };
+    // All three PENDING_CREATE: one list answers every poll of the round (was one GET each).
+    expect(await polls()).toEqual({ reads: 1, results: ['poll', 'poll', 'poll'] });
+    await w.clock.advance(POLL.baseMs);
+    expect((await polls()).reads).toBe(1);
+    // Octavia finishes: the list lacks them all, and each is read on its own before it is judged.
+    await w.settle();
+    const gets = () => w.fake.requests.count({ operation: 'octavia.loadbalancer.get' });
+    const before = gets();
+    expect((await polls()).results).toEqual(['done', 'done', 'done']);
+    expect(gets() - before).toBe(3);
+  });
+
   it('a Service change while the load balancer is busy is planned at once: a write the plan can make runs', async () => {
     const w = (world = await startWorld(SLOW));
     await createWeb(w);

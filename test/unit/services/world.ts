@@ -186,7 +186,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const fake = new FakeOpenStack({ ...options.cloud, clock });
   const session = fakeSession(fake);
   const projectId = fake.info.project_id;
-  const cloud = makeCloudPort({ session, owner: OWNER, projectId });
+  const cloud = makeCloudPort({ session, owner: OWNER, projectId, now: () => clock.now() });
   const loaded = await loadCloudContext({
     session,
     project: projectId,

@@ -72,7 +72,13 @@ describe('decide: ensure', () => {
     expect(d.next).toEqual({
       kind: 'verify',
       reason: 'verifying changes',
-      licence: { mode: 'ensure', fingerprint: expect.any(String) as string, loadBalancerIds: [] },
+      // creating: its polls may share one list with other Services' (src/openstack/heads.ts).
+      licence: {
+        mode: 'ensure',
+        fingerprint: expect.any(String) as string,
+        loadBalancerIds: [],
+        creating: true,
+      },
     });
     expect(d.record?.ready).toMatchObject({ status: 'False', reason: 'Reconciling' });
     expect(d.ingress).toBeNull();

@@ -1,0 +1,100 @@
+/**
+ * Heads of load balancers, read for light passes (docs/adr/0006): one GET per id, or, for ids
+ * that are probably being created, one list shared by every Service polling at about the same
+ * time. The shared list holds this cluster's load balancers in the project that are
+ * `PENDING_CREATE` (ownership tags + `provisioning_status`, paginated); a list started less
+ * than `shareMs` ago is joined instead of sending another. An id the list holds is answered
+ * from it, as a GET would have answered a little earlier; an id it lacks (settled, being
+ * updated or deleted, gone, or created after the list) is GET on its own: absence from a list
+ * is never taken for a 404 (docs/adr/0008). Only reads; throws the session's typed errors.
+ */
+import type { HeadAnswer } from '../core/plan/decision.js';
+import { clusterTag, OWNER_TAG, type Owner } from '../core/ownership.js';
+import { NotFoundError } from './errors.js';
+import * as loadbalancers from './octavia/loadbalancers.js';
+import type { LoadBalancerRecord } from './octavia/loadbalancers.js';
+import type { OpenStackSession } from './session.js';
+
+/** What the head reader works with. */
+export interface HeadReaderOptions {
+  readonly session: OpenStackSession;
+  readonly owner: Owner;
+  /** The shared list is scoped to this project. */
+  readonly projectId: string;
+  /** Now, in ms (the age of a shared list). */
+  readonly now: () => number;
+  /** A shared list started less than this long ago is joined (0: never shared). */
+  readonly shareMs: number;
+}
+
+/** Reads heads; `creating`: the ids are probably PENDING_CREATE (see the module comment). */
+export type HeadReader = (
+  ids: readonly string[],
+  signal: AbortSignal,
+  options?: { readonly creating?: boolean },
+) => Promise<HeadAnswer[]>;
+
+function headOfRecord(lb: LoadBalancerRecord): HeadAnswer {
+  return {
+    id: lb.id,
+    head: { id: lb.id, name: lb.name, tags: lb.tags, provisioningStatus: lb.provisioningStatus },
+  };
+}
+
+/** One GET of load balancer `id`: its head, or null on a 404. */
+export async function getHead(
+  session: OpenStackSession,
+  id: string,
+  signal: AbortSignal,
+): Promise<HeadAnswer> {
+  try {
+    return headOfRecord(await loadbalancers.get(session, id, signal));
+  } catch (error) {
+    if (error instanceof NotFoundError) return { id, head: null };
+    throw error;
+  }
+}
+
+/** A head reader over `options.session`; it keeps the one shared list in flight or just answered. */
+export function makeHeadReader(options: HeadReaderOptions): HeadReader {
+  const { session } = options;
+  let shared: { readonly startedAt: number; readonly answer: Promise<Map<string, HeadAnswer>> } | null = null;
+  const creatingNow = (signal: AbortSignal): Promise<Map<string, HeadAnswer>> => {
+    const now = options.now();
+    if (shared !== null && now - shared.startedAt < options.shareMs) return shared.answer;
+    const query = {
+      tags: [OWNER_TAG, clusterTag(options.owner.clusterId)],
+      projectId: options.projectId,
+      provisioningStatus: 'PENDING_CREATE',
+    };
+    const answer = loadbalancers
+      .listAll(session, query, signal)
+      .then((lbs) => new Map(lbs.map((lb) => [lb.id, headOfRecord(lb)])));
+    const mine = { startedAt: now, answer };
+    shared = mine;
+    // A failed list is not joined: the next caller starts another.
+    answer.catch(() => {
+      if (shared === mine) shared = null;
+    });
+    return answer;
+  };
+  const gets = (ids: readonly string[], signal: AbortSignal) =>
+    Promise.all(ids.map((id) => getHead(session, id, signal)));
+  return async (ids, signal, readOptions) => {
+    if (readOptions?.creating !== true || options.shareMs <= 0 || ids.length === 0) return gets(ids, signal);
+    let listed: Map<string, HeadAnswer>;
+    try {
+      listed = await creatingNow(signal);
+    } catch (error) {
+      // The list may have been another pass's (its signal aborted, its timeout): ask on our own.
+      if (signal.aborted) throw error;
+      return gets(ids, signal);
+    }
+    return Promise.all(
+      ids.map((id) => {
+        const hit = listed.get(id);
+        return hit === undefined ? getHead(session, id, signal) : Promise.resolve(hit);
+      }),
+    );
+  };
+}
