@@ -5,9 +5,9 @@
  *   which only previews show; the planner acts on tags alone), then per LB (unless
  *   `children: false`, for a release that deletes with cascade): listeners (`?loadbalancer_id=`), pools (`?loadbalancer_id=`),
  *   members of each non-empty pool; and floating IPs by ownership tags, then those on each VIP
- *   port + untagged ones by exact description marker, one query per incarnation the Service's
- *   uid or its load balancers' `ks-uid=` tags name (see `markerUids`), each skipped where the
- *   tag list already answered it (`coveredBy`); and the user's floating IP by address. No list
+ *   port the tag list did not show one on (`portsCoveredBy`) + untagged ones by exact description
+ *   marker, one query per incarnation the Service's uid or its load balancers' `ks-uid=` tags
+ *   name (see `markerUids`); and the user's floating IP by address. No list
  *   of the project's floating IPs, whatever the uid.
  * The status tree is not used: it lacks tags, CIDRs, timeouts and member subnets, so the
  * per-resource lists are needed anyway. Only reads; throws the session's typed errors, or
@@ -176,51 +176,44 @@ export function toObservedFloatingIp(fip: FloatingIpRecord): ObservedFloatingIp 
 }
 
 /**
- * What the tag list already answers: the ports it shows a floating IP on (a VIP port has one
- * fixed IP, the VIP, and Neutron binds at most one floating IP to a fixed IP: nothing else can
- * be on it), and the incarnations (uids) it shows a tagged floating IP of this Service for. The
- * controller POSTs a Pool floating IP for an incarnation only when its observation, marker query
- * included, showed none of ours, and adopts (tags) an untagged one it finds: so an incarnation with
- * a tagged floating IP has no untagged leftover to look for.
+ * The ports the tag list already shows a floating IP on: a VIP port has one fixed IP, the VIP,
+ * and Neutron binds at most one floating IP of an external network to a fixed IP, so nothing
+ * else of ours can be on it and its port list is skipped.
+ *
+ * The marker query is never skipped, even for an incarnation that already has a tagged floating
+ * IP: a Pool floating IP POST sent by a process that was then killed can land in Neutron after
+ * the next process observed "none" and POSTed its own, leaving an untagged second one that only
+ * its description names (the crash e2e and the observe round trip test this).
  */
-function coveredBy(
-  byTags: readonly FloatingIpRecord[],
-  input: Pick<ObserveServiceInput, 'owner' | 'service'>,
-): { ports: Set<string>; uids: Set<string> } {
-  const ports = new Set(byTags.flatMap((fip) => (fip.portId === null ? [] : [fip.portId])));
-  const uids = new Set(
-    byTags.flatMap((fip) => {
-      const uid = isOwnedForService(fip.tags, input.owner, input.service) ? uidFromTags(fip.tags) : null;
-      return uid === null || uid === '' ? [] : [uid];
-    }),
-  );
-  return { ports, uids };
+function portsCoveredBy(byTags: readonly FloatingIpRecord[]): Set<string> {
+  return new Set(byTags.flatMap((fip) => (fip.portId === null ? [] : [fip.portId])));
 }
 
 /**
- * The Service's floating IPs: by ownership tags first, then (concurrently) by each VIP port and
- * by the description marker of each incarnation, each only where the tag list did not already
- * answer it (see `coveredBy`): a converged Service costs one list.
+ * The Service's floating IPs: by ownership tags and by the description marker of each
+ * incarnation (concurrently), then by each VIP port the tag list did not already show a
+ * floating IP on (see `portsCoveredBy`): a converged Service costs two lists.
  */
 async function findFloatingIps(
   input: ObserveServiceInput,
   found: readonly LoadBalancerRecord[],
 ): Promise<FloatingIpRecord[]> {
   const { session, signal } = input;
-  const byTags = await floatingips.listAll(
-    session,
-    { tags: serviceTags(input.owner, input.service), projectId: input.projectId },
-    signal,
-  );
-  const covered = coveredBy(byTags, input);
-  const vipPortIds = found.flatMap((lb) =>
-    lb.vipPortId === null || covered.ports.has(lb.vipPortId) ? [] : [lb.vipPortId],
-  );
-  const uids = markerUids(input, found).filter((uid) => !covered.uids.has(uid));
-  const [adopted, ...byPort] = await Promise.all([
-    findMarkedFloatingIps(input, uids),
-    ...vipPortIds.map((portId) => floatingips.listAll(session, { portId }, signal)),
+  const [byTags, adopted] = await Promise.all([
+    floatingips.listAll(
+      session,
+      { tags: serviceTags(input.owner, input.service), projectId: input.projectId },
+      signal,
+    ),
+    findMarkedFloatingIps(input, markerUids(input, found)),
   ]);
+  const covered = portsCoveredBy(byTags);
+  const vipPortIds = found.flatMap((lb) =>
+    lb.vipPortId === null || covered.has(lb.vipPortId) ? [] : [lb.vipPortId],
+  );
+  const byPort = await Promise.all(
+    vipPortIds.map((portId) => floatingips.listAll(session, { portId }, signal)),
+  );
   // Later entries win in uniqueById: the adopted copy (with our tags) must not be replaced by the raw
   // untagged record listed again by port, or the plan takes it for a user's FIP and detaches it.
   return uniqueById([...byPort.flat(), ...byTags, ...adopted]);

@@ -97,7 +97,7 @@ describe('observeService: untagged floating IPs found by the description marker'
       expect(Object.keys(q ?? {}).some((k) => ['tags', 'description', 'port_id'].includes(k))).toBe(true);
   });
 
-  it('a converged Service costs one floating IP list: its tagged one on the VIP port answers the port and the uid', async () => {
+  it('a converged Service costs two floating IP lists: tags and marker; its tagged one on the VIP port answers the port', async () => {
     const cloud = new FakeCloud();
     const lb = cloud.addLb('lb-1', 'default/web', OWNED);
     cloud.addFip({
@@ -115,7 +115,27 @@ describe('observeService: untagged floating IPs found by the description marker'
       loadBalancerName: 'default/web',
     });
     expect(observed.floatingIps.map((f) => f.id)).toEqual(['pool']);
-    expect(queries.map((q) => Object.keys(q ?? {}).sort())).toEqual([['project_id', 'tags']]);
+    expect(queries.map((q) => Object.keys(q ?? {}).sort())).toEqual([
+      ['project_id', 'tags'],
+      ['description', 'project_id'],
+    ]);
+  });
+
+  it('an untagged floating IP with the marker is adopted even beside a tagged one of the same incarnation (a killed POST that landed late)', async () => {
+    const cloud = new FakeCloud();
+    const lb = cloud.addLb('lb-1', 'default/web', OWNED);
+    cloud.addFip({
+      id: 'pool',
+      description: marker(CLUSTER, SERVICE),
+      port_id: lb.vip_port_id,
+      tags: [...OWNED],
+    });
+    cloud.addFip({ id: 'late', description: marker(CLUSTER, SERVICE) });
+    const observed = await observe(cloud, SERVICE);
+    expect(observed.floatingIps.map((f) => [f.id, f.tagsMissing ?? false])).toEqual([
+      ['late', true],
+      ['pool', false],
+    ]);
   });
 
   it('without a tagged floating IP, the VIP port and the marker are still asked: a hand-attached one is seen', async () => {
