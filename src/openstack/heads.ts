@@ -1,9 +1,10 @@
 /**
  * Heads of load balancers, read for light passes (docs/adr/0006): one GET per id, or, for ids
- * that are probably being created, one list shared by every Service polling at about the same
- * time. The shared list holds this cluster's load balancers in the project that are
- * `PENDING_CREATE` (ownership tags + `provisioning_status`, paginated); a list started less
- * than `shareMs` ago is joined instead of sending another. An id the list holds is answered
+ * that are probably being created or deleted, one list shared by every Service polling at
+ * about the same time. The shared list holds this cluster's load balancers in the project that
+ * are `PENDING_CREATE` (or `PENDING_DELETE`: one list per status; ownership tags +
+ * `provisioning_status`, paginated); a list started less than `shareMs` ago is joined instead
+ * of sending another. An id the list holds is answered
  * from it, as a GET would have answered a little earlier; an id it lacks (settled, being
  * updated or deleted, gone, or created after the list) is GET on its own: absence from a list
  * is never taken for a 404 (docs/adr/0008). Only reads; throws the session's typed errors.
@@ -27,12 +28,26 @@ export interface HeadReaderOptions {
   readonly shareMs: number;
 }
 
-/** Reads heads; `creating`: the ids are probably PENDING_CREATE (see the module comment). */
+/** What the ids are probably doing: `creating` PENDING_CREATE, `deleting` PENDING_DELETE. */
+export interface HeadReadOptions {
+  readonly creating?: boolean;
+  readonly deleting?: boolean;
+}
+
+/** Reads heads; the options say which shared list may answer them (see the module comment). */
 export type HeadReader = (
   ids: readonly string[],
   signal: AbortSignal,
-  options?: { readonly creating?: boolean },
+  options?: HeadReadOptions,
 ) => Promise<HeadAnswer[]>;
+
+type SharedStatus = 'PENDING_CREATE' | 'PENDING_DELETE';
+
+function sharedStatusOf(options: HeadReadOptions | undefined): SharedStatus | null {
+  if (options?.creating === true) return 'PENDING_CREATE';
+  if (options?.deleting === true) return 'PENDING_DELETE';
+  return null;
+}
 
 function headOfRecord(lb: LoadBalancerRecord): HeadAnswer {
   return {
@@ -55,36 +70,39 @@ export async function getHead(
   }
 }
 
-/** A head reader over `options.session`; it keeps the one shared list in flight or just answered. */
+/** A head reader over `options.session`; per status, it keeps the one shared list in flight or just answered. */
 export function makeHeadReader(options: HeadReaderOptions): HeadReader {
   const { session } = options;
-  let shared: { readonly startedAt: number; readonly answer: Promise<Map<string, HeadAnswer>> } | null = null;
-  const creatingNow = (signal: AbortSignal): Promise<Map<string, HeadAnswer>> => {
+  type Shared = { readonly startedAt: number; readonly answer: Promise<Map<string, HeadAnswer>> };
+  const shared = new Map<SharedStatus, Shared>();
+  const listedNow = (status: SharedStatus, signal: AbortSignal): Promise<Map<string, HeadAnswer>> => {
     const now = options.now();
-    if (shared !== null && now - shared.startedAt < options.shareMs) return shared.answer;
+    const current = shared.get(status);
+    if (current !== undefined && now - current.startedAt < options.shareMs) return current.answer;
     const query = {
       tags: [OWNER_TAG, clusterTag(options.owner.clusterId)],
       projectId: options.projectId,
-      provisioningStatus: 'PENDING_CREATE',
+      provisioningStatus: status,
     };
     const answer = loadbalancers
       .listAll(session, query, signal)
       .then((lbs) => new Map(lbs.map((lb) => [lb.id, headOfRecord(lb)])));
     const mine = { startedAt: now, answer };
-    shared = mine;
+    shared.set(status, mine);
     // A failed list is not joined: the next caller starts another.
     answer.catch(() => {
-      if (shared === mine) shared = null;
+      if (shared.get(status) === mine) shared.delete(status);
     });
     return answer;
   };
   const gets = (ids: readonly string[], signal: AbortSignal) =>
     Promise.all(ids.map((id) => getHead(session, id, signal)));
   return async (ids, signal, readOptions) => {
-    if (readOptions?.creating !== true || options.shareMs <= 0 || ids.length === 0) return gets(ids, signal);
+    const status = sharedStatusOf(readOptions);
+    if (status === null || options.shareMs <= 0 || ids.length === 0) return gets(ids, signal);
     let listed: Map<string, HeadAnswer>;
     try {
-      listed = await creatingNow(signal);
+      listed = await listedNow(status, signal);
     } catch (error) {
       // The list may have been another pass's (its signal aborted, its timeout): ask on our own.
       if (signal.aborted) throw error;

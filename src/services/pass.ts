@@ -88,8 +88,11 @@ async function observeAndDecide(
     kuryr: kuryrEvidence(input.svc, klb, deps.context().config.resourceTags),
   };
   if (input.licence !== null) {
-    const creating = input.licence.creating === true;
-    const heads = await deps.cloud.heads(input.licence.loadBalancerIds, signal, { creating });
+    const { creating, deleting } = input.licence;
+    const heads = await deps.cloud.heads(input.licence.loadBalancerIds, signal, {
+      creating: creating === true,
+      deleting: deleting === true,
+    });
     const light = decide({ ...base, licence: input.licence, observation: { kind: 'heads', heads } });
     if (light.next.kind !== 'observe') return light;
   }

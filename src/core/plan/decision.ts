@@ -72,6 +72,12 @@ export interface Licence {
    * answered from one list shared with other Services' (src/openstack/heads.ts).
    */
   readonly creating?: true;
+  /**
+   * Release: the licensed load balancers are being deleted (`PENDING_DELETE`), so their polls may
+   * be answered from one list shared with other Services' (src/openstack/heads.ts); the 404 that
+   * ends a release always comes from a GET of its own.
+   */
+  readonly deleting?: true;
 }
 
 /** A condition of the KuryrLoadBalancer (type, status, reason, message). */

@@ -89,7 +89,7 @@ export function creatingLicence(view: Omit<EnsureLicenceView, 'kept'>): Licence 
 /** The release licence over `going` (load balancers being deleted), or null. */
 export function releaseLicence(going: readonly string[], onlyDeletesLeft: boolean): Licence | null {
   if (going.length === 0 || !onlyDeletesLeft) return null;
-  return { mode: 'release', fingerprint: '', loadBalancerIds: [...going].sort() };
+  return { mode: 'release', fingerprint: '', loadBalancerIds: [...going].sort(), deleting: true };
 }
 
 /** What deciding on heads needs. */

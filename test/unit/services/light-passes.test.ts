@@ -198,8 +198,59 @@ describe('light passes while a release waits for Octavia', () => {
     await w.settle(); // Octavia finishes the delete
     const last = await pass(w);
     expect(last.result.kind).toBe('done');
-    expect(last.reads).toBe(1); // the GET's 404 is the evidence: nothing else of ours was left
+    // The shared list of PENDING_DELETE ones lacks it, so it is GET on its own: that GET's 404
+    // is the evidence (nothing else of ours was left), never its absence from the list.
+    expect(last.reads).toBe(2);
     expect(await w.loadBalancers()).toEqual([]);
     expect(w.service('web')).toBeUndefined();
+  });
+
+  it('Services released together share one list of the load balancers being deleted; each release ends on its own 404', async () => {
+    const w = (world = await startWorld(SLOW));
+    const names = ['web', 'api', 'db'];
+    for (const name of names) {
+      await w.kube.core.createNamespacedService({
+        namespace: 'default',
+        body: { metadata: { name }, spec: spec('ClusterIP') },
+      });
+    }
+    for (const name of names) expect((await w.pass(`default/${name}`)).result.kind).toBe('requeueAfter');
+    await w.settle();
+    for (const name of names) expect((await w.pass(`default/${name}`)).result.kind).toBe('done');
+    for (const name of names) await w.kube.core.deleteNamespacedService({ name, namespace: 'default' });
+    for (const name of names) expect((await w.pass(`default/${name}`)).result.kind).toBe('poll');
+    expect(await statuses(w)).toEqual(['PENDING_DELETE', 'PENDING_DELETE', 'PENDING_DELETE']);
+
+    const round = async () => {
+      const before = w.reads();
+      const results = [];
+      for (const name of names) results.push((await w.pass(`default/${name}`)).result.kind);
+      return { reads: w.reads() - before, results };
+    };
+    // All three PENDING_DELETE: one list answers every poll of the round (was one GET each).
+    expect(await round()).toEqual({ reads: 1, results: ['poll', 'poll', 'poll'] });
+    await w.clock.advance(POLL.baseMs);
+    expect((await round()).reads).toBe(1);
+    // Octavia finishes: the list lacks them all; each one's own GET answers 404 before it is released.
+    await w.settle();
+    const gets = () => w.fake.requests.count({ operation: 'octavia.loadbalancer.get' });
+    const before = gets();
+    expect((await round()).results).toEqual(['done', 'done', 'done']);
+    expect(gets() - before).toBe(3);
+    expect(await w.loadBalancers()).toEqual([]);
+    for (const name of names) expect(w.service(name)).toBeUndefined();
+  });
+
+  it('a load balancer the shared list still shows is not released: it keeps polling', async () => {
+    const w = (world = await startWorld(SLOW));
+    await createWeb(w, 'ClusterIP');
+    expect(await convergeSettling(w)).toEqual({ kind: 'done' });
+    await w.kube.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
+    expect((await pass(w)).result.kind).toBe('poll');
+    const gets = () => w.fake.requests.count({ operation: 'octavia.loadbalancer.get' });
+    const before = gets();
+    for (let i = 0; i < 3; i++) expect((await pass(w)).result.kind).toBe('poll');
+    expect(gets() - before).toBe(0);
+    expect(w.service('web')).toBeDefined();
   });
 });
