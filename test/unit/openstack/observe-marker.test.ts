@@ -5,6 +5,7 @@ import { loadBalancerDescription } from '../../../src/core/naming.js';
 import { ownershipTags } from '../../../src/core/ownership.js';
 import { plan } from '../../../src/core/plan/plan.js';
 import { executeActions } from '../../../src/openstack/execute.js';
+import type { OpenStackSession } from '../../../src/openstack/session.js';
 import { observeService } from '../../../src/openstack/observe.js';
 import { CLUSTER, desiredLb, OWNED, SERVICE } from '../core/plan/fixtures.js';
 import { FakeCloud } from './observe-fake-cloud.js';
@@ -27,14 +28,27 @@ function project(): FakeCloud {
   return cloud;
 }
 
-async function observe(cloud: FakeCloud, service: ServiceRef) {
+async function observe(cloud: FakeCloud, service: ServiceRef, session: OpenStackSession = cloud.session) {
   return observeService({
-    session: cloud.session,
+    session,
     owner: anOwner(CLUSTER),
     projectId: 'p',
     service,
     loadBalancerName: 'default/web',
   });
+}
+
+/** A converged Service: our load balancer and its tagged Pool floating IP on the VIP port. */
+function convergedCloud(): FakeCloud {
+  const cloud = new FakeCloud();
+  const lb = cloud.addLb('lb-1', 'default/web', OWNED);
+  cloud.addFip({
+    id: 'pool',
+    description: marker(CLUSTER, SERVICE),
+    port_id: lb.vip_port_id,
+    tags: [...OWNED],
+  });
+  return cloud;
 }
 
 /** `cloud`'s session, recording the query of every floating IP list. */
@@ -98,22 +112,9 @@ describe('observeService: untagged floating IPs found by the description marker'
   });
 
   it('a converged Service costs two floating IP lists: tags and marker; its tagged one on the VIP port answers the port', async () => {
-    const cloud = new FakeCloud();
-    const lb = cloud.addLb('lb-1', 'default/web', OWNED);
-    cloud.addFip({
-      id: 'pool',
-      description: marker(CLUSTER, SERVICE),
-      port_id: lb.vip_port_id,
-      tags: [...OWNED],
-    });
+    const cloud = convergedCloud();
     const queries: (Record<string, unknown> | undefined)[] = [];
-    const observed = await observeService({
-      session: counting(cloud, queries),
-      owner: anOwner(CLUSTER),
-      projectId: 'p',
-      service: SERVICE,
-      loadBalancerName: 'default/web',
-    });
+    const observed = await observe(cloud, SERVICE, counting(cloud, queries));
     expect(observed.floatingIps.map((f) => f.id)).toEqual(['pool']);
     expect(queries.map((q) => Object.keys(q ?? {}).sort())).toEqual([
       ['project_id', 'tags'],
@@ -122,14 +123,7 @@ describe('observeService: untagged floating IPs found by the description marker'
   });
 
   it('an untagged floating IP with the marker is adopted even beside a tagged one of the same incarnation (a killed POST that landed late)', async () => {
-    const cloud = new FakeCloud();
-    const lb = cloud.addLb('lb-1', 'default/web', OWNED);
-    cloud.addFip({
-      id: 'pool',
-      description: marker(CLUSTER, SERVICE),
-      port_id: lb.vip_port_id,
-      tags: [...OWNED],
-    });
+    const cloud = convergedCloud();
     cloud.addFip({ id: 'late', description: marker(CLUSTER, SERVICE) });
     const observed = await observe(cloud, SERVICE);
     expect(observed.floatingIps.map((f) => [f.id, f.tagsMissing ?? false])).toEqual([

@@ -50,6 +50,26 @@ async function createWeb(w: World, type = 'LoadBalancer'): Promise<void> {
   await setEndpoints(w, ['10.1.0.5']);
 }
 
+/** Creates ClusterIP Services `names` and runs each one's first pass (its create); returns `names`. */
+async function createClusterIps(w: World, names: string[]): Promise<string[]> {
+  for (const name of names) {
+    await w.kube.core.createNamespacedService({
+      namespace: 'default',
+      body: { metadata: { name }, spec: spec('ClusterIP') },
+    });
+  }
+  for (const name of names) expect((await w.pass(`default/${name}`)).result.kind).toBe('requeueAfter');
+  return names;
+}
+
+/** One pass of each of `names`, in order: the results and the OpenStack reads they cost together. */
+async function passRound(w: World, names: readonly string[]): Promise<{ reads: number; results: string[] }> {
+  const before = w.reads();
+  const results = [];
+  for (const name of names) results.push((await w.pass(`default/${name}`)).result.kind);
+  return { reads: w.reads() - before, results };
+}
+
 /** One pass, then the engine's delay; with the OpenStack reads it cost. */
 async function pass(w: World): Promise<Pass & { reads: number }> {
   const before = w.reads();
@@ -105,20 +125,8 @@ describe('light passes while the load balancer is PENDING_*', () => {
 
   it('Services polled together share one list of the load balancers being created; a settled one is read on its own', async () => {
     const w = (world = await startWorld(SLOW));
-    const names = ['web', 'api', 'db'];
-    for (const name of names) {
-      await w.kube.core.createNamespacedService({
-        namespace: 'default',
-        body: { metadata: { name }, spec: spec('ClusterIP') },
-      });
-    }
-    for (const name of names) expect((await w.pass(`default/${name}`)).result.kind).toBe('requeueAfter');
-    const polls = async () => {
-      const before = w.reads();
-      const results = [];
-      for (const name of names) results.push((await w.pass(`default/${name}`)).result.kind);
-      return { reads: w.reads() - before, results };
-    };
+    const names = await createClusterIps(w, ['web', 'api', 'db']);
+    const polls = () => passRound(w, names);
     // All three PENDING_CREATE: one list answers every poll of the round (was one GET each).
     expect(await polls()).toEqual({ reads: 1, results: ['poll', 'poll', 'poll'] });
     await w.clock.advance(POLL.baseMs);
@@ -207,26 +215,14 @@ describe('light passes while a release waits for Octavia', () => {
 
   it('Services released together share one list of the load balancers being deleted; each release ends on its own 404', async () => {
     const w = (world = await startWorld(SLOW));
-    const names = ['web', 'api', 'db'];
-    for (const name of names) {
-      await w.kube.core.createNamespacedService({
-        namespace: 'default',
-        body: { metadata: { name }, spec: spec('ClusterIP') },
-      });
-    }
-    for (const name of names) expect((await w.pass(`default/${name}`)).result.kind).toBe('requeueAfter');
+    const names = await createClusterIps(w, ['web', 'api', 'db']);
     await w.settle();
     for (const name of names) expect((await w.pass(`default/${name}`)).result.kind).toBe('done');
     for (const name of names) await w.kube.core.deleteNamespacedService({ name, namespace: 'default' });
     for (const name of names) expect((await w.pass(`default/${name}`)).result.kind).toBe('poll');
     expect(await statuses(w)).toEqual(['PENDING_DELETE', 'PENDING_DELETE', 'PENDING_DELETE']);
 
-    const round = async () => {
-      const before = w.reads();
-      const results = [];
-      for (const name of names) results.push((await w.pass(`default/${name}`)).result.kind);
-      return { reads: w.reads() - before, results };
-    };
+    const round = () => passRound(w, names);
     // All three PENDING_DELETE: one list answers every poll of the round (was one GET each).
     expect(await round()).toEqual({ reads: 1, results: ['poll', 'poll', 'poll'] });
     await w.clock.advance(POLL.baseMs);
