@@ -16,7 +16,9 @@ import { makeEventRecorder } from '../kube/events.js';
 import { makeKubeInformers, type KubeInformers } from '../kube/informers.js';
 import { hasKuryrFinalizer } from '../kube/klb.js';
 import { readClusterIdentity } from '../kube/live-reads.js';
+import { SETTLED_TIMING } from '../core/plan/settled.js';
 import { makeCloudPort } from '../services/cloud.js';
+import type { CloudPort } from '../services/interfaces.js';
 import type { CloudContext } from '../services/context.js';
 import { makeKubePort } from '../services/kube-port.js';
 import { makeServiceReconciler } from '../services/reconciler.js';
@@ -89,8 +91,10 @@ export function bootController(input: BootInput): Boot {
     informers.start();
     phase = 'waiting for the first lists of Services, EndpointSlices and KuryrLoadBalancers';
     await informers.waitForSync(abort.signal);
-    controller = makeWorkers(input, owner, informers);
-    running = startRunning(input, { controller, informers, owner, signal: abort.signal });
+    // One cloud port: the sweep's lists are the snapshot the resync's passes read (snapshot.ts).
+    const cloud = makeBootCloud(input, owner);
+    controller = makeWorkers(input, owner, informers, cloud);
+    running = startRunning(input, { controller, informers, cloud, signal: abort.signal });
   })();
   return {
     notReady: () => (running !== null ? null : (informers?.unsynced() ?? phase)),
@@ -109,7 +113,12 @@ export function bootController(input: BootInput): Boot {
   };
 }
 
-function makeWorkers(input: BootInput, owner: Owner, informers: KubeInformers): Controller<string> {
+function makeWorkers(
+  input: BootInput,
+  owner: Owner,
+  informers: KubeInformers,
+  cloud: CloudPort,
+): Controller<string> {
   const { config, logger, clock, metrics } = input;
   const logContext = input.logContext ?? makeLogContext();
   const translateContext = {
@@ -117,19 +126,6 @@ function makeWorkers(input: BootInput, owner: Owner, informers: KubeInformers): 
     network: input.cloud.network,
     capabilities: capabilityProfileFrom(config, input.cloud.apiVersion),
   };
-  const cloud = makeCloudPort({
-    session: input.session,
-    owner,
-    projectId: input.cloud.projectId,
-    vipSecurityGroups: !config.octavia.enforceSgRules,
-    now: () => clock.now(),
-    onConflicts: (conflicts) => {
-      logger.error(
-        { conflicts },
-        'objects carry this cluster id but another writer: two clusters share one cluster_id',
-      );
-    },
-  });
   const reconcile = makeServiceReconciler({
     caches: informers,
     kube: makeKubePort(input.kube, (klb) => {
@@ -144,6 +140,7 @@ function makeWorkers(input: BootInput, owner: Owner, informers: KubeInformers): 
       verifyRequeueMs: Math.min(1000, config.service.pendingRequeueMs),
       stuckChildrenMs: input.stuckChildrenMs ?? 60_000,
       unsyncedRequeueMs: 2000,
+      ...(input.settledTiming === null ? {} : { settled: input.settledTiming ?? SETTLED_TIMING }),
     },
     createMode: config.service.createMode,
     now: () => clock.now(),
@@ -173,25 +170,22 @@ function makeWorkers(input: BootInput, owner: Owner, informers: KubeInformers): 
 interface RunningInput {
   readonly controller: Controller<string>;
   readonly informers: KubeInformers;
-  readonly owner: Owner;
+  readonly cloud: CloudPort;
   readonly signal: AbortSignal;
 }
 
-function startRunning(input: BootInput, r: RunningInput): Running {
-  const { controller, informers } = r;
-  const { logger } = input;
-  const inScope = input.keyInScope ?? (() => true);
-  const enqueueAll = (): void => {
-    for (const key of informers.serviceKeys()) if (inScope(key)) controller.enqueue(key);
-  };
-  enqueueAll();
-  logKuryrRecords(logger, informers);
-  controller.start();
-  // The sweep is what lists owned keys, so it is where conflicts across the project are seen.
-  const cloud = makeCloudPort({
+/**
+ * The cloud port of the workers and the sweep. The sweep is what lists owned keys, so it is
+ * where conflicts across the project are seen.
+ */
+function makeBootCloud(input: BootInput, owner: Owner): CloudPort {
+  const { logger, clock } = input;
+  return makeCloudPort({
     session: input.session,
-    owner: r.owner,
+    owner,
     projectId: input.cloud.projectId,
+    vipSecurityGroups: !input.config.octavia.enforceSgRules,
+    now: () => clock.now(),
     onConflicts: (conflicts) => {
       input.metrics.sweepConflicts(conflicts.length);
       logger.error(
@@ -200,6 +194,18 @@ function startRunning(input: BootInput, r: RunningInput): Running {
       );
     },
   });
+}
+
+function startRunning(input: BootInput, r: RunningInput): Running {
+  const { controller, informers, cloud } = r;
+  const { logger } = input;
+  const inScope = input.keyInScope ?? (() => true);
+  const enqueueAll = (): void => {
+    for (const key of informers.serviceKeys()) if (inScope(key)) controller.enqueue(key);
+  };
+  enqueueAll();
+  logKuryrRecords(logger, informers);
+  controller.start();
   const sweep = (): void => {
     sweepOrphans({
       cloud,
@@ -230,8 +236,9 @@ function startRunning(input: BootInput, r: RunningInput): Running {
   };
   sweep();
   const resync = every(input.clock, input.config.service.resyncPeriodSeconds * 1000, () => {
-    enqueueAll();
+    // The sweep first: its lists are the snapshot the queued passes read (settled.ts).
     sweep();
+    enqueueAll();
   });
   logger.info({ workers: input.config.service.workers }, 'controller started');
   return { controller, informers, stopResync: resync };

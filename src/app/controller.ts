@@ -7,6 +7,7 @@
  * answers 503 with the reason. Once running, a resync re-queues every Service (drift
  * repair) and sweeps OpenStack for Services that are gone but still own objects.
  */
+import type { SettledTiming } from '../core/plan/decision.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import type { Clock } from '../engine/clock.js';
@@ -33,6 +34,8 @@ export interface ControllerOptions {
   readonly ops: { readonly host: string; readonly port: number } | null;
   /** How long children may stay PENDING_* under an ACTIVE LB before recovery (default 60 s). */
   readonly stuckChildrenMs?: number;
+  /** Settled licences (src/core/plan/settled.ts; default SETTLED_TIMING); null: every resync observes in full. */
+  readonly settledTiming?: SettledTiming | null;
   /** The pass scope for logs (default: a fresh one). */
   readonly logContext?: LogContext;
   /** [0, 1) for jitter (default Math.random). */

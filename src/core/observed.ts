@@ -81,6 +81,12 @@ export interface ObservedLoadBalancer {
   readonly availabilityZone?: string | null;
   /** The VIP port's security groups; absent when not read (only read when the desired state names them). */
   readonly vipSecurityGroupIds?: readonly string[];
+  /**
+   * Octavia's `updated_at`: every write under the load balancer (its own, a listener's, a
+   * pool's, a member's, a monitor's) passes through PENDING_UPDATE and back, which rewrites
+   * it. Absent where a source does not say (docs/adr/0017).
+   */
+  readonly version?: string;
 }
 
 /** A load balancer's own fields as one GET returns them (no children): what a light poll sees. */
@@ -101,6 +107,8 @@ export interface ObservedFloatingIp {
    * create and the tags PUT); `tags` already holds the ownership tags it should carry.
    */
   readonly tagsMissing?: boolean;
+  /** Neutron's `revision_number` (every change of the floating IP, its tags included, bumps it); absent where a source does not say. */
+  readonly revision?: number;
 }
 
 /**

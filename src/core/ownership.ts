@@ -68,6 +68,11 @@ export function serviceTag(service: Pick<ServiceRef, 'namespace' | 'name'>): str
   return SERVICE_PREFIX + digestHex(`${service.namespace}/${service.name}`).slice(0, 32);
 }
 
+/** The Service tags among `tags` (an object carries one; a tampered one may carry more). */
+export function serviceTagsIn(tags: readonly string[]): string[] {
+  return tags.filter((t) => t.startsWith(SERVICE_PREFIX));
+}
+
 /** Tag naming the Service incarnation (its uid). */
 export function uidTag(uid: string): string {
   return UID_PREFIX + uid;

@@ -25,7 +25,7 @@ export type NextTurn = { readonly afterMs: number } | null;
 export class NextTurns<K extends QueueKey> {
   private readonly polls: PollLimiter<K>;
   private readonly slow: RateLimiter<K>;
-  /** The `carry` of each key's last poll / requeueAfter result. */
+  /** The `carry` of each key's last done / poll / requeueAfter result. */
   private readonly carried = new Map<K, unknown>();
 
   constructor(options: NextTurnOptions<K>) {
@@ -38,7 +38,7 @@ export class NextTurns<K extends QueueKey> {
       });
   }
 
-  /** The carry the key's next pass gets (from its last poll / requeueAfter result). */
+  /** The carry the key's next pass gets (from its last done / poll / requeueAfter result). */
   carry(key: K): unknown {
     return this.carried.get(key);
   }
@@ -50,7 +50,8 @@ export class NextTurns<K extends QueueKey> {
 
   /** Records `result` for `key` and says when it runs next. */
   after(key: K, result: Result): NextTurn {
-    if ((result.kind === 'poll' || result.kind === 'requeueAfter') && result.carry !== undefined) {
+    const carries = result.kind === 'poll' || result.kind === 'requeueAfter' || result.kind === 'done';
+    if (carries && result.carry !== undefined) {
       this.carried.set(key, result.carry);
     } else {
       this.carried.delete(key);

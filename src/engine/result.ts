@@ -3,6 +3,8 @@
 /** The key converged; its backoff and poll history are forgotten. */
 export interface DoneResult {
   readonly kind: 'done';
+  /** Handed to the key's next reconcile, whenever it comes (see {@link ReconcileContext.carry}). */
+  readonly carry?: unknown;
 }
 
 /**
@@ -62,17 +64,17 @@ export interface ReconcileContext {
   /** Aborted when a stop's drain times out. */
   readonly signal: AbortSignal;
   /**
-   * The `carry` of the key's previous result when it was a poll or requeueAfter, else
-   * undefined (after done, failed, terminal, a throw, or a restart of the process).
+   * The `carry` of the key's previous result when it was a done, poll or requeueAfter that
+   * had one, else undefined (after failed, terminal, a throw, or a restart of the process).
    */
   readonly carry: unknown;
   /** A process-unique id of this pass (for logs). */
   readonly passId: string;
 }
 
-/** The `done` result. */
-export function done(): DoneResult {
-  return { kind: 'done' };
+/** The `done` result, optionally carrying `carry` to the key's next reconcile. */
+export function done(carry?: unknown): DoneResult {
+  return carry === undefined ? { kind: 'done' } : { kind: 'done', carry };
 }
 
 /** A `requeueAfter` result for `ms` milliseconds because of `reason`. */

@@ -119,6 +119,7 @@ export function toObservedLoadBalancer(
     ...(children.vipSecurityGroupIds === undefined
       ? {}
       : { vipSecurityGroupIds: children.vipSecurityGroupIds }),
+    ...(lb.version === undefined ? {} : { version: lb.version }),
   };
 }
 

@@ -172,6 +172,7 @@ export function toObservedFloatingIp(fip: FloatingIpRecord): ObservedFloatingIp 
     tags,
     description,
     ...(fip.tagsMissing === true ? { tagsMissing: true } : {}),
+    ...(fip.revision === undefined ? {} : { revision: fip.revision }),
   };
 }
 

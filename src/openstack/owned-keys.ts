@@ -12,7 +12,9 @@
 import { ownedServiceKey } from '../core/naming.js';
 import { clusterTag, isOwnedByCluster, OWNER_TAG, ownershipOf, type Owner } from '../core/ownership.js';
 import * as floatingips from './neutron/floatingips.js';
+import type { FloatingIpRecord } from './neutron/floatingips.js';
 import * as loadbalancers from './octavia/loadbalancers.js';
+import type { LoadBalancerRecord } from './octavia/loadbalancers.js';
 import type { OpenStackSession } from './session.js';
 
 /** What the sweep found: our keys, and objects that carry our cluster id but another writer. */
@@ -28,12 +30,31 @@ export async function listOwnedServiceKeys(
   scope: { readonly owner: Owner; readonly projectId: string },
   signal?: AbortSignal,
 ): Promise<OwnedKeys> {
+  const { lbs, fips } = await listOwned(session, scope, signal);
+  return ownedKeysOf(lbs, fips, scope.owner);
+}
+
+/** Every load balancer and floating IP carrying this cluster's tags in the project (paged lists). */
+export async function listOwned(
+  session: OpenStackSession,
+  scope: { readonly owner: Owner; readonly projectId: string },
+  signal?: AbortSignal,
+): Promise<{ readonly lbs: LoadBalancerRecord[]; readonly fips: FloatingIpRecord[] }> {
   const { owner, projectId } = scope;
   const tags = [OWNER_TAG, clusterTag(owner.clusterId)];
   const [lbs, fips] = await Promise.all([
     loadbalancers.listAll(session, { tags, projectId }, signal),
     floatingips.listAll(session, { tags, projectId }, signal),
   ]);
+  return { lbs, fips };
+}
+
+/** The owned keys (and conflicts) of what `listOwned` answered. Pure. */
+export function ownedKeysOf(
+  lbs: readonly LoadBalancerRecord[],
+  fips: readonly FloatingIpRecord[],
+  owner: Owner,
+): OwnedKeys {
   const keys = new Set<string>();
   const conflicts: string[] = [];
   for (const lb of lbs) {

@@ -3,7 +3,8 @@ import type { Owner } from '../core/ownership.js';
 import { executeActions } from '../openstack/execute.js';
 import { makeHeadReader } from '../openstack/heads.js';
 import { observeService } from '../openstack/observe.js';
-import { listOwnedServiceKeys, type OwnedKeys } from '../openstack/owned-keys.js';
+import type { OwnedKeys } from '../openstack/owned-keys.js';
+import { makeSnapshotReader } from '../openstack/snapshot.js';
 import type { OpenStackSession } from '../openstack/session.js';
 import type { CloudPort } from './interfaces.js';
 
@@ -20,7 +21,12 @@ export interface CloudPortOptions {
   readonly now?: () => number;
   /** Polls within this long of a shared list join it (default 250 ms; 0: one GET per id). */
   readonly shareHeadsMs?: number;
+  /** Resync passes read the sweep's lists while they are younger than this (default 120 s). */
+  readonly snapshotFreshMs?: number;
 }
+
+/** A resync of converged Services takes seconds; one of many full observations, minutes. */
+const SNAPSHOT_FRESH_MS = 120_000;
 
 /** Polls of Services created together land within this of each other often enough to share. */
 const SHARE_HEADS_MS = 250;
@@ -34,6 +40,13 @@ export function makeCloudPort(options: CloudPortOptions): CloudPort {
     projectId,
     now: options.now ?? (() => Date.now()),
     shareMs: options.shareHeadsMs ?? SHARE_HEADS_MS,
+  });
+  const snapshot = makeSnapshotReader({
+    session,
+    owner,
+    projectId,
+    now: options.now ?? (() => Date.now()),
+    freshMs: options.snapshotFreshMs ?? SNAPSHOT_FRESH_MS,
   });
   return {
     observe: (q, signal) =>
@@ -51,11 +64,13 @@ export function makeCloudPort(options: CloudPortOptions): CloudPort {
         signal,
       }),
     heads,
+    // The sweep's lists are the resync's snapshot: its passes read them (settledView).
     ownedServiceKeys: async (signal) => {
-      const owned: OwnedKeys = await listOwnedServiceKeys(session, { owner, projectId }, signal);
+      const owned: OwnedKeys = await snapshot.refresh(signal);
       if (owned.conflicts.length > 0) options.onConflicts?.(owned.conflicts);
       return owned.keys;
     },
+    settledView: (service) => snapshot.view(service),
     execute: async (actions, signal) => {
       const r = await executeActions({ session, actions, signal });
       const created = r.createdLoadBalancer?.id;

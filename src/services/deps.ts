@@ -1,5 +1,5 @@
 /** Everything one Service reconcile uses, injected by the controller. */
-import type { CreateMode } from '../core/plan/decision.js';
+import type { CreateMode, SettledTiming } from '../core/plan/decision.js';
 import type { Owner } from '../core/ownership.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { Logger } from '../kube/logger.js';
@@ -13,6 +13,8 @@ export interface ReconcilerTiming {
   readonly stuckChildrenMs: number;
   /** While the caches are not synced, an orphan release looks again after this long. */
   readonly unsyncedRequeueMs: number;
+  /** Settled licences (src/core/plan/settled.ts); absent: every resync observes in full. */
+  readonly settled?: SettledTiming;
 }
 
 /** Counters the reconciler feeds (see src/app/metrics). */

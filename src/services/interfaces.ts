@@ -13,7 +13,7 @@ import type {
   TranslateConfig,
 } from '../core/model.js';
 import type { Action } from '../core/plan/actions.js';
-import type { HeadAnswer } from '../core/plan/decision.js';
+import type { HeadAnswer, SettledView } from '../core/plan/decision.js';
 import type { KlbSpec, KlbStatus, KuryrLoadBalancer } from '../kube/klb.js';
 
 /** The informers' caches, as the reconciler reads them. */
@@ -72,6 +72,12 @@ export interface CloudPort {
    * floating IP for in the configured project, whether or not the Service exists.
    */
   ownedServiceKeys(signal: AbortSignal): Promise<readonly string[]>;
+  /**
+   * What the resync's shared lists of this cluster's load balancers and floating IPs hold of
+   * `service` (src/openstack/snapshot.ts); null when no list fresh enough is at hand (the
+   * pass then observes in full). Failures of the lists answer null too: never a decision.
+   */
+  settledView(service: ServiceRef, signal: AbortSignal): Promise<SettledView | null>;
   /** Runs `actions` in order, one API call each; throws typed OpenStack errors. */
   execute(actions: readonly Action[], signal: AbortSignal): Promise<ExecuteOutcome>;
 }

@@ -9,7 +9,8 @@
 import type { V1Service } from '@kubernetes/client-node';
 import type { ServiceRef } from '../core/model.js';
 import { decide } from '../core/plan/decide.js';
-import type { Decision, Intent, Licence, Observation } from '../core/plan/decision.js';
+import type { Decision, DecisionInput, Intent, Licence, Observation } from '../core/plan/decision.js';
+import { settledUsable } from '../core/plan/settled.js';
 import { settle } from '../core/plan/settle.js';
 import type { Reason } from '../core/translate/translation.js';
 import { done, failed, poll, requeueAfter, terminal, type Result } from '../engine/result.js';
@@ -86,8 +87,11 @@ async function observeAndDecide(
     now: deps.now(),
     stuckChildrenMs: deps.timing.stuckChildrenMs,
     kuryr: kuryrEvidence(input.svc, klb, deps.context().config.resourceTags),
+    ...(deps.timing.settled === undefined ? {} : { settledTiming: deps.timing.settled }),
   };
-  if (input.licence !== null) {
+  const settled = await onResyncLists(deps, input, base);
+  if (settled !== null) return settled;
+  if (input.licence !== null && input.licence.mode !== 'settled') {
     const { creating, deleting } = input.licence;
     const heads = await deps.cloud.heads(input.licence.loadBalancerIds, signal, {
       creating: creating === true,
@@ -99,13 +103,34 @@ async function observeAndDecide(
   const desired = intent.kind === 'ensure' ? intent.desired : null;
   const observed = await deps.cloud.observe(observeQueryFor(ref, desired, klb, base.kuryr), signal);
   const observation: Observation = { kind: 'full', observed };
-  return decide({ ...base, licence: null, observation });
+  // A settled licence goes on into the full decision: its seal continues (settled.ts).
+  const previous = input.licence?.mode === 'settled' ? input.licence : null;
+  return decide({ ...base, licence: previous, observation });
+}
+
+/**
+ * A resync of a Service a settled licence names: decided on the resync's shared lists when
+ * they are fresh and the licence is usable, else null (observe in full).
+ */
+async function onResyncLists(
+  deps: ReconcilerDeps,
+  input: PassInput,
+  base: Omit<DecisionInput, 'licence' | 'observation'>,
+): Promise<Decision | null> {
+  const { licence, intent } = input;
+  const timing = deps.timing.settled;
+  if (timing === undefined || intent.kind !== 'ensure' || !settledUsable(licence, base.now, timing)) return null;
+  const view = await deps.cloud.settledView(input.ref, input.signal);
+  if (view === null) return null;
+  const decision = decide({ ...base, licence, observation: { kind: 'settled', view } });
+  return decision.next.kind === 'observe' ? null : decision;
 }
 
 function resultOf(deps: ReconcilerDeps, decision: Decision): Result {
   const next = decision.next;
   switch (next.kind) {
     case 'converged':
+      return done(next.licence ?? undefined);
     case 'released':
       return done();
     case 'observe':

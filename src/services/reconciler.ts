@@ -32,7 +32,8 @@ function splitKey(key: string): { namespace: string; name: string } {
 function licenceOf(carry: unknown): Licence | null {
   if (typeof carry !== 'object' || carry === null) return null;
   const c = carry as Partial<Licence>;
-  return (c.mode === 'ensure' || c.mode === 'release') && Array.isArray(c.loadBalancerIds)
+  return (c.mode === 'ensure' || c.mode === 'release' || c.mode === 'settled') &&
+    Array.isArray(c.loadBalancerIds)
     ? (carry as Licence)
     : null;
 }

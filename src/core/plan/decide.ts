@@ -14,6 +14,7 @@ import {
   type Next,
   type Notice,
   type Progress,
+  type SettledView,
   type StatusRecord,
 } from './decision.js';
 import { creatingLicence, ensureLicence, nextFromHeads } from './licence.js';
@@ -23,6 +24,8 @@ import { adopting, adoptionInput, refused, releaseWithKuryr } from './decide-ado
 import { plan, type PlanOutcome } from './plan.js';
 import { createPathFor, judgeChildren, type ChildrenJudgement } from './progress.js';
 import { servingFloatingIp, unsettledChildren, userFloatingIpProblem } from './serving.js';
+import { nextFromSettled, settledLicence } from './settled.js';
+
 
 /** Decides one pass; see the module comment and decision.ts. Deterministic. */
 export function decide(input: DecisionInput): Decision {
@@ -37,6 +40,7 @@ export function decide(input: DecisionInput): Decision {
     });
     return { actions: [], next, record: null, ingress: null, progress: input.progress, notices: [] };
   }
+  if (observation.kind === 'settled') return decideSettled(input, observation.view);
   const adoption = adoptionInput(input, observation.observed);
   const judgement = judgeAdoption(adoption);
   const view = adoptionView(adoption, judgement);
@@ -48,6 +52,24 @@ export function decide(input: DecisionInput): Decision {
   // A proven load balancer of kuryr's not yet tagged: adoption writes first (adoption.ts).
   if (judgement.kind === 'adopt') return adopting(input, { ...adoption, desired: intent.desired }, judgement);
   return decideEnsure(input, intent, view);
+}
+
+/** A resync pass on the shared lists: converged as the licence says, or observe (settled.ts). */
+function decideSettled(input: DecisionInput, view: SettledView): Decision {
+  const { intent, licence, settledTiming } = input;
+  const quiet = { actions: [], record: null, progress: input.progress, notices: [] };
+  if (intent.kind !== 'ensure' || licence === null || settledTiming === undefined)
+    return { ...quiet, next: { kind: 'observe' }, ingress: null };
+  const next = nextFromSettled({
+    licence,
+    desired: intent.desired,
+    keep: intent.keep,
+    view,
+    recordedReady: input.recordedReady,
+    now: input.now,
+    timing: settledTiming,
+  });
+  return { ...quiet, next, ingress: next.kind === 'converged' ? (licence.settled?.ingress ?? null) : null };
 }
 
 const ready = readyCondition;
@@ -219,6 +241,22 @@ function converged(v: ConvergedView): Decision {
     floatingIp: fip,
     ready: ready('True', 'LoadBalancerActive', message),
   };
+  const timing = input.settledTiming;
+  const keep = input.intent.kind === 'ensure' ? input.intent.keep : null;
+  const licence =
+    timing === undefined || keep === null
+      ? null
+      : settledLicence({
+          desired,
+          keep,
+          observed: v.observed,
+          kept,
+          owner: input.owner,
+          ingress,
+          previous: input.licence,
+          now: input.now,
+          timing,
+        });
   const announce: Notice[] =
     input.recordedReady === 'True'
       ? []
@@ -231,7 +269,7 @@ function converged(v: ConvergedView): Decision {
         ];
   return {
     actions: [],
-    next: { kind: 'converged' },
+    next: licence === null ? { kind: 'converged' } : { kind: 'converged', licence },
     record,
     ingress,
     progress,

@@ -51,10 +51,50 @@ export interface HeadAnswer {
   readonly head: ObservedLoadBalancerHead | null;
 }
 
-/** What the pass saw: everything of the Service, or only the heads a licence names. */
+/**
+ * What the resync's shared lists (src/openstack/snapshot.ts) hold of one Service: every load
+ * balancer and floating IP carrying this cluster's tags and the Service's tag, any status.
+ */
+export interface SettledView {
+  readonly loadBalancers: readonly {
+    readonly id: string;
+    readonly provisioningStatus: string;
+    readonly version: string | null;
+  }[];
+  readonly floatingIps: readonly { readonly id: string; readonly revision: number | null }[];
+}
+
+/** What the pass saw: everything of the Service, the heads a licence names, or the resync's lists. */
 export type Observation =
   | { readonly kind: 'full'; readonly observed: Observed }
-  | { readonly kind: 'heads'; readonly heads: readonly HeadAnswer[] };
+  | { readonly kind: 'heads'; readonly heads: readonly HeadAnswer[] }
+  | { readonly kind: 'settled'; readonly view: SettledView };
+
+/**
+ * What a settled licence remembers of the converged Service (src/core/plan/settled.ts,
+ * docs/adr/0017): the versions the lists must still show, and the ingress it recorded.
+ */
+export interface SettledSeal {
+  /** The kept load balancer's `updated_at`. */
+  readonly version: string;
+  /** `<id>@<revision>` of every floating IP of the Service, sorted. */
+  readonly floatingIps: readonly string[];
+  readonly ingress: readonly string[];
+  /** When (ms) a full observation first saw these versions converged. */
+  readonly since: number;
+  /** When (ms) the last full observation started. */
+  readonly observedAt: number;
+  /** A full observation started at least `confirmAfterMs` after `since` saw the same. */
+  readonly confirmed: boolean;
+}
+
+/** How settled licences are granted and used; absent from a decision input: never granted. */
+export interface SettledTiming {
+  /** The second full observation that confirms a seal starts at least this long after the first. */
+  readonly confirmAfterMs: number;
+  /** A full observation at least this often, whatever the lists show. */
+  readonly maxAgeMs: number;
+}
 
 /**
  * Granted by a pass whose plan could not act until the named load balancers leave
@@ -63,7 +103,8 @@ export type Observation =
  * observation is made, which is always safe).
  */
 export interface Licence {
-  readonly mode: 'ensure' | 'release';
+  /** `settled`: granted by a converged pass; a resync may decide on its shared lists (settled.ts). */
+  readonly mode: 'ensure' | 'release' | 'settled';
   /** Ensure: the desired state the licence holds for (see fingerprintOf). */
   readonly fingerprint: string;
   readonly loadBalancerIds: readonly string[];
@@ -78,6 +119,8 @@ export interface Licence {
    * ends a release always comes from a GET of its own.
    */
   readonly deleting?: true;
+  /** Settled: what the lists must still show (the fingerprint also covers the keep rules). */
+  readonly settled?: SettledSeal;
 }
 
 /** A condition of the KuryrLoadBalancer (type, status, reason, message). */
@@ -115,8 +158,8 @@ export interface StatusRecord {
 
 /** What the key does next. */
 export type Next =
-  /** Everything is as desired. */
-  | { readonly kind: 'converged' }
+  /** Everything is as desired (`licence`: a settled one, see settled.ts). */
+  | { readonly kind: 'converged'; readonly licence?: Licence | null }
   /** Release: nothing of ours is left; the finalizer may go. */
   | { readonly kind: 'released' }
   /** The heads were not enough: observe in full and decide again. */
@@ -151,6 +194,8 @@ export interface DecisionInput {
   readonly stuckChildrenMs: number;
   /** What the record says of kuryr's objects (adoption.ts); absent: nothing is adopted. */
   readonly kuryr?: KuryrEvidence;
+  /** Settled licences (settled.ts); absent: none is granted and none is used. */
+  readonly settledTiming?: SettledTiming;
 }
 
 /** The whole decision of one pass: the caller only executes and records it. */

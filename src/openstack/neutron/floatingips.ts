@@ -60,6 +60,7 @@ export const floatingIpSchema = z
     project_id: z.string(),
     description: textSchema,
     tags: tagsSchema,
+    revision_number: z.number().int().nullish(),
   })
   .transform((fip): FloatingIpRecord => ({
     id: fip.id,
@@ -72,6 +73,7 @@ export const floatingIpSchema = z
     routerId: fip.router_id ?? null,
     status: fip.status,
     projectId: fip.project_id,
+    ...(fip.revision_number == null ? {} : { revision: fip.revision_number }),
   }));
 
 /** The body of POST /floatingips (no tags: see the module comment). Pure. */

@@ -78,6 +78,7 @@ export const loadBalancerSchema = z
     pools: z.array(idRefSchema).nullish(),
     flavor_id: z.string().nullish(),
     availability_zone: z.string().nullish(),
+    updated_at: z.string().nullish(),
   })
   .transform((lb): LoadBalancerRecord => ({
     id: lb.id,
@@ -97,7 +98,13 @@ export const loadBalancerSchema = z
     // Octavia reports "no flavor" as null or, on some releases, "".
     flavorId: lb.flavor_id === '' ? null : (lb.flavor_id ?? null),
     availabilityZone: lb.availability_zone === '' ? null : (lb.availability_zone ?? null),
+    // Never written yet (a load balancer just POSTed): its creation is its version.
+    ...versionOf(lb.updated_at ?? null),
   }));
+
+function versionOf(updatedAt: string | null): { version?: string } {
+  return updatedAt === null ? {} : { version: updatedAt };
+}
 
 /**
  * The fully-populated POST /loadbalancers body for a desired load balancer: one call creates

@@ -89,6 +89,7 @@ export const LB_LIFECYCLE: unknown = {
         vipPortId: 'vip-port',
         provider: 'amphora',
         provisioningStatus: 'ACTIVE',
+        version: '<updated_at>',
         tags: [
           'ks-cluster=<run>',
           '<run>',
@@ -218,6 +219,7 @@ export const LB_LIFECYCLE: unknown = {
         address: 'fip-address',
         networkId: 'public_net',
         portId: 'vip-port',
+        revision: '<revision_number>',
         tags: [
           'ks-cluster=<run>',
           '<run>',

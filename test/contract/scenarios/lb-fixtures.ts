@@ -125,6 +125,8 @@ export function observedOf(ctx: ScenarioContext, observed: Observed): unknown {
   return ctx.names.norm({
     loadBalancers: observed.loadBalancers.map((lb) => ({
       ...lb,
+      // Octavia's updated_at (seconds, UTC, no zone): only its presence and shape are stable.
+      version: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(lb.version ?? '') ? '<updated_at>' : lb.version,
       tags: [...lb.tags].sort(),
       listeners: lb.listeners.map((l) => ({ ...l, tags: [...l.tags].sort() })),
       pools: [...lb.pools].sort(byName).map((p) => ({
@@ -133,6 +135,10 @@ export function observedOf(ctx: ScenarioContext, observed: Observed): unknown {
         members: p.members.map((m) => ({ ...m, tags: [...m.tags].sort() })),
       })),
     })),
-    floatingIps: observed.floatingIps.map((f) => ({ ...f, tags: [...f.tags].sort() })),
+    floatingIps: observed.floatingIps.map((f) => ({
+      ...f,
+      revision: Number.isInteger(f.revision) ? '<revision_number>' : f.revision,
+      tags: [...f.tags].sort(),
+    })),
   });
 }

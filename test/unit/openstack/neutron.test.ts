@@ -66,6 +66,7 @@ describe('neutron floating IPs', () => {
       routerId: 'r',
       status: 'DOWN',
       projectId: PROJECT,
+      revision: 1,
     });
     const free = parseResponse(
       floatingips.floatingIpSchema,

@@ -83,6 +83,7 @@ describe('observeService (scripted cloud)', () => {
         tags,
         flavorId: null,
         availabilityZone: null,
+        version: LB_JSON.updated_at,
         listeners: [
           {
             id: 'l-1',

@@ -29,6 +29,7 @@ describe('octavia results', () => {
       poolIds: ['p-1', 'p-2'],
       flavorId: null,
       availabilityZone: null,
+      version: LB_JSON.updated_at,
     });
   });
 
