@@ -244,6 +244,7 @@ export const LB_LIFECYCLE: unknown = {
     'member:10.1.80.12 10.1.80.12 PENDING_DELETE',
     'member:10.1.80.13 10.1.80.13 PENDING_CREATE',
   ],
+  memberWriteChangesVersion: true,
   batchSettled: ['member:10.1.80.11 10.1.80.11 ACTIVE', 'member:10.1.80.13 10.1.80.13 ACTIVE'],
   listener: {
     createListener: {

@@ -179,6 +179,9 @@ export async function lbLifecycle(ctx: ScenarioContext): Promise<Record<string, 
       loadBalancerName: desired.name,
     });
   out.observed = observedOf(ctx, await observe());
+  const versionBefore = (await loadbalancers.get(session, lbId)).version;
+  // updated_at has one-second resolution: a write in the same second may leave it equal.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
   const replacement = batch([member(ctx, 11, own.tags), member(ctx, 13, own.tags)]);
   out.batch = executed(
     await run(ctx, [{ kind: 'replaceMembers', loadBalancerId: lbId, poolId: tcpPool, members: replacement }]),
@@ -186,7 +189,9 @@ export async function lbLifecycle(ctx: ScenarioContext): Promise<Record<string, 
   const fresh = (await members.listAll(session, tcpPool)).find((m) => m.address === '10.1.80.13');
   ctx.names.name(fresh?.id, 'member:10.1.80.13');
   out.batchPending = await memberStates(ctx, tcpPool);
-  await settled(ctx, lbId);
+  const versionAfter = (await settled(ctx, lbId)).version;
+  // The settled licences rest on this (src/core/plan/settled.ts): a member write rewrites the LB's updated_at.
+  out.memberWriteChangesVersion = versionBefore !== undefined && versionAfter !== versionBefore;
   out.batchSettled = await memberStates(ctx, tcpPool);
   out.listener = await addAndRemoveListener(ctx, lbId, own.tags);
   out.cascade = await cascade(ctx, lbId, tcpPool);
