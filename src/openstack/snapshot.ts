@@ -41,7 +41,10 @@ function indexed(
   lbs: Awaited<ReturnType<typeof listOwned>>['lbs'],
   fips: Awaited<ReturnType<typeof listOwned>>['fips'],
 ): Map<string, SettledView> {
-  type Mutable = { loadBalancers: SettledView['loadBalancers'][number][]; floatingIps: SettledView['floatingIps'][number][] };
+  type Mutable = {
+    loadBalancers: SettledView['loadBalancers'][number][];
+    floatingIps: SettledView['floatingIps'][number][];
+  };
   const out = new Map<string, Mutable>();
   const entry = (tag: string): Mutable => {
     let e = out.get(tag);

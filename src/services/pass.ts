@@ -119,7 +119,8 @@ async function onResyncLists(
 ): Promise<Decision | null> {
   const { licence, intent } = input;
   const timing = deps.timing.settled;
-  if (timing === undefined || intent.kind !== 'ensure' || !settledUsable(licence, base.now, timing)) return null;
+  if (timing === undefined || intent.kind !== 'ensure' || !settledUsable(licence, base.now, timing))
+    return null;
   const view = await deps.cloud.settledView(input.ref, input.signal);
   if (view === null) return null;
   const decision = decide({ ...base, licence, observation: { kind: 'settled', view } });

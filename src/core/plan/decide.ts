@@ -26,7 +26,6 @@ import { createPathFor, judgeChildren, type ChildrenJudgement } from './progress
 import { servingFloatingIp, unsettledChildren, userFloatingIpProblem } from './serving.js';
 import { nextFromSettled, settledLicence } from './settled.js';
 
-
 /** Decides one pass; see the module comment and decision.ts. Deterministic. */
 export function decide(input: DecisionInput): Decision {
   const { observation, intent } = input;

@@ -55,7 +55,9 @@ export interface SettledGrant {
 
 function carriesOurServiceTag(tags: readonly string[], owner: Owner, desired: DesiredLoadBalancer): boolean {
   return (
-    tags.includes(OWNER_TAG) && tags.includes(clusterTag(owner.clusterId)) && tags.includes(serviceTag(desired.service))
+    tags.includes(OWNER_TAG) &&
+    tags.includes(clusterTag(owner.clusterId)) &&
+    tags.includes(serviceTag(desired.service))
   );
 }
 
@@ -70,36 +72,51 @@ function sealedFloatingIps(g: SettledGrant): string[] | null {
   return [...new Set(out)].sort();
 }
 
+/** True when the converged observation can be sealed at all (see the module comment). */
+function sealable(g: SettledGrant): boolean {
+  const { desired, kept, observed } = g;
+  if (desired.floatingIp?.method === 'user' || desired.vipSecurityGroupIds !== undefined) return false;
+  if (observed.userFloatingIp !== undefined || kept.version === undefined) return false;
+  const tagged = observed.loadBalancers.filter((lb) => carriesOurServiceTag(lb.tags, g.owner, desired));
+  return tagged.length === 1 && tagged[0]?.id === kept.id && kept.provisioningStatus === 'ACTIVE';
+}
+
+/** The previous seal when it saw exactly what this observation sees, else null. */
+function continuedSeal(
+  g: SettledGrant,
+  fingerprint: string,
+  floatingIps: readonly string[],
+): SettledSeal | null {
+  const before = g.previous?.mode === 'settled' ? g.previous : null;
+  const seal = before?.settled;
+  if (before === null || seal === undefined) return null;
+  const same =
+    before.fingerprint === fingerprint &&
+    before.loadBalancerIds[0] === g.kept.id &&
+    seal.version === g.kept.version &&
+    sameList(seal.floatingIps, floatingIps) &&
+    sameList(seal.ingress, g.ingress);
+  return same ? seal : null;
+}
+
 /** The settled licence a converged pass grants, or null (see the module comment). */
 export function settledLicence(g: SettledGrant): Licence | null {
-  const { desired, kept, observed } = g;
-  if (desired.floatingIp?.method === 'user' || desired.vipSecurityGroupIds !== undefined) return null;
-  if (observed.userFloatingIp !== undefined || kept.version === undefined) return null;
-  const tagged = observed.loadBalancers.filter((lb) => carriesOurServiceTag(lb.tags, g.owner, desired));
-  if (tagged.length !== 1 || tagged[0]?.id !== kept.id || kept.provisioningStatus !== 'ACTIVE') return null;
+  const version = g.kept.version;
+  if (!sealable(g) || version === undefined) return null;
   const floatingIps = sealedFloatingIps(g);
   if (floatingIps === null) return null;
-  const fingerprint = settledFingerprint(desired, g.keep);
-  const before = g.previous?.mode === 'settled' ? g.previous : null;
-  const seal0 = before?.settled;
-  const same =
-    before !== null &&
-    seal0 !== undefined &&
-    before.fingerprint === fingerprint &&
-    before.loadBalancerIds[0] === kept.id &&
-    seal0.version === kept.version &&
-    sameList(seal0.floatingIps, floatingIps) &&
-    sameList(seal0.ingress, g.ingress);
-  const since = same ? seal0.since : g.now;
+  const fingerprint = settledFingerprint(g.desired, g.keep);
+  const previous = continuedSeal(g, fingerprint, floatingIps);
+  const since = previous?.since ?? g.now;
   const seal: SettledSeal = {
-    version: kept.version,
+    version,
     floatingIps,
     ingress: [...g.ingress],
     since,
     observedAt: g.now,
-    confirmed: (same && seal0.confirmed) || g.now - since >= g.timing.confirmAfterMs,
+    confirmed: previous?.confirmed === true || g.now - since >= g.timing.confirmAfterMs,
   };
-  return { mode: 'settled', fingerprint, loadBalancerIds: [kept.id], settled: seal };
+  return { mode: 'settled', fingerprint, loadBalancerIds: [g.kept.id], settled: seal };
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -130,10 +147,15 @@ export function nextFromSettled(c: SettledCheck): Next {
   const { licence, view } = c;
   const seal = licence.settled;
   if (!settledUsable(licence, c.now, c.timing) || seal === undefined) return OBSERVE;
-  if (c.recordedReady !== 'True' || licence.fingerprint !== settledFingerprint(c.desired, c.keep)) return OBSERVE;
+  if (c.recordedReady !== 'True' || licence.fingerprint !== settledFingerprint(c.desired, c.keep))
+    return OBSERVE;
   const [lb, ...more] = view.loadBalancers;
   if (lb === undefined || more.length > 0) return OBSERVE;
-  if (lb.id !== licence.loadBalancerIds[0] || lb.provisioningStatus !== 'ACTIVE' || lb.version !== seal.version)
+  if (
+    lb.id !== licence.loadBalancerIds[0] ||
+    lb.provisioningStatus !== 'ACTIVE' ||
+    lb.version !== seal.version
+  )
     return OBSERVE;
   const fips = view.floatingIps.map((f) => (f.revision === null ? null : `${f.id}@${f.revision}`));
   if (fips.some((f) => f === null)) return OBSERVE;
