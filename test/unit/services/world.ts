@@ -23,6 +23,7 @@ import type { FloatingIpRecord } from '../../../src/openstack/neutron/floatingip
 import * as loadbalancers from '../../../src/openstack/octavia/loadbalancers.js';
 import { observeTree } from '../../../src/openstack/observe-tree.js';
 import type { OpenStackSession } from '../../../src/openstack/session.js';
+import type { SettledTiming } from '../../../src/core/plan/decision.js';
 import { makeCloudPort } from '../../../src/services/cloud.js';
 import { loadCloudContext } from '../../../src/services/context.js';
 import type { ReconcilerMetrics, ReconcilerTiming } from '../../../src/services/deps.js';
@@ -169,6 +170,8 @@ export interface WorldOptions {
   readonly cloud?: Omit<FakeOpenStackOptions, 'clock'>;
   /** The reconciler's logger (default: silent). */
   readonly logger?: EngineLogger;
+  /** Settled licences (src/core/plan/settled.ts); absent: off, as before them. */
+  readonly settled?: SettledTiming;
 }
 
 function delayOf(result: Result, polls: PollLimiter<string>, key: string): number {
@@ -226,7 +229,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await caches.refresh();
       const ctx = { signal: new AbortController().signal, carry: carries.get(key), passId: `t-${key}` };
       const result = await (reconcile ?? unwired())(key, ctx);
-      const carry = result.kind === 'poll' || result.kind === 'requeueAfter' ? result.carry : undefined;
+      const carries_ = result.kind === 'poll' || result.kind === 'requeueAfter' || result.kind === 'done';
+      const carry = carries_ ? result.carry : undefined;
       if (carry === undefined) carries.delete(key);
       else carries.set(key, carry);
       return { result, delayMs: delayOf(result, polls, key) };
@@ -287,7 +291,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     context: () => world.context,
     owner: OWNER,
     projectId,
-    timing: TIMING,
+    timing: options.settled === undefined ? TIMING : { ...TIMING, settled: options.settled },
     createMode: options.createMode ?? 'auto',
     now: () => clock.now(),
     logger,
