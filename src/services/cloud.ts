@@ -34,18 +34,19 @@ const SHARE_HEADS_MS = 250;
 /** Observe, read heads, list owned keys and execute through `session` (no I/O until called). */
 export function makeCloudPort(options: CloudPortOptions): CloudPort {
   const { session, owner, projectId } = options;
+  const now = options.now ?? (() => Date.now());
   const heads = makeHeadReader({
     session,
     owner,
     projectId,
-    now: options.now ?? (() => Date.now()),
+    now,
     shareMs: options.shareHeadsMs ?? SHARE_HEADS_MS,
   });
   const snapshot = makeSnapshotReader({
     session,
     owner,
     projectId,
-    now: options.now ?? (() => Date.now()),
+    now,
     freshMs: options.snapshotFreshMs ?? SNAPSHOT_FRESH_MS,
   });
   return {
