@@ -2,11 +2,16 @@
  * The store side of a reflector: applies full lists and watch events to an ObjectStore and
  * calls back for each difference (update passes old and new). It also holds our own writes
  * (`note`): an answer to our write is stored at once, and older events or lists do not
- * replace it until the server's own event for it (or a newer one) arrives.
+ * replace it until the server's own event for it (or a newer one) arrives. Every object is
+ * compacted before it is stored: its metadata.managedFields dropped, as client-go's
+ * TransformStripManagedFields does (nothing here reads them; every write is a patch, so none
+ * sends the cached object back), and one copy kept of each repeated string
+ * (src/kube/string-pool.ts).
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from './logger.js';
 import { ObjectStore, storeKeyOf, type IndexFunc } from './store.js';
+import { StringPool } from './string-pool.js';
 
 /** Change callbacks; a throwing callback is logged and does not stop the reflector. */
 export interface ReflectorHandlers<T> {
@@ -28,6 +33,7 @@ export class ReflectedStore<T extends KubernetesObject> {
   readonly objects: ObjectStore<T>;
   /** Our own writes not yet seen from the server: key -> resourceVersion. */
   private readonly noted = new Map<string, string>();
+  private readonly strings = new StringPool();
 
   constructor(
     private readonly options: {
@@ -47,7 +53,7 @@ export class ReflectedStore<T extends KubernetesObject> {
     if (key === null || rv === undefined) return;
     const stored = this.objects.get(key);
     if (stored !== undefined && isOlder(rv, rvOf(stored))) return;
-    this.objects.set(key, obj);
+    this.objects.set(key, this.compacted(obj));
     this.noted.set(key, rv);
   }
 
@@ -89,10 +95,20 @@ export class ReflectedStore<T extends KubernetesObject> {
 
   /** Stores `obj`; calls add, or update (on a list only when the resourceVersion moved). */
   private put(key: string, obj: T, fromWatch: boolean): void {
-    const old = this.objects.set(key, obj);
+    const old = this.objects.set(key, this.compacted(obj));
     if (old === undefined) this.emit('add', () => this.options.handlers?.add?.(obj));
     else if (fromWatch || rvOf(old) !== rvOf(obj)) {
       this.emit('update', () => this.options.handlers?.update?.(old, obj));
+    }
+  }
+
+  /** `obj` without managedFields, its repeated strings shared; a value that cannot be rewritten is left as it is. */
+  private compacted(obj: T): T {
+    try {
+      if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
+      return this.strings.compact(obj);
+    } catch {
+      return obj;
     }
   }
 

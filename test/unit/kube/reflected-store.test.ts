@@ -27,6 +27,31 @@ function recording() {
 }
 
 describe('ReflectedStore', () => {
+  it('stores objects without managedFields, whether listed, watched or noted, and keeps every other field', () => {
+    const { store } = recording();
+    const managed = (name: string, rv: string): V1ConfigMap => ({
+      data: { k: 'v' },
+      metadata: {
+        namespace: 'ns',
+        name,
+        resourceVersion: rv,
+        labels: { app: 'x' },
+        managedFields: [
+          { manager: 'kubectl', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } },
+        ],
+      },
+    });
+    store.replace([managed('a', '1')], '1');
+    store.applyEvent('ADDED', managed('b', '2'));
+    store.note(managed('c', '3'));
+    for (const name of ['a', 'b', 'c']) {
+      const held = store.objects.get(`ns/${name}`);
+      expect(held?.metadata?.managedFields).toBeUndefined();
+      expect(held?.metadata?.labels).toEqual({ app: 'x' });
+      expect(held?.data).toEqual({ k: 'v' });
+    }
+  });
+
   it('a list replaces the content: adds, updates only when the resourceVersion moved, deletes what is missing', () => {
     const { store, calls } = recording();
     store.replace([obj('a', '1'), obj('b', '2')], '2');
