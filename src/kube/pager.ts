@@ -22,13 +22,23 @@ export type ListPageCall<T> = (
 /** Restarts of a paged list after expired continue tokens, before the list counts as failed. */
 const LIST_RESTARTS = 3;
 
-/** Every item of the collection and the resourceVersion of the list's last page. */
-export async function listAllPages<T>(
+/** Receives a paged list as it arrives: each page's items, and a restart from the first page. */
+export interface PageSink<T> {
+  page(items: readonly T[]): void;
+  /** The pages given so far belong to an expired snapshot; the list starts again. */
+  restart(): void;
+}
+
+/**
+ * Reads the whole collection, handing each page to `sink` as it arrives (so a caller can
+ * store it and let the page go); resolves to the resourceVersion of the list's last page.
+ */
+export async function forEachPage<T>(
   listPage: ListPageCall<T>,
   limit: number,
   signal: AbortSignal,
-): Promise<{ items: T[]; resourceVersion: string }> {
-  let items: T[] = [];
+  sink: PageSink<T>,
+): Promise<string> {
   let continueToken: string | undefined;
   for (let restarts = 0; ;) {
     let page: ListPage<T>;
@@ -38,14 +48,30 @@ export async function listAllPages<T>(
       const expired = err instanceof KubeApiError && err.isGone && continueToken !== undefined;
       if (!expired || restarts >= LIST_RESTARTS) throw err;
       restarts++;
-      items = [];
+      sink.restart();
       continueToken = undefined;
       continue;
     }
-    for (const item of page.items) items.push(item);
-    if (page.continueToken === undefined || page.continueToken === '') {
-      return { items, resourceVersion: page.resourceVersion };
-    }
+    sink.page(page.items);
+    if (page.continueToken === undefined || page.continueToken === '') return page.resourceVersion;
     continueToken = page.continueToken;
   }
+}
+
+/** Every item of the collection and the resourceVersion of the list's last page. */
+export async function listAllPages<T>(
+  listPage: ListPageCall<T>,
+  limit: number,
+  signal: AbortSignal,
+): Promise<{ items: T[]; resourceVersion: string }> {
+  let items: T[] = [];
+  const resourceVersion = await forEachPage(listPage, limit, signal, {
+    page: (page) => {
+      for (const item of page) items.push(item);
+    },
+    restart: () => {
+      items = [];
+    },
+  });
+  return { items, resourceVersion };
 }

@@ -71,19 +71,40 @@ export class ReflectedStore<T extends KubernetesObject> {
 
   /** Replaces everything with a full list taken at `listRv`, calling back for every difference. */
   replace(items: readonly T[], listRv: string): void {
-    const seen = new Set<string>();
-    for (const obj of items) {
-      const key = storeKeyOf(obj);
-      if (key === null) continue;
-      seen.add(key);
-      if (!this.keepsNoted(key, rvOf(obj))) this.put(key, obj, false);
-    }
-    for (const key of this.objects.keys()) {
-      // A noted write newer than the list's snapshot is not missing, just newer.
-      if (seen.has(key) || this.keepsNoted(key, listRv)) continue;
-      const old = this.objects.delete(key);
-      if (old !== undefined) this.emit('delete', () => this.options.handlers?.delete?.(old));
-    }
+    const list = this.beginList();
+    list.page(items);
+    list.finish(listRv);
+  }
+
+  /**
+   * A full list applied page by page, as it arrives: each page's objects are stored at once
+   * (an older copy is let go then, not after the whole list), and what the list did not hold
+   * is deleted only by `finish`, once the list is complete. A list that fails or restarts
+   * part-way deletes nothing. Callbacks as for `replace`.
+   */
+  beginList(): { page(items: readonly T[]): void; restart(): void; finish(listRv: string): void } {
+    let seen = new Set<string>();
+    return {
+      page: (items) => {
+        for (const obj of items) {
+          const key = storeKeyOf(obj);
+          if (key === null) continue;
+          seen.add(key);
+          if (!this.keepsNoted(key, rvOf(obj))) this.put(key, obj, false);
+        }
+      },
+      restart: () => {
+        seen = new Set();
+      },
+      finish: (listRv) => {
+        for (const key of this.objects.keys()) {
+          // A noted write newer than the list's snapshot is not missing, just newer.
+          if (seen.has(key) || this.keepsNoted(key, listRv)) continue;
+          const old = this.objects.delete(key);
+          if (old !== undefined) this.emit('delete', () => this.options.handlers?.delete?.(old));
+        }
+      },
+    };
   }
 
   /** True (keep our write) when `rv` is older than a noted write of `key`; else forgets the note. */

@@ -21,7 +21,7 @@ import {
   failureReason,
   type BackoffOptions,
 } from './retry-policy.js';
-import { listAllPages, type ListPageCall } from './pager.js';
+import { forEachPage, type ListPageCall } from './pager.js';
 import { ReflectedStore, type ReflectorHandlers } from './reflected-store.js';
 import type { IndexFunc, ObjectStore } from './store.js';
 import { watchOnce, type WatchEnd, type WatchEvent } from './watch-stream.js';
@@ -145,19 +145,25 @@ export class Reflector<T extends KubernetesObject> {
     }
   }
 
-  /** One full (paged) list replacing the store; false when it failed (after the delay). */
+  /** One full (paged) list replacing the store, page by page; false when it failed (after the delay). */
   private async listOnce(signal: AbortSignal): Promise<boolean> {
-    let listed: { items: T[]; resourceVersion: string };
+    let listRv: string;
     try {
       const { source, pageSize } = this.options;
-      listed = await listAllPages((request, sig) => source.listPage(request, sig), pageSize ?? 500, signal);
+      const list = this.reflected.beginList();
+      listRv = await forEachPage(
+        (request, sig) => source.listPage(request, sig),
+        pageSize ?? 500,
+        signal,
+        list,
+      );
+      list.finish(listRv);
     } catch (err) {
       if (!signal.aborted)
         await this.fail('list', toKubeApiError(`${this.options.source.operation}.list`, err));
       return false;
     }
-    this.reflected.replace(listed.items, listed.resourceVersion);
-    this.lastRv = listed.resourceVersion;
+    this.lastRv = listRv;
     this.log.recovered(this.resource, 'list', this.failures);
     this.failures = 0;
     this.current = { kind: 'synced' };

@@ -27,6 +27,39 @@ function recording() {
 }
 
 describe('ReflectedStore', () => {
+  it('a list applied page by page stores each page at once and deletes what it lacked only when finished', () => {
+    const { store, calls, rv } = recording();
+    store.replace([obj('a', '1'), obj('b', '2'), obj('c', '3')], '3');
+    calls.length = 0;
+    const list = store.beginList();
+    list.page([obj('a', '4')]);
+    // The newer copy is served before the list ends; b and c are still there.
+    expect(rv('a')).toBe('4');
+    expect(rv('b')).toBe('2');
+    list.page([obj('c', '3')]);
+    expect(calls).toEqual(['update a@1->4']);
+    list.finish('5');
+    expect(calls).toEqual(['update a@1->4', 'delete b']);
+    expect([...store.objects.keys()].sort()).toEqual(['a', 'c'].map((n) => `ns/${n}`));
+  });
+
+  it('a paged list that fails or restarts part-way deletes nothing; after a restart only the last attempt counts', () => {
+    const { store, calls } = recording();
+    store.replace([obj('a', '1'), obj('b', '2')], '2');
+    calls.length = 0;
+    const failed = store.beginList();
+    failed.page([obj('a', '3')]);
+    // Never finished (the next page failed): b stays.
+    expect([...store.objects.keys()].sort()).toEqual(['ns/a', 'ns/b']);
+
+    const restarted = store.beginList();
+    restarted.page([obj('a', '3'), obj('b', '2')]);
+    restarted.restart();
+    restarted.page([obj('a', '3')]);
+    restarted.finish('6');
+    expect(calls).toEqual(['update a@1->3', 'delete b']);
+  });
+
   it('stores objects without managedFields, whether listed, watched or noted, and keeps every other field', () => {
     const { store } = recording();
     const managed = (name: string, rv: string): V1ConfigMap => ({
