@@ -2,7 +2,8 @@
  * `npm run bench:scale`: the real controller binary against the fake OpenStack's HTTP face and
  * the simulated Kubernetes API server, at `--services` N (10 endpoints each; every 10th a
  * LoadBalancer with a Pool floating IP). Phases: converge from empty; restart (adoption);
- * one periodic resync; 100 endpoint changes of one Service within a second. For each: time,
+ * one periodic resync (and the next, settled); 100 endpoint changes of one Service within a
+ * second; every watch answered 410 Gone at once (a relist of the three caches). For each: time,
  * OpenStack reads and writes (counted by the fake), passes and controller CPU per pass, the
  * controller's RSS (and high-water mark) and V8 heap. Prints numbers, asserts nothing.
  *
@@ -17,6 +18,7 @@ import { machineLine } from './bench-parts/machine.js';
 import {
   burstEndpoints,
   converged,
+  expireAllWatches,
   createServices,
   measure,
   type PhaseCost,
@@ -118,7 +120,7 @@ async function resyncAndBurst(
   fake.requests.reset();
   const burstMs = await burstEndpoints(world, 0, 100);
   const burst = await measure(world, run.ctl, { done: () => converged(fake, opts.n), ...bounds });
-  await heapLine(run.ctl, 'end');
+  await heapLine(run.ctl, 'after the burst');
   return [
     ['one resync (+ sweep)', resync, opts.n],
     ['the next resync (+ sweep), settled', second, opts.n],
@@ -126,9 +128,36 @@ async function resyncAndBurst(
   ];
 }
 
+/** Every watch 410 Gone at once: the relist's time to ready, its OpenStack cost (none expected) and its RSS peak. */
+async function relistPhase(world: ScaleWorld, ctl: ControllerProcess, n: number): Promise<Row> {
+  world.fake.requests.reset();
+  const started = Date.now();
+  const measuring = measure(world, ctl, {
+    done: () => converged(world.fake, n),
+    quietMs: QUIET_MS,
+    boundMs: BOUND_MS,
+  });
+  const relistMs = await relistAll(world, ctl, started);
+  const cost = await measuring;
+  await heapLine(ctl, 'end');
+  return [`every watch 410 Gone: 3 caches relisted, ready in ${(relistMs / 1000).toFixed(1)} s`, cost, n];
+}
+
+/** Expires every watch and waits until /readyz has gone unready and back (the relist done); its ms since `started`. */
+async function relistAll(world: ScaleWorld, ctl: ControllerProcess, started: number): Promise<number> {
+  const expired = expireAllWatches(world);
+  const until = async (ok: () => boolean | Promise<boolean>, ms: number): Promise<void> => {
+    for (const end = Date.now() + ms; Date.now() < end && !(await ok());) await sleep(50);
+  };
+  await until(() => expired.hits >= 3, BOUND_MS);
+  await until(async () => !(await ctl.ready()), 5000);
+  await until(() => ctl.ready(), BOUND_MS);
+  return Date.now() - started;
+}
+
 function printTable(rows: readonly Row[]): void {
   say(
-    '| phase | s | Octavia writes | Neutron writes | Octavia reads (per Service) | Neutron reads (per Service) | member batch PUTs | passes | CPU ms / pass | RSS / high-water MiB |',
+    '| phase | s | Octavia writes | Neutron writes | Octavia reads (per Service) | Neutron reads (per Service) | member batch PUTs | passes | CPU ms / pass | RSS / phase peak MiB |',
   );
   say('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) say(rowLine(r));
@@ -157,6 +186,7 @@ async function runScale(n: number): Promise<void> {
     );
     const rows = await convergeAndRestart(world, run, n);
     rows.push(...(await resyncAndBurst(world, run, { n, resyncMs: resyncSeconds * 1000 })));
+    rows.push(await relistPhase(world, run.ctl, n));
     printTable(rows);
     say(`  controller logs: ${world.dir}`);
   } finally {

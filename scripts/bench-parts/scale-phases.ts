@@ -67,6 +67,17 @@ export async function burstEndpoints(world: ScaleWorld, s: number, changes: numb
   return Date.now() - started;
 }
 
+/**
+ * Every watch answered 410 Gone once: the three caches relist at the same moment, as after an
+ * API server restart that outlived etcd's compaction. Resolves to the handle of the fault rule
+ * (`hits` counts the expired watches).
+ */
+export function expireAllWatches(world: ScaleWorld): { readonly hits: number } {
+  const rule = world.api.faults.expire({ verb: 'watch' }, { times: 3 });
+  world.api.faults.endWatches();
+  return rule;
+}
+
 /** True when the fake holds `n` ACTIVE load balancers with 10 members each and `n / 10` bound floating IPs. */
 export function converged(fake: FakeOpenStack, n: number): boolean {
   fake.settleDue();
@@ -82,7 +93,8 @@ function count(fake: FakeOpenStack, filter: RequestFilter): number {
 
 /**
  * Waits until `done()` holds and the fake has answered nothing new for `quietMs` (polling
- * every 250 ms, the RSS high-water sampled by the kernel), then reports the cost since
+ * every 250 ms; the RSS high-water mark is reset when the wait starts, so it is the phase's own
+ * peak, kept by the kernel), then reports the cost since
  * `fake.requests` was last reset. `ms` ends at the last request seen.
  */
 export async function measure(
@@ -99,6 +111,7 @@ export async function measure(
   const { fake } = world;
   const started = opts.since ?? Date.now();
   const [cpu0, passes0] = [await ctl.cpuSeconds(), await ctl.passes()];
+  await ctl.resetPeak();
   let last = count(fake, {});
   let lastAt = Date.now();
   for (;;) {

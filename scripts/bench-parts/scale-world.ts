@@ -99,6 +99,10 @@ export interface ControllerProcess {
   heap(): Promise<{ readonly usedMiB: number; readonly totalMiB: number }>;
   /** Reconcile passes so far (sum of kuryr_reconcile_duration_seconds_count). */
   passes(): Promise<number>;
+  /** Starts the high-water mark again from the RSS now (Linux `clear_refs` 5), so a phase reports its own peak. */
+  resetPeak(): Promise<void>;
+  /** True when the controller's /readyz answers 200 (caches synced, workers running). */
+  ready(): Promise<boolean>;
   /** SIGTERM and wait for the exit. */
   stop(): Promise<void>;
 }
@@ -188,6 +192,12 @@ export async function startControllerProcess(world: ScaleWorld, n: number): Prom
           total += Number(line.split(' ').at(-1));
       return total;
     },
+    resetPeak: () => writeFile(`/proc/${pid}/clear_refs`, '5'),
+    ready: () =>
+      fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
     async stop() {
       child.kill('SIGTERM');
       await exited;

@@ -84,8 +84,12 @@ export function bootController(input: BootInput): Boot {
       logger: input.logger,
       clock: input.clock,
       random: input.random ?? Math.random,
-      onKey: (key) => {
-        if (inScope(key)) controller?.enqueue(key);
+      onKey: (key, from) => {
+        if (!inScope(key)) return;
+        // Endpoint changes are batched (docs/adr/0019): the first schedules a pass, later ones join it.
+        const batchMs = input.config.service.endpointsBatchPeriodMs;
+        if (from === 'endpointslice' && batchMs > 0) controller?.enqueueAfter(key, batchMs);
+        else controller?.enqueue(key);
       },
     });
     informers.start();

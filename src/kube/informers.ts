@@ -18,6 +18,9 @@ import { Reflector, type ReflectorHandlers, type ReflectorState } from './reflec
 import type { BackoffOptions } from './retry-policy.js';
 import { klbSource, serviceSource, sliceSource } from './sources.js';
 
+/** Which cache a change was seen in. */
+export type ChangeSource = 'service' | 'endpointslice' | 'kuryrloadbalancer';
+
 /** Read access to the caches the reconciler needs. */
 export interface KubeCaches {
   getService(namespace: string, name: string): V1Service | undefined;
@@ -46,8 +49,8 @@ export type ServiceCaches = Pick<KubeCaches, 'getService' | 'slicesFor' | 'servi
 export interface KubeInformerOptions {
   /** API clients; list calls go through their callKube (timeout, metrics). */
   readonly clients: KubeClients;
-  /** Receives the Service key of every change (duplicates are the queue's to coalesce). */
-  readonly onKey: (key: string) => void;
+  /** Receives the Service key of every change and the cache it came from (duplicates are the queue's to coalesce). */
+  readonly onKey: (key: string, from: ChangeSource) => void;
   readonly logger: Logger;
   /** Retry delays and watch timers (default: the clients' clock, else the system clock). */
   readonly clock?: Clock;
@@ -154,7 +157,13 @@ export function makeKubeInformers(options: KubeInformerOptions): KubeInformers {
   const services = new Reflector<V1Service>({
     ...common,
     source: serviceSource(clients),
-    handlers: keyHandlers<V1Service>(onKey, ownKey, serviceUpdateMatters),
+    handlers: keyHandlers<V1Service>(
+      (key) => {
+        onKey(key, 'service');
+      },
+      ownKey,
+      serviceUpdateMatters,
+    ),
   });
   const sliceKeys = (s: V1EndpointSlice): string[] => {
     const key = sliceServiceKey(s);
@@ -163,13 +172,21 @@ export function makeKubeInformers(options: KubeInformerOptions): KubeInformers {
   const slices = new Reflector<V1EndpointSlice>({
     ...common,
     source: sliceSource(clients),
-    handlers: keyHandlers(onKey, sliceKeys),
+    handlers: keyHandlers((key) => {
+      onKey(key, 'endpointslice');
+    }, sliceKeys),
     indexers: { service: sliceKeys },
   });
   const klbs = new Reflector<KuryrLoadBalancer>({
     ...common,
     source: klbSource(clients),
-    handlers: keyHandlers<KuryrLoadBalancer>(onKey, ownKey, generationChanged),
+    handlers: keyHandlers<KuryrLoadBalancer>(
+      (key) => {
+        onKey(key, 'kuryrloadbalancer');
+      },
+      ownKey,
+      generationChanged,
+    ),
   });
   const all = [services, slices, klbs] as const;
   return {

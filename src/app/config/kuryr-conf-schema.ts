@@ -182,6 +182,8 @@ export const kuryrServicesSchema = z.object({
   enable_session_affinity: bool.default(true),
   enable_source_ranges: bool.default(true),
   workers: integer(1, 64).default(4),
+  /** Endpoint changes of a Service within this many ms become one pass (0: each at once; docs/adr/0019). */
+  endpoints_batch_period_ms: integer(0, 60_000).default(1000),
   resync_period: integer(1, 86_400).default(600),
   octavia_api_version: apiVersion,
   pending_requeue_ms: integer(100, 600_000).default(2000),

@@ -55,6 +55,8 @@ export interface AppConfig {
     readonly enableSessionAffinity: boolean;
     readonly enableSourceRanges: boolean;
     readonly workers: number;
+    /** Endpoint changes of a Service within this long become one pass (0: each at once). */
+    readonly endpointsBatchPeriodMs: number;
     readonly resyncPeriodSeconds: number;
     /** Use this Octavia API version instead of the discovered one. */
     readonly octaviaApiVersion: ApiVersion | null;
@@ -237,6 +239,7 @@ function toAppConfig(values: SectionValues, file: string): AppConfig {
       enableSessionAffinity: s.enable_session_affinity,
       enableSourceRanges: s.enable_source_ranges,
       workers: s.workers,
+      endpointsBatchPeriodMs: s.endpoints_batch_period_ms,
       resyncPeriodSeconds: s.resync_period,
       octaviaApiVersion: s.octavia_api_version,
       pendingRequeueMs: s.pending_requeue_ms,

@@ -46,6 +46,18 @@ describe('StringPool', () => {
     expect(klb.status.members[2]).toEqual(member(2));
   });
 
+  it('replaces nested arrays by equal copies (exact-size), the top object stays the same object', () => {
+    const pool = new StringPool();
+    const addresses: string[] = [];
+    addresses.push('10.1.0.1');
+    const slice = { endpoints: [{ addresses, conditions: { ready: true } }] };
+    const endpoints = slice.endpoints;
+    expect(pool.compact(slice)).toBe(slice);
+    expect(slice.endpoints).not.toBe(endpoints);
+    expect(slice.endpoints[0]?.addresses).not.toBe(addresses);
+    expect(slice).toEqual({ endpoints: [{ addresses: ['10.1.0.1'], conditions: { ready: true } }] });
+  });
+
   it('starts again empty at its capacity, so it never holds more than that', () => {
     const pool = new StringPool(4);
     for (let i = 0; i < 100; i++) {
