@@ -39,10 +39,27 @@ async function setUp(endpointsBatchPeriodMs: number) {
   return { server, fake, members, batches };
 }
 
-describe('endpoint changes are batched', () => {
-  it('twenty slice updates within the batch period: one batch member update, with the last endpoints', async () => {
+/** Waits until the fake has answered nothing for a second: the create's own follow-up passes are over. */
+async function quiet(fake: FakeOpenStack): Promise<void> {
+  let last = -1;
+  await waitUntil(
+    'the controller idle',
+    async () => {
+      const now = fake.requests.count({});
+      const still = now === last;
+      last = now;
+      if (!still) await new Promise((r) => setTimeout(r, 1000));
+      return still;
+    },
+    60_000,
+  );
+}
+
+describe('endpoint changes are batched', { timeout: 90_000 }, () => {
+  it('twenty slice updates over a second, within the batch period: one batch member update, with the last endpoints', async () => {
     const s = await setUp(5000);
     await waitUntil('the first tree', () => s.members().join() === ips(0).sort().join(), 30_000);
+    await quiet(s.fake);
     const before = s.batches();
     // Spread over about a second, as a rollout's endpoint changes arrive (all at once, the queue alone coalesces them).
     for (let v = 1; v <= 20; v++) {
