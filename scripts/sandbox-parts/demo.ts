@@ -65,9 +65,12 @@ export async function scaleUp(ctx: DemoContext, service: string): Promise<void> 
   );
   const body = Object.assign(slice, { endpoints: [...slice.endpoints, ...added] });
   await ctx.discovery.replaceNamespacedEndpointSlice({ name, namespace: ctx.namespace, body });
+  // One member per endpoint and port. Octavia takes one batch per pool and locks the load balancer
+  // for each, so between two pools' writes it is ACTIVE with only the first pool grown.
+  const expected = before + added.length * Math.max(1, slice.ports?.length ?? 1);
   await ctx.view.waitFor(
-    `${service} has more than ${before} members`,
-    (rows) => rows.some((r) => nameOf(r) === service && isReady(r) && (r.members ?? 0) > before),
+    `${service} has ${expected} members`,
+    (rows) => rows.some((r) => nameOf(r) === service && isReady(r) && (r.members ?? 0) >= expected),
     { timeoutMs: 300_000, signal: ctx.signal },
   );
   const after = ctx.view.current().find((r) => nameOf(r) === service)?.members ?? 0;
