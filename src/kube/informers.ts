@@ -150,6 +150,11 @@ export function makeKubeInformers(options: KubeInformerOptions): KubeInformers {
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
     ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
   };
+  const from =
+    (source: ChangeSource) =>
+    (key: string): void => {
+      onKey(key, source);
+    };
   const ownKey = (obj: KubernetesObject): string[] => {
     const key = keyOf(obj);
     return key === null ? [] : [key];
@@ -157,13 +162,7 @@ export function makeKubeInformers(options: KubeInformerOptions): KubeInformers {
   const services = new Reflector<V1Service>({
     ...common,
     source: serviceSource(clients),
-    handlers: keyHandlers<V1Service>(
-      (key) => {
-        onKey(key, 'service');
-      },
-      ownKey,
-      serviceUpdateMatters,
-    ),
+    handlers: keyHandlers<V1Service>(from('service'), ownKey, serviceUpdateMatters),
   });
   const sliceKeys = (s: V1EndpointSlice): string[] => {
     const key = sliceServiceKey(s);
@@ -172,21 +171,13 @@ export function makeKubeInformers(options: KubeInformerOptions): KubeInformers {
   const slices = new Reflector<V1EndpointSlice>({
     ...common,
     source: sliceSource(clients),
-    handlers: keyHandlers((key) => {
-      onKey(key, 'endpointslice');
-    }, sliceKeys),
+    handlers: keyHandlers(from('endpointslice'), sliceKeys),
     indexers: { service: sliceKeys },
   });
   const klbs = new Reflector<KuryrLoadBalancer>({
     ...common,
     source: klbSource(clients),
-    handlers: keyHandlers<KuryrLoadBalancer>(
-      (key) => {
-        onKey(key, 'kuryrloadbalancer');
-      },
-      ownKey,
-      generationChanged,
-    ),
+    handlers: keyHandlers<KuryrLoadBalancer>(from('kuryrloadbalancer'), ownKey, generationChanged),
   });
   const all = [services, slices, klbs] as const;
   return {

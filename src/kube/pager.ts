@@ -57,21 +57,3 @@ export async function forEachPage<T>(
     continueToken = page.continueToken;
   }
 }
-
-/** Every item of the collection and the resourceVersion of the list's last page. */
-export async function listAllPages<T>(
-  listPage: ListPageCall<T>,
-  limit: number,
-  signal: AbortSignal,
-): Promise<{ items: T[]; resourceVersion: string }> {
-  let items: T[] = [];
-  const resourceVersion = await forEachPage(listPage, limit, signal, {
-    page: (page) => {
-      for (const item of page) items.push(item);
-    },
-    restart: () => {
-      items = [];
-    },
-  });
-  return { items, resourceVersion };
-}
