@@ -92,7 +92,7 @@ export interface ObservedLoadBalancer {
 /** A load balancer's own fields as one GET returns them (no children): what a light poll sees. */
 export type ObservedLoadBalancerHead = Pick<
   ObservedLoadBalancer,
-  'id' | 'name' | 'tags' | 'provisioningStatus'
+  'id' | 'name' | 'tags' | 'provisioningStatus' | 'version'
 >;
 
 export interface ObservedFloatingIp {

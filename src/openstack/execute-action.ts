@@ -5,6 +5,8 @@
  */
 import { type Action, isOctaviaWrite, type PortRef } from '../core/plan/actions.js';
 import { NotFoundError } from './errors.js';
+import type { ObservedFloatingIp, ObservedLoadBalancer } from '../core/model.js';
+import { createLoadBalancer } from './create-answer.js';
 import * as floatingips from './neutron/floatingips.js';
 import * as ports from './neutron/ports.js';
 import * as tags from './neutron/tags.js';
@@ -19,6 +21,15 @@ import type { OpenStackSession } from './session.js';
 export interface CreatedLoadBalancer {
   readonly id: string;
   readonly vipPortId: string | null;
+  /** The whole tree the POST answered (PENDING_CREATE), or null when the answer did not hold it whole. */
+  readonly tree: ObservedLoadBalancer | null;
+}
+
+/** What one action answered that a later pass may use instead of reading it again. */
+export interface ActionAnswer {
+  readonly createdLoadBalancer?: CreatedLoadBalancer;
+  /** createFloatingIp: the floating IP as created and tagged (its revision left out: the tags PUT bumped it). */
+  readonly createdFloatingIp?: ObservedFloatingIp;
 }
 
 /** What one action needs besides itself. */
@@ -133,23 +144,29 @@ async function runHealthMonitor(action: HealthMonitorAction, ctx: ActionContext)
   }
 }
 
+async function createFloatingIp(
+  action: Extract<FloatingIpAction, { kind: 'createFloatingIp' }>,
+  ctx: ActionContext,
+  portId: string | null,
+): Promise<ObservedFloatingIp> {
+  const spec = { networkId: action.networkId, description: action.description, tags: action.tags };
+  const withSubnet = action.subnetId === undefined ? spec : { ...spec, subnetId: action.subnetId };
+  const fip = await floatingips.createTagged(
+    ctx.session,
+    portId === null ? withSubnet : { ...withSubnet, portId },
+    ctx.signal,
+  );
+  const { id, address, networkId, tags: held, description } = fip;
+  return { id, address, networkId, portId: fip.portId, tags: held, description };
+}
+
 async function runNeutron(
-  action: FloatingIpAction,
+  action: Exclude<FloatingIpAction, { kind: 'createFloatingIp' }>,
   ctx: ActionContext,
   portId: string | null,
 ): Promise<void> {
   const { session, signal } = ctx;
   switch (action.kind) {
-    case 'createFloatingIp': {
-      const spec = { networkId: action.networkId, description: action.description, tags: action.tags };
-      const withSubnet = action.subnetId === undefined ? spec : { ...spec, subnetId: action.subnetId };
-      await floatingips.createTagged(
-        session,
-        portId === null ? withSubnet : { ...withSubnet, portId },
-        signal,
-      );
-      return;
-    }
     case 'associateFloatingIp':
       if (portId !== null) await floatingips.associate(session, action.floatingIpId, portId, signal);
       return;
@@ -176,29 +193,35 @@ export function portOf(action: Action): PortRef | null {
 }
 
 /**
- * Runs one action. Resolves with the created load balancer for createLoadBalancer, else null.
- * A delete of something already gone counts as done; every other error propagates typed.
- * The caller checks `resolvePort` first: a floating IP action whose port is unknown is not run.
+ * Runs one action. Resolves with what a create answered (the load balancer and its tree, the
+ * floating IP), else with nothing. A delete of something already gone counts as done; every
+ * other error propagates typed. The caller checks `resolvePort` first: a floating IP action
+ * whose port is unknown is not run.
  */
-export async function runAction(action: Action, ctx: ActionContext): Promise<CreatedLoadBalancer | null> {
+export async function runAction(action: Action, ctx: ActionContext): Promise<ActionAnswer> {
   if (action.kind === 'createLoadBalancer') {
-    const lb = await loadbalancers.create(
+    const answer = await createLoadBalancer(
       ctx.session,
       loadbalancers.buildCreateBody(action.loadBalancer),
       ctx.signal,
     );
-    return { id: lb.id, vipPortId: lb.vipPortId };
+    const { id, vipPortId } = answer.record;
+    return { createdLoadBalancer: { id, vipPortId, tree: answer.tree } };
+  }
+  if (action.kind === 'createFloatingIp') {
+    const port = resolvePort(action.port, ctx.created);
+    return { createdFloatingIp: await createFloatingIp(action, ctx, port) };
   }
   if (action.kind === 'setVipSecurityGroups') {
     const changes = { securityGroupIds: action.securityGroupIds };
     await ports.update(ctx.session, action.portId, changes, ctx.signal);
-    return null;
+    return {};
   }
   if (isFloatingIpAction(action)) {
     const ref = portOf(action);
     await runNeutron(action, ctx, ref === null ? null : resolvePort(ref, ctx.created));
-    return null;
+    return {};
   }
   await runOctavia(action, ctx);
-  return null;
+  return {};
 }

@@ -6,6 +6,7 @@
  * and is reported as a requeue, not thrown. Counts nothing (the session counts calls).
  */
 import type { Action } from '../core/plan/actions.js';
+import type { ObservedFloatingIp } from '../core/model.js';
 import { ConflictError } from './errors.js';
 import {
   type CreatedLoadBalancer,
@@ -40,8 +41,10 @@ export interface ExecuteResult {
   readonly done: readonly Action[];
   /** Actions not run this round (their LB became busy, their port is not known yet, or a 409 stopped the run). */
   readonly deferred: readonly Action[];
-  /** Set when a createLoadBalancer ran: the new LB and its VIP port from the POST response. */
+  /** Set when a createLoadBalancer ran: the new LB, its VIP port and tree from the POST response. */
   readonly createdLoadBalancer?: CreatedLoadBalancer;
+  /** The floating IPs createFloatingIp actions made, in order. */
+  readonly createdFloatingIps: readonly ObservedFloatingIp[];
   /** The 409 that stopped the run, if one did. */
   readonly conflict?: ConflictError;
   /** Look again after this many ms; null when everything ran and nothing was made busy. */
@@ -53,6 +56,7 @@ interface RunState {
   readonly deferred: Action[];
   readonly busy: Set<string>;
   created: CreatedLoadBalancer | null;
+  readonly floatingIps: ObservedFloatingIp[];
 }
 
 /** Why `action` cannot run now (its LB is busy, or its port is unknown), or null. */
@@ -72,6 +76,7 @@ function result(state: RunState, input: ExecuteActionsInput, conflict?: Conflict
     done: state.done,
     deferred: state.deferred,
     ...(state.created === null ? {} : { createdLoadBalancer: state.created }),
+    createdFloatingIps: state.floatingIps,
     ...(conflict === undefined ? {} : { conflict }),
     requeueAfterMs: conflict === undefined ? wait : conflictMs,
   };
@@ -84,12 +89,13 @@ async function runOne(
   input: ExecuteActionsInput,
 ): Promise<ConflictError | null> {
   try {
-    const created = await runAction(action, {
+    const answer = await runAction(action, {
       session: input.session,
       created: state.created,
       signal: input.signal,
     });
-    if (created !== null) state.created = created;
+    if (answer.createdLoadBalancer !== undefined) state.created = answer.createdLoadBalancer;
+    if (answer.createdFloatingIp !== undefined) state.floatingIps.push(answer.createdFloatingIp);
     return null;
   } catch (error) {
     if (error instanceof ConflictError && !isNeutronAction(action)) return error;
@@ -104,7 +110,7 @@ async function runOne(
  * (OpenStackError subclasses, UnexpectedResponseError); actions done before it stay done.
  */
 export async function executeActions(input: ExecuteActionsInput): Promise<ExecuteResult> {
-  const state: RunState = { done: [], deferred: [], busy: new Set(), created: null };
+  const state: RunState = { done: [], deferred: [], busy: new Set(), created: null, floatingIps: [] };
   for (const [index, action] of input.actions.entries()) {
     if (blocker(action, state) !== null) {
       state.deferred.push(action);

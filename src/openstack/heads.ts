@@ -52,7 +52,13 @@ function sharedStatusOf(options: HeadReadOptions | undefined): SharedStatus | nu
 function headOfRecord(lb: LoadBalancerRecord): HeadAnswer {
   return {
     id: lb.id,
-    head: { id: lb.id, name: lb.name, tags: lb.tags, provisioningStatus: lb.provisioningStatus },
+    head: {
+      id: lb.id,
+      name: lb.name,
+      tags: lb.tags,
+      provisioningStatus: lb.provisioningStatus,
+      ...(lb.version === undefined ? {} : { version: lb.version }),
+    },
   };
 }
 

@@ -9,8 +9,9 @@
  *   marker, one query per incarnation the Service's uid or its load balancers' `ks-uid=` tags
  *   name (see `markerUids`); and the user's floating IP by address. No list
  *   of the project's floating IPs, whatever the uid.
- * The status tree is not used: it lacks tags, CIDRs, timeouts and member subnets, so the
- * per-resource lists are needed anyway. Only reads; throws the session's typed errors, or
+ * The status tree is not used here: it lacks tags, CIDRs, timeouts and member subnets, so the
+ * per-resource lists are needed anyway (after a clean create, the create's answer supplies
+ * them and the status tree stands in for this: src/core/plan/basis.ts). Only reads; throws the session's typed errors, or
  * UnexpectedResponseError for a status/protocol the model does not know.
  */
 import type { Observed, ObservedFloatingIp, ObservedLoadBalancer, ServiceRef } from '../core/model.js';

@@ -1,8 +1,10 @@
 /** The reconciler's CloudPort over our real OpenStack clients, scoped to one project and owner. */
 import type { Owner } from '../core/ownership.js';
+import { NotFoundError } from '../openstack/errors.js';
 import { executeActions } from '../openstack/execute.js';
 import { makeHeadReader } from '../openstack/heads.js';
 import { observeService } from '../openstack/observe.js';
+import * as loadbalancers from '../openstack/octavia/loadbalancers.js';
 import type { OwnedKeys } from '../openstack/owned-keys.js';
 import { makeSnapshotReader } from '../openstack/snapshot.js';
 import type { OpenStackSession } from '../openstack/session.js';
@@ -72,14 +74,23 @@ export function makeCloudPort(options: CloudPortOptions): CloudPort {
       return owned.keys;
     },
     settledView: (service) => snapshot.view(service),
+    statusTree: async (id, signal) => {
+      try {
+        return await loadbalancers.statusTree(session, id, signal);
+      } catch (error) {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      }
+    },
     execute: async (actions, signal) => {
       const r = await executeActions({ session, actions, signal });
-      const created = r.createdLoadBalancer?.id;
+      const created = r.createdLoadBalancer;
       return {
         done: r.done,
         deferred: r.deferred,
         conflict: r.conflict !== undefined,
-        ...(created === undefined ? {} : { createdLoadBalancerId: created }),
+        ...(created === undefined ? {} : { createdLoadBalancerId: created.id, createdTree: created.tree }),
+        createdFloatingIps: r.createdFloatingIps,
       };
     },
   };

@@ -9,10 +9,13 @@ import type {
   CapabilityProfile,
   NetworkContext,
   Observed,
+  ObservedFloatingIp,
+  ObservedLoadBalancer,
   ServiceRef,
   TranslateConfig,
 } from '../core/model.js';
 import type { Action } from '../core/plan/actions.js';
+import type { StatusTreeView } from '../core/plan/basis.js';
 import type { HeadAnswer, SettledView } from '../core/plan/decision.js';
 import type { KlbSpec, KlbStatus, KuryrLoadBalancer } from '../kube/klb.js';
 
@@ -51,6 +54,10 @@ export interface ExecuteOutcome {
   readonly conflict: boolean;
   /** The id Octavia answered to a load balancer create of the run. */
   readonly createdLoadBalancerId?: string;
+  /** The tree that create answered (null: the answer did not hold it whole). */
+  readonly createdTree?: ObservedLoadBalancer | null;
+  /** The floating IPs the run created, as created and tagged. */
+  readonly createdFloatingIps?: readonly ObservedFloatingIp[];
 }
 
 export interface CloudPort {
@@ -78,6 +85,11 @@ export interface CloudPort {
    * pass then observes in full). Failures of the lists answer null too: never a decision.
    */
   settledView(service: ServiceRef, signal: AbortSignal): Promise<SettledView | null>;
+  /**
+   * The status tree of load balancer `id` (one GET): the statuses of it and every child;
+   * null on a 404; other failures throw typed OpenStack errors.
+   */
+  statusTree(id: string, signal: AbortSignal): Promise<StatusTreeView | null>;
   /** Runs `actions` in order, one API call each; throws typed OpenStack errors. */
   execute(actions: readonly Action[], signal: AbortSignal): Promise<ExecuteOutcome>;
 }

@@ -7,9 +7,17 @@
  * only carries it out.
  */
 import type { V1Service } from '@kubernetes/client-node';
-import type { ServiceRef } from '../core/model.js';
 import { decide } from '../core/plan/decide.js';
-import type { Decision, DecisionInput, Intent, Licence, Observation } from '../core/plan/decision.js';
+import type { Observed, ServiceRef } from '../core/model.js';
+import { basisHead, observedOnBasis, usableOnBasis, type StatusTreeView } from '../core/plan/basis.js';
+import type {
+  Decision,
+  DecisionInput,
+  HeadAnswer,
+  Intent,
+  Licence,
+  Observation,
+} from '../core/plan/decision.js';
 import { settledUsable } from '../core/plan/settled.js';
 import { settle } from '../core/plan/settle.js';
 import type { Reason } from '../core/translate/translation.js';
@@ -42,10 +50,14 @@ const NOTHING_RAN: ExecuteOutcome = { done: [], deferred: [], conflict: false };
 export async function runPass(deps: ReconcilerDeps, input: PassInput): Promise<Result> {
   const prepared = await prepare(deps, input);
   try {
-    const decision = await observeAndDecide(deps, { ...input, svc: prepared.svc }, prepared.klb);
+    const { decision, observed } = await observeAndDecide(
+      deps,
+      { ...input, svc: prepared.svc },
+      prepared.klb,
+    );
     const outcome =
       decision.actions.length === 0 ? NOTHING_RAN : await deps.cloud.execute(decision.actions, input.signal);
-    const settled = settle(decision, outcome);
+    const settled = settle(decision, outcome, observed);
     await recordPass(deps, { ...input, svc: prepared.svc, klb: prepared.klb, decision: settled, outcome });
     return resultOf(deps, settled);
   } catch (err) {
@@ -71,11 +83,17 @@ async function prepare(
   return { svc, klb };
 }
 
+/** A decision, and the full observation it was taken on (null: heads, lists or the created basis). */
+interface Decided {
+  readonly decision: Decision;
+  readonly observed: Observed | null;
+}
+
 async function observeAndDecide(
   deps: ReconcilerDeps,
   input: PassInput,
   klb: KuryrLoadBalancer | undefined,
-): Promise<Decision> {
+): Promise<Decided> {
   const { ref, intent, signal } = input;
   const base = {
     service: ref,
@@ -90,7 +108,7 @@ async function observeAndDecide(
     ...(deps.timing.settled === undefined ? {} : { settledTiming: deps.timing.settled }),
   };
   const settled = await onResyncLists(deps, input, base);
-  if (settled !== null) return settled;
+  if (settled !== null) return { decision: settled, observed: null };
   if (input.licence !== null && input.licence.mode !== 'settled') {
     const { creating, deleting } = input.licence;
     const heads = await deps.cloud.heads(input.licence.loadBalancerIds, signal, {
@@ -98,14 +116,52 @@ async function observeAndDecide(
       deleting: deleting === true,
     });
     const light = decide({ ...base, licence: input.licence, observation: { kind: 'heads', heads } });
-    if (light.next.kind !== 'observe') return light;
+    if (light.next.kind !== 'observe') return { decision: light, observed: null };
+    const onBasis = await decideOnBasis(deps, input, base, heads);
+    if (onBasis !== null) return { decision: onBasis, observed: null };
   }
   const desired = intent.kind === 'ensure' ? intent.desired : null;
   const observed = await deps.cloud.observe(observeQueryFor(ref, desired, klb, base.kuryr), signal);
   const observation: Observation = { kind: 'full', observed };
   // A settled licence goes on into the full decision: its seal continues (settled.ts).
   const previous = input.licence?.mode === 'settled' ? input.licence : null;
-  return decide({ ...base, licence: previous, observation });
+  return { decision: decide({ ...base, licence: previous, observation }), observed };
+}
+
+/** The status tree, or null when it cannot be read now (the full observation then decides). */
+async function statusOrNull(
+  deps: ReconcilerDeps,
+  id: string,
+  signal: AbortSignal,
+): Promise<StatusTreeView | null> {
+  try {
+    return await deps.cloud.statusTree(id, signal);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return null;
+  }
+}
+
+/**
+ * The pass after a clean create saw its load balancer ACTIVE: decided on the created basis and
+ * one status-tree GET (src/core/plan/basis.ts, docs/adr/0020), or null (observe in full): no
+ * basis, the head is not ACTIVE, the status tree cannot be read or names other ids, or the
+ * decision is not one the basis may take.
+ */
+async function decideOnBasis(
+  deps: ReconcilerDeps,
+  input: PassInput,
+  base: Omit<DecisionInput, 'licence' | 'observation'>,
+  heads: readonly HeadAnswer[],
+): Promise<Decision | null> {
+  const basis = input.licence?.basis;
+  const head = basisHead(basis, heads);
+  if (basis === undefined || head === null || input.intent.kind !== 'ensure') return null;
+  const status = await statusOrNull(deps, head.id, input.signal);
+  const observed = status === null ? null : observedOnBasis(basis, head, status);
+  if (observed === null) return null;
+  const decision = decide({ ...base, licence: null, observation: { kind: 'full', observed } });
+  return usableOnBasis(decision) ? decision : null;
 }
 
 /**

@@ -4,6 +4,7 @@
  * the whole decision it gets back. Pure data.
  */
 import type { Action } from './actions.js';
+import type { CreatedBasis } from './basis.js';
 import type { KuryrEvidence } from './adoption.js';
 import type { KeepRules } from './floating-ips.js';
 import type { CreatePath } from './plan.js';
@@ -121,6 +122,11 @@ export interface Licence {
   readonly deleting?: true;
   /** Settled: what the lists must still show (the fingerprint also covers the keep rules). */
   readonly settled?: SettledSeal;
+  /**
+   * Ensure, creating: what the create answered on a clean slate (basis.ts); once the load
+   * balancer is ACTIVE, a status-tree GET and this stand in for the full observation.
+   */
+  readonly basis?: CreatedBasis;
 }
 
 /** A condition of the KuryrLoadBalancer (type, status, reason, message). */

@@ -5,7 +5,9 @@
  */
 import type { Action } from './actions.js';
 import { isOctaviaWrite } from './actions.js';
+import { basisOf } from './basis.js';
 import type { Decision, Licence, Next } from './decision.js';
+import type { Observed, ObservedFloatingIp, ObservedLoadBalancer } from '../model.js';
 import { octaviaTargetId } from './targets.js';
 
 /** What the executor reports of one run. */
@@ -16,6 +18,10 @@ export interface ExecutionReport {
   readonly conflict: boolean;
   /** The id Octavia answered to the run's load balancer create, if it ran one. */
   readonly createdLoadBalancerId?: string;
+  /** The tree that create answered (null: not whole). */
+  readonly createdTree?: ObservedLoadBalancer | null;
+  /** The floating IPs the run created. */
+  readonly createdFloatingIps?: readonly ObservedFloatingIp[];
 }
 
 /**
@@ -23,12 +29,19 @@ export interface ExecutionReport {
  * granted to a create (no id yet, licence.ts creatingLicence) needs the create done and
  * nothing deferred, and is bound to the id the create answered.
  */
-function keptLicence(licence: Licence | null, run: ExecutionReport): Licence | null {
+function keptLicence(
+  licence: Licence | null,
+  run: ExecutionReport,
+  observed: Observed | null,
+): Licence | null {
   if (licence === null) return null;
   const { deferred } = run;
   if (licence.loadBalancerIds.length === 0) {
     const id = run.createdLoadBalancerId;
-    return id === undefined || deferred.length > 0 ? null : { ...licence, loadBalancerIds: [id] };
+    if (id === undefined || deferred.length > 0) return null;
+    const basis = observed === null ? null : basisOf(observed, run);
+    const bound = { ...licence, loadBalancerIds: [id] };
+    return basis?.loadBalancer.id === id ? { ...bound, basis } : bound;
   }
   const ids = new Set(licence.loadBalancerIds);
   const fine = deferred.every((a) => isOctaviaWrite(a) && ids.has(octaviaTargetId(a) ?? ''));
@@ -39,10 +52,13 @@ function licenceOf(next: Next): Licence | null {
   return next.kind === 'wait' || next.kind === 'verify' ? next.licence : null;
 }
 
-/** `decision` after `run`; unchanged when nothing ran. */
-export function settle(decision: Decision, run: ExecutionReport): Decision {
+/**
+ * `decision` after `run`; unchanged when nothing ran. `observed`: the full observation the
+ * decision was taken on (null: another kind), from which a create's basis is judged (basis.ts).
+ */
+export function settle(decision: Decision, run: ExecutionReport, observed: Observed | null = null): Decision {
   if (decision.actions.length === 0) return decision;
-  const licence = keptLicence(licenceOf(decision.next), run);
+  const licence = keptLicence(licenceOf(decision.next), run, observed);
   if (run.conflict) {
     const first = run.deferred.find((a) => isOctaviaWrite(a));
     const target = first === undefined ? 'unknown' : (octaviaTargetId(first) ?? 'new');

@@ -155,6 +155,12 @@ const loadBalancers = defineResource({
   updateBody: buildUpdateBody,
 });
 
+/** The collection path (POSTs of a whole tree, src/openstack/create-answer.ts). */
+export const collectionPath = loadBalancers.path;
+
+/** The operation label of `verb` on load balancers. Pure. */
+export const operationOf = loadBalancers.operation;
+
 /** One page of load balancers. */
 export const list = loadBalancers.list;
 

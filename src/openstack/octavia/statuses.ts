@@ -24,6 +24,15 @@ export interface MemberStatus extends StatusNode {
 
 export interface PoolStatus extends StatusNode {
   readonly members: readonly MemberStatus[];
+  /** The pool's health monitor (id and statuses; the tree gives it no name), or null. */
+  readonly healthMonitor: HealthMonitorStatus | null;
+}
+
+/** A health monitor in the status tree. */
+export interface HealthMonitorStatus {
+  readonly id: string;
+  readonly provisioningStatus: ProvisioningStatus;
+  readonly operatingStatus: string;
 }
 
 export interface ListenerStatus extends StatusNode {
@@ -63,9 +72,28 @@ const memberStatus = z
     address: m.address ?? null,
     protocolPort: m.protocol_port ?? null,
   }));
+const healthMonitorStatus = z
+  .object({
+    id: z.string(),
+    provisioning_status: provisioningStatusSchema,
+    operating_status: operatingStatusSchema,
+  })
+  .transform((h): HealthMonitorStatus => ({
+    id: h.id,
+    provisioningStatus: h.provisioning_status,
+    operatingStatus: h.operating_status,
+  }));
 const poolStatus = z
-  .object({ ...node, members: z.array(memberStatus).nullish() })
-  .transform((p): PoolStatus => ({ ...toNode(p), members: p.members ?? [] }));
+  .object({
+    ...node,
+    members: z.array(memberStatus).nullish(),
+    health_monitor: healthMonitorStatus.nullish(),
+  })
+  .transform((p): PoolStatus => ({
+    ...toNode(p),
+    members: p.members ?? [],
+    healthMonitor: p.health_monitor ?? null,
+  }));
 const listenerStatus = z
   .object({ ...node, pools: z.array(poolStatus).nullish() })
   .transform((l): ListenerStatus => ({ ...toNode(l), pools: l.pools ?? [] }));

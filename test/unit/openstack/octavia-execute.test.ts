@@ -133,7 +133,9 @@ describe('executeActions', () => {
     expect(result).toEqual({
       done: actions,
       deferred: [],
-      createdLoadBalancer: { id: 'lb-created', vipPortId: 'vip-port-new' },
+      // This fake's answer holds no children: no tree to stand for an observation.
+      createdLoadBalancer: { id: 'lb-created', vipPortId: 'vip-port-new', tree: null },
+      createdFloatingIps: [expect.objectContaining({ id: 'fip-new', portId: 'vip-port-new', tags: ['own'] })],
       requeueAfterMs: 1000,
     });
     expect(fips.get('fip-new')).toEqual({ portId: 'vip-port-new', tags: ['own'], description: 'marker' });
@@ -177,7 +179,7 @@ describe('executeActions', () => {
       { kind: 'associateFloatingIp', floatingIpId: 'fip-1', port: { kind: 'createdLoadBalancer' } },
     ];
     const result = await executeActions({ session, actions });
-    expect(result).toEqual({ done: [], deferred: actions, requeueAfterMs: 1000 });
+    expect(result).toEqual({ done: [], deferred: actions, createdFloatingIps: [], requeueAfterMs: 1000 });
     expect(fips.get('fip-1')?.portId).toBe('old');
   });
 
@@ -187,6 +189,7 @@ describe('executeActions', () => {
     expect(await executeActions({ session, actions: neutronOnly })).toEqual({
       done: neutronOnly,
       deferred: [],
+      createdFloatingIps: [],
       requeueAfterMs: null,
     });
     const lbGone: Action[] = [{ kind: 'deleteLoadBalancer', loadBalancerId: 'gone', reason: 'r' }];
@@ -208,6 +211,7 @@ describe('executeActions', () => {
     expect(await executeActions({ session, actions: [] })).toEqual({
       done: [],
       deferred: [],
+      createdFloatingIps: [],
       requeueAfterMs: null,
     });
   });

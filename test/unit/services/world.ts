@@ -96,6 +96,8 @@ export interface World {
   writes(): number;
   /** Writes so far by operation label (`octavia.loadbalancer.create`...). */
   writesBy(): Record<string, number>;
+  /** Reads so far by operation label (`octavia.listener.list`...). */
+  readsBy(): Record<string, number>;
   /** Every load balancer of the project, with its tree (a test's own reads, not counted). */
   loadBalancers(): Promise<ObservedLoadBalancer[]>;
   /** Every floating IP of the project (not counted). */
@@ -272,6 +274,10 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     writesBy: () => ({
       ...fake.requests.byOperation({ kind: 'write', service: 'load-balancer' }),
       ...fake.requests.byOperation({ kind: 'write', service: 'network' }),
+    }),
+    readsBy: () => ({
+      ...fake.requests.byOperation({ kind: 'read', service: 'load-balancer' }),
+      ...fake.requests.byOperation({ kind: 'read', service: 'network' }),
     }),
     loadBalancers: () => uncounted(fake, () => projectTrees(session)),
     floatingIps: () => uncounted(fake, () => floatingips.listAll(session, {})),
