@@ -18,6 +18,7 @@ import type {
   Licence,
   Observation,
 } from '../core/plan/decision.js';
+import { releasedLicence } from '../core/plan/licence.js';
 import { settledUsable } from '../core/plan/settled.js';
 import { settle } from '../core/plan/settle.js';
 import type { Reason } from '../core/translate/translation.js';
@@ -189,7 +190,8 @@ function resultOf(deps: ReconcilerDeps, decision: Decision): Result {
     case 'converged':
       return done(next.licence ?? undefined);
     case 'released':
-      return done();
+      // The pass for the Service's disappearance may rest on it (licence.ts releasedRecently).
+      return done(releasedLicence(deps.now()));
     case 'observe':
       // decide() never asks for another observation after a full one.
       return requeueAfter(deps.timing.verifyRequeueMs, 'observation incomplete');

@@ -4,13 +4,16 @@
  * everything we own for the key), and run one pass (pass.ts). Level-triggered: there is no
  * create/update/delete branching on events; a missing or deleting Service is simply the
  * intent "nothing". Safety (docs/adr/0008): a Service missing from the cache is released
- * only when the caches are synced and a live GET from the API server answered 404.
+ * only when the caches are synced and a live GET from the API server answered 404. The pass
+ * that follows a finished release of the same key (the Service disappearing once its finalizer
+ * is gone) ends there too, without observing again (licence.ts releasedRecently).
  */
 import type { V1Service } from '@kubernetes/client-node';
 import { keepRulesOf } from '../core/translate/keep-rules.js';
 import type { ServiceRef } from '../core/model.js';
 import type { Licence } from '../core/plan/decision.js';
 import { KEEP_NOTHING } from '../core/plan/floating-ips.js';
+import { releasedRecently } from '../core/plan/licence.js';
 import { translate } from '../core/translate/translate.js';
 import type { Reason } from '../core/translate/translation.js';
 import { done, requeueAfter, terminal, type ReconcileContext, type Result } from '../engine/result.js';
@@ -109,6 +112,8 @@ async function reconcileGone(
       'the API server still has the Service; the cache is behind',
     );
   }
+  // The release that removed the finalizer just saw nothing of ours left: nothing to look at again.
+  if (releasedRecently(options.licence, deps.now())) return done();
   return runPass(deps, {
     svc: null,
     ref,

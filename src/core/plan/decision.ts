@@ -127,6 +127,11 @@ export interface Licence {
    * balancer is ACTIVE, a status-tree GET and this stand in for the full observation.
    */
   readonly basis?: CreatedBasis;
+  /**
+   * Release, done: when (ms) a release pass found nothing of ours left (licence.ts
+   * `releasedLicence`); the pass for the Service's disappearance that follows need not look again.
+   */
+  readonly releasedAt?: number;
 }
 
 /** A condition of the KuryrLoadBalancer (type, status, reason, message). */

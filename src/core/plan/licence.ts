@@ -92,6 +92,29 @@ export function releaseLicence(going: readonly string[], onlyDeletesLeft: boolea
   return { mode: 'release', fingerprint: '', loadBalancerIds: [...going].sort(), deleting: true };
 }
 
+/**
+ * How long a release stands for the next pass of its key once the Service is gone. Removing
+ * the finalizer deletes the Service, whose watch event brings the key back within moments;
+ * that pass would only observe again what the release has just seen: nothing of ours. Only an
+ * ensure pass creates objects, and none runs for a Service that is gone.
+ */
+export const RELEASED_TRUST_MS = 60_000;
+
+/** The licence a finished release leaves: one pass within RELEASED_TRUST_MS may rest on it. */
+export function releasedLicence(now: number): Licence {
+  return { mode: 'release', fingerprint: '', loadBalancerIds: [], releasedAt: now };
+}
+
+/**
+ * True when `licence` says the key was released less than RELEASED_TRUST_MS ago, so the pass
+ * for a Service now gone (caches synced, a live 404) may end without observing. The licence
+ * is used once: that pass leaves none.
+ */
+export function releasedRecently(licence: Licence | null, now: number): boolean {
+  const at = licence?.mode === 'release' ? licence.releasedAt : undefined;
+  return at !== undefined && now - at >= 0 && now - at < RELEASED_TRUST_MS;
+}
+
 /** What deciding on heads needs. */
 export interface HeadsView {
   readonly licence: Licence | null;

@@ -129,7 +129,7 @@ describe('created basis', () => {
     await world.kube.discovery.replaceNamespacedEndpointSlice({
       namespace: 'default',
       name: 'web-x1',
-      body: { metadata: slice.metadata, addressType: slice.addressType, ports: slice.ports, endpoints },
+      body: Object.assign(slice, { endpoints }),
     });
     await world.clock.advance(first.delayMs);
     await world.converge('default/web');

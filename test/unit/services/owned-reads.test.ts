@@ -75,7 +75,7 @@ describe('reads scoped to what this cluster owns', () => {
     const leftover = await crashLeftover(bound);
     const before = (await world.floatingIps()).length;
     fipsRead = 0;
-    expect((await world.converge('default/web')).at(-1)?.result).toEqual({ kind: 'done' });
+    expect((await world.converge('default/web')).at(-1)?.result).toMatchObject({ kind: 'done' });
     // Read before the test's own listings below: the controller's reads only.
     const read = fipsRead;
     const passes = world.fake.requests.count({ operation: 'octavia.loadbalancer.list' });

@@ -269,7 +269,7 @@ describe('Service reconciler: changes over a Service lifetime', () => {
     await w.reconcile('default/web');
     expect((await w.loadBalancers()).map((l) => l.provisioningStatus)).toEqual(['PENDING_CREATE']);
     await w.kube.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
-    expect(await last(w.converge('default/web'))).toEqual({ kind: 'done' });
+    expect(await last(w.converge('default/web'))).toMatchObject({ kind: 'done' });
     expect(w.fake.requests.count({ status: 409 })).toBe(0);
     expect(await w.loadBalancers()).toEqual([]);
     expect(await w.floatingIps()).toEqual([]);

@@ -177,7 +177,7 @@ describe('Service reconciler: release', () => {
     await world.kube.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
     expect(world.service('web')?.metadata.deletionTimestamp).toBeDefined();
     const passes = await world.converge('default/web');
-    expect(passes.at(-1)?.result).toEqual({ kind: 'done' });
+    expect(passes.at(-1)?.result).toMatchObject({ kind: 'done' });
     expect(await world.loadBalancers()).toEqual([]);
     expect(await world.floatingIps()).toEqual([]);
     expect(world.klb('web')).toBeUndefined();
@@ -187,7 +187,7 @@ describe('Service reconciler: release', () => {
   });
 
   it('a key whose Service never existed writes nothing', async () => {
-    expect(await world.reconcile('default/ghost')).toEqual({ kind: 'done' });
+    expect(await world.reconcile('default/ghost')).toMatchObject({ kind: 'done' });
     expect(world.writes()).toBe(0);
   });
 
@@ -202,7 +202,7 @@ describe('Service reconciler: release', () => {
     );
     world.server.store.delete({ plural: 'services', namespace: 'default', name: 'web' });
 
-    expect((await world.converge('default/web')).at(-1)?.result).toEqual({ kind: 'done' });
+    expect((await world.converge('default/web')).at(-1)?.result).toMatchObject({ kind: 'done' });
     expect((await world.loadBalancers()).map((lb) => lb.name)).toEqual(['default/other']);
     expect(await world.floatingIps()).toEqual([]);
   });
@@ -213,7 +213,7 @@ describe('Service reconciler: release', () => {
     expect(ingressOf('web')).toHaveLength(1);
 
     await patchService('web', { spec: { type: 'NodePort' } });
-    expect((await world.converge('default/web')).at(-1)?.result).toEqual({ kind: 'done' });
+    expect((await world.converge('default/web')).at(-1)?.result).toMatchObject({ kind: 'done' });
     expect(await world.loadBalancers()).toEqual([]);
     expect(await world.floatingIps()).toEqual([]);
     expect(world.klb('web')).toBeUndefined();

@@ -90,7 +90,7 @@ describe('no release without positive evidence', () => {
     expect(await world.loadBalancers()).toHaveLength(1);
     expect(await world.floatingIps()).toHaveLength(1);
     // The fault gone, the 404 is positive evidence: released.
-    expect((await world.converge('default/web')).at(-1)?.result).toEqual({ kind: 'done' });
+    expect((await world.converge('default/web')).at(-1)?.result).toMatchObject({ kind: 'done' });
     expect(await world.loadBalancers()).toEqual([]);
   });
 
@@ -122,7 +122,7 @@ describe('user-named addresses are never deleted', () => {
     expect(claimed?.description).toBe('');
 
     await world.kube.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
-    expect((await world.converge('default/web')).at(-1)?.result).toEqual({ kind: 'done' });
+    expect((await world.converge('default/web')).at(-1)?.result).toMatchObject({ kind: 'done' });
     expect(await world.loadBalancers()).toEqual([]);
     const [kept, ...others] = await world.floatingIps();
     expect(others).toEqual([]);
@@ -135,7 +135,7 @@ describe('user-named addresses are never deleted', () => {
     const [pool] = await world.floatingIps();
     expect(pool?.tags).toContain(KEEP_TAG);
     forceDelete('web');
-    expect((await world.converge('default/web')).at(-1)?.result).toEqual({ kind: 'done' });
+    expect((await world.converge('default/web')).at(-1)?.result).toMatchObject({ kind: 'done' });
     expect(await world.loadBalancers()).toEqual([]);
     const [kept] = await world.floatingIps();
     expect(kept).toMatchObject({ id: pool?.id, portId: null, tags: [] });

@@ -103,7 +103,8 @@ describe('orphan sweep', () => {
       signal: signal(),
     });
     expect(first).toEqual({ kind: 'swept', queued: ['default/api'], deferred: ['ns2/db'] });
-    for (const key of queued) expect((await world.converge(key)).at(-1)?.result).toEqual({ kind: 'done' });
+    for (const key of queued)
+      expect((await world.converge(key)).at(-1)?.result).toMatchObject({ kind: 'done' });
     const second = await sweepOrphans({
       cloud: world.cloud,
       knownKeys: ['default/web'],
@@ -113,7 +114,7 @@ describe('orphan sweep', () => {
       signal: signal(),
     });
     expect(second).toEqual({ kind: 'swept', queued: ['ns2/db'], deferred: [] });
-    expect((await world.converge('ns2/db')).at(-1)?.result).toEqual({ kind: 'done' });
+    expect((await world.converge('ns2/db')).at(-1)?.result).toMatchObject({ kind: 'done' });
     const owned = await listOwnedServiceKeys(world.session, {
       owner: OWNER,
       projectId: world.fake.info.project_id,
