@@ -82,6 +82,16 @@ export function sumRequests(s: Snapshot, filter: { service: string | null; kind:
   return total;
 }
 
+/** Reads (GETs) by operation label, any status, sorted by label. */
+export function readsByOperation(s: Snapshot): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, n] of s.requests) {
+    const [, operation = ''] = key.split(' ');
+    if (requestKind(operation) === 'read') out.set(operation, (out.get(operation) ?? 0) + n);
+  }
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** Requests answered with a non-2xx status (e.g. 409 while busy), by `service operation status`. */
 export function failedRequests(s: Snapshot): Map<string, number> {
   return new Map([...s.requests].filter(([key]) => !/ 2\d\d$/.test(key)));

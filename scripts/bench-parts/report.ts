@@ -1,5 +1,5 @@
 /** Formatting of the benchmark's numbers (pure). */
-import { failedRequests, sumRequests, type Snapshot } from './metrics.js';
+import { failedRequests, readsByOperation, sumRequests, type Snapshot } from './metrics.js';
 
 /** The `p` quantile (0..1] of `values` by nearest rank; undefined when empty. */
 export function rank(values: readonly number[], p: number): number | undefined {
@@ -32,6 +32,7 @@ export function phaseLines(title: string, d: Snapshot, count: number): string[] 
     `  Octavia reads (GET):               ${perService(sumRequests(d, { service: 'load-balancer', kind: 'read' }), count)}`,
     `  Neutron writes:                    ${perService(sumRequests(d, { service: 'network', kind: 'write' }), count)}`,
     `  Neutron reads (GET):               ${perService(sumRequests(d, { service: 'network', kind: 'read' }), count)}`,
+    `  reads by operation:                ${mapLine(readsByOperation(d))}`,
     `  actions by kind:                   ${mapLine(d.actions)}`,
     `  load balancer creates by path:     ${mapLine(d.creates)}`,
     `  non-2xx answers:                   ${mapLine(failed)}`,

@@ -162,6 +162,8 @@ function makeWorkers(
       baseMs: config.service.pendingRequeueMs,
       maxMs: Math.max(config.service.pendingRequeueMs, config.service.pendingRequeueMaxMs),
       factor: 1.5,
+      // Polls of Services created together coincide and share one list (src/openstack/heads.ts).
+      align: true,
     },
     passScope: logContext.scope,
     ...(input.random === undefined ? {} : { random: input.random }),

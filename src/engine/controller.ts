@@ -107,6 +107,7 @@ export class Controller<K extends QueueKey> {
       ...(options.pollTiming === undefined ? {} : { pollTiming: options.pollTiming }),
       ...(options.slowRetry === undefined ? {} : { slowRetry: options.slowRetry }),
       random: options.random ?? Math.random,
+      now: () => clock.now(),
     });
     this.queue = new WorkQueue<K>(rateLimiter === undefined ? { clock } : { clock, rateLimiter });
   }

@@ -3,7 +3,7 @@
  * grows its delay while the same token stays busy; a failure retries slowly, jittered) and
  * what `carry` it gets. The {@link Controller} owns the workers; this owns the pacing.
  */
-import { PollLimiter, type PollTiming } from './poll-limiter.js';
+import { alignedDelay, PollLimiter, type PollTiming } from './poll-limiter.js';
 import { exponentialBackoffLimiter, jitteredLimiter, type RateLimiter } from './ratelimit.js';
 import type { Result } from './result.js';
 import type { QueueKey } from './workqueue.js';
@@ -16,6 +16,8 @@ export interface NextTurnOptions<K> {
   readonly slowRetry?: RateLimiter<K>;
   /** [0, 1) source for the default slow retry's jitter. */
   readonly random: () => number;
+  /** Now, in ms: aligned polls (`pollTiming.align`) land on multiples of their delay. */
+  readonly now?: () => number;
 }
 
 /** The next run of a key: after `ms`, or none (`done`, `terminal`). */
@@ -25,11 +27,17 @@ export type NextTurn = { readonly afterMs: number } | null;
 export class NextTurns<K extends QueueKey> {
   private readonly polls: PollLimiter<K>;
   private readonly slow: RateLimiter<K>;
+  private readonly align: (delayMs: number) => number;
   /** The `carry` of each key's last done / poll / requeueAfter result. */
   private readonly carried = new Map<K, unknown>();
 
   constructor(options: NextTurnOptions<K>) {
     this.polls = new PollLimiter<K>(options.pollTiming);
+    const now = options.now;
+    this.align =
+      options.pollTiming?.align === true && now !== undefined
+        ? (delayMs) => alignedDelay(now(), delayMs)
+        : (delayMs) => delayMs;
     this.slow =
       options.slowRetry ??
       jitteredLimiter(exponentialBackoffLimiter<K>({ baseMs: 60_000, maxMs: 600_000 }), {
@@ -62,7 +70,7 @@ export class NextTurns<K extends QueueKey> {
       case 'requeueAfter':
         return { afterMs: result.ms };
       case 'poll':
-        return { afterMs: this.polls.when(key, result.token) };
+        return { afterMs: this.align(this.polls.when(key, result.token)) };
       case 'failed':
         return { afterMs: this.slow.when(key) };
       default:

@@ -14,6 +14,20 @@ export interface PollTiming {
   readonly maxMs: number;
   /** Growth per repeated poll of the same token (>= 1; 1 = fixed delay). */
   readonly factor: number;
+  /**
+   * Land each poll on the nearest multiple of its delay on the clock (`alignedDelay`), so keys
+   * polling at the same delay poll at the same moments and can share one read (default false).
+   */
+  readonly align?: boolean;
+}
+
+/**
+ * `delayMs` moved so that `now + result` is the multiple of `delayMs` nearest to
+ * `now + delayMs`: between half and one and a half delays, a delay on average. Pure.
+ */
+export function alignedDelay(now: number, delayMs: number): number {
+  const target = Math.round((now + delayMs) / delayMs) * delayMs;
+  return Math.max(Math.ceil(delayMs / 2), target - now);
 }
 
 /** Defaults: 2 s, growing ×1.5 up to 10 s (kuryr.conf pending_requeue_ms / pending_requeue_max_ms). */

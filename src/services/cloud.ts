@@ -21,7 +21,7 @@ export interface CloudPortOptions {
   readonly vipSecurityGroups?: boolean;
   /** Now, in ms: the age of the lists of PENDING_CREATE / PENDING_DELETE load balancers polls share (openstack/heads.ts). */
   readonly now?: () => number;
-  /** Polls within this long of a shared list join it (default 250 ms; 0: one GET per id). */
+  /** Polls within this long of a shared list join it (default 1000 ms; 0: one GET per id). */
   readonly shareHeadsMs?: number;
   /** Resync passes read the sweep's lists while they are younger than this (default 120 s). */
   readonly snapshotFreshMs?: number;
@@ -30,8 +30,12 @@ export interface CloudPortOptions {
 /** A resync of converged Services takes seconds; one of many full observations, minutes. */
 const SNAPSHOT_FRESH_MS = 120_000;
 
-/** Polls of Services created together land within this of each other often enough to share. */
-const SHARE_HEADS_MS = 250;
+/**
+ * Polls land on multiples of their delay (engine/poll-limiter.ts `align`), so the polls of
+ * Services created together start within this of each other, 4 workers working through them;
+ * an answer this old only delays noticing ACTIVE by one poll.
+ */
+const SHARE_HEADS_MS = 1000;
 
 /** Observe, read heads, list owned keys and execute through `session` (no I/O until called). */
 export function makeCloudPort(options: CloudPortOptions): CloudPort {
