@@ -290,6 +290,7 @@ describe('observeService → executeActions round trip (real cloud)', () => {
     expect(await executeActions({ session, actions: attach })).toEqual({
       done: attach,
       deferred: [],
+      createdFloatingIps: [],
       requeueAfterMs: null,
     });
     const attached = await observe({ userFloatingIpAddress: user.address });
@@ -344,7 +345,12 @@ describe('observeService → executeActions round trip (real cloud)', () => {
       changes: { allowedCidrs: [] },
     };
     const first = await executeActions({ session, actions: [replace, update] });
-    expect(first).toEqual({ done: [replace], deferred: [update], requeueAfterMs: 1000 });
+    expect(first).toEqual({
+      done: [replace],
+      deferred: [update],
+      createdFloatingIps: [],
+      requeueAfterMs: 1000,
+    });
 
     const second = await executeActions({ session, actions: [update] });
     expect(second.done).toEqual([]);
