@@ -225,32 +225,29 @@ describe('usableOnBasis: nothing deleted, detached or written to Neutron', () =>
 });
 
 describe('settle: the creating licence carries the basis', () => {
-  it('bound to the id the create answered, with the basis, when the slate was clean', () => {
-    const d = decide(inputOn(EMPTY));
+  /** A create decided on nothing, and the report of its run (the tree answered). */
+  function created() {
+    const decision = decide(inputOn(EMPTY));
     const tree = answered();
     const report = {
-      done: d.actions,
+      done: decision.actions,
       deferred: [],
       conflict: false,
       createdLoadBalancerId: tree.id,
       createdTree: tree,
     };
-    const next = settle(d, report, EMPTY).next;
+    return { decision, tree, report };
+  }
+  it('bound to the id the create answered, with the basis, when the slate was clean', () => {
+    const { decision, tree, report } = created();
+    const next = settle(decision, report, EMPTY).next;
     const licence = next.kind === 'verify' ? next.licence : null;
     expect(licence?.loadBalancerIds).toEqual([tree.id]);
     expect(licence?.basis?.loadBalancer).toEqual(tree);
   });
   it('without a basis when the decision was not taken on a full observation', () => {
-    const d = decide(inputOn(EMPTY));
-    const tree = answered();
-    const report = {
-      done: d.actions,
-      deferred: [],
-      conflict: false,
-      createdLoadBalancerId: tree.id,
-      createdTree: tree,
-    };
-    const next = settle(d, report).next;
+    const { decision, report } = created();
+    const next = settle(decision, report).next;
     expect(next.kind === 'verify' ? next.licence?.basis : 'none').toBeUndefined();
   });
 });
