@@ -218,8 +218,9 @@ function startRunning(input: BootInput, r: RunningInput): Running {
       knownKeys: informers.serviceKeys(),
       unsynced: informers.unsynced(),
       maxReleases: input.config.service.maxOrphanReleasesPerSweep,
+      // OpenStack still holds objects for the key: no earlier result of it (a recent release) stands.
       enqueue: (key) => {
-        controller.enqueue(key);
+        controller.enqueueFresh(key);
       },
       signal: r.signal,
       inScope,

@@ -118,6 +118,17 @@ export class Controller<K extends QueueKey> {
     this.metrics.queueDepth(this.options.name, this.queue.len());
   }
 
+  /**
+   * Asks for `key` to be reconciled with no carry: the next pass of the key to start, even
+   * after one in flight now, gets none, as after a throw. For a caller holding evidence that
+   * the key's last results may no longer describe (a carry only ever lets a pass skip reads,
+   * so dropping one costs a look, never a change).
+   */
+  enqueueFresh(key: K): void {
+    this.turns.startAfresh(key);
+    this.enqueue(key);
+  }
+
   /** Asks for `key` to be reconciled after `ms`; an earlier pending time wins. Ignored once stopping. */
   enqueueAfter(key: K, ms: number): void {
     this.queue.addAfter(key, ms);

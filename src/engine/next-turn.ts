@@ -46,9 +46,21 @@ export class NextTurns<K extends QueueKey> {
       });
   }
 
+  /** Keys whose next pass starts without a carry, whatever a pass in flight now returns. */
+  private readonly fresh = new Set<K>();
+
   /** The carry the key's next pass gets (from its last done / poll / requeueAfter result). */
   carry(key: K): unknown {
+    if (this.fresh.delete(key)) {
+      this.carried.delete(key);
+      return undefined;
+    }
     return this.carried.get(key);
+  }
+
+  /** The key's next pass to start gets no carry, even one a pass in flight now leaves. */
+  startAfresh(key: K): void {
+    this.fresh.add(key);
   }
 
   /** A pass threw: its carry is dropped (the retry starts afresh). */

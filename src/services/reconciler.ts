@@ -4,9 +4,11 @@
  * everything we own for the key), and run one pass (pass.ts). Level-triggered: there is no
  * create/update/delete branching on events; a missing or deleting Service is simply the
  * intent "nothing". Safety (docs/adr/0008): a Service missing from the cache is released
- * only when the caches are synced and a live GET from the API server answered 404. The pass
- * that follows a finished release of the same key (the Service disappearing once its finalizer
- * is gone) ends there too, without observing again (licence.ts releasedRecently).
+ * only when the caches are synced and a live GET from the API server answered 404. The passes
+ * that follow a finished release of the same key within a minute (the Service, its record and
+ * its slices disappearing once its finalizer is gone, some seen by a cache still showing the
+ * Service with our finalizer) end there too, without observing again (licence.ts
+ * releasedRecently).
  */
 import type { V1Service } from '@kubernetes/client-node';
 import { keepRulesOf } from '../core/translate/keep-rules.js';
@@ -52,6 +54,9 @@ export function makeServiceReconciler(deps: ReconcilerDeps): Reconcile {
     const pass = { svc, ref, licence, signal: ctx.signal };
     if (svc.metadata?.deletionTimestamp !== undefined) {
       if (!hasFinalizer(svc)) return done();
+      // A release of this key has removed our finalizer: the cached copy predates that write
+      // (no finalizer can be added to a Service being deleted, nor an ensure run for it).
+      if (releasedRecently(licence, deps.now())) return done(licence);
       return runPass(deps, { ...pass, intent: { kind: 'release', keep: keepRulesOf(svc) }, warnings: [] });
     }
     const ctxNow = deps.context();
@@ -112,8 +117,10 @@ async function reconcileGone(
       'the API server still has the Service; the cache is behind',
     );
   }
-  // The release that removed the finalizer just saw nothing of ours left: nothing to look at again.
-  if (releasedRecently(options.licence, deps.now())) return done();
+  // The release that removed the finalizer just saw nothing of ours left: nothing to look at
+  // again. The licence stays for the other events of the vanishing (its record's and slices'
+  // deletions) until it expires; a pass the sweep queues starts without it (boot.ts).
+  if (releasedRecently(options.licence, deps.now())) return done(options.licence);
   return runPass(deps, {
     svc: null,
     ref,

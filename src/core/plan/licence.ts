@@ -93,22 +93,25 @@ export function releaseLicence(going: readonly string[], onlyDeletesLeft: boolea
 }
 
 /**
- * How long a release stands for the next pass of its key once the Service is gone. Removing
- * the finalizer deletes the Service, whose watch event brings the key back within moments;
- * that pass would only observe again what the release has just seen: nothing of ours. Only an
- * ensure pass creates objects, and none runs for a Service that is gone.
+ * How long a release stands for the passes of its key once the Service is gone. Removing the
+ * finalizer deletes the Service, and with it (garbage collection, the EndpointSlice
+ * controller) its record and slices: each watch event brings the key back within moments, and
+ * each such pass would only observe again what the release has just seen: nothing of ours.
+ * Only an ensure pass creates objects, none runs for a Service that is gone, and any pass of
+ * the key that is not resting on the release (an ensure, a throw) replaces or drops it.
  */
 export const RELEASED_TRUST_MS = 60_000;
 
-/** The licence a finished release leaves: one pass within RELEASED_TRUST_MS may rest on it. */
+/** The licence a finished release leaves: the passes within RELEASED_TRUST_MS may rest on it. */
 export function releasedLicence(now: number): Licence {
   return { mode: 'release', fingerprint: '', loadBalancerIds: [], releasedAt: now };
 }
 
 /**
- * True when `licence` says the key was released less than RELEASED_TRUST_MS ago, so the pass
- * for a Service now gone (caches synced, a live 404) may end without observing. The licence
- * is used once: that pass leaves none.
+ * True when `licence` says the key was released less than RELEASED_TRUST_MS ago, so a pass
+ * for a Service now gone (caches synced, a live 404) may end without observing, and keep the
+ * licence as it is (it expires RELEASED_TRUST_MS after the release, however often it is used).
+ * A pass the orphan sweep queues starts without it: the sweep has just seen objects of the key.
  */
 export function releasedRecently(licence: Licence | null, now: number): boolean {
   const at = licence?.mode === 'release' ? licence.releasedAt : undefined;

@@ -174,6 +174,47 @@ describe('Controller results', () => {
   });
 });
 
+describe('Controller carries', () => {
+  it("hands a done result's carry to the key's next pass; enqueueFresh drops it, enqueue does not", async () => {
+    const seen: unknown[] = [];
+    const { clock, controller } = setup((_key, ctx) =>
+      settle(() => {
+        seen.push(ctx.carry);
+        return done({ pass: seen.length });
+      }),
+    );
+    controller.start();
+    controller.enqueue('ns/svc');
+    await clock.flush();
+    controller.enqueue('ns/svc');
+    await clock.flush();
+    controller.enqueueFresh('ns/svc');
+    await clock.flush();
+    controller.enqueue('ns/svc');
+    await clock.flush();
+    expect(seen).toEqual([undefined, { pass: 1 }, undefined, { pass: 3 }]);
+  });
+
+  it('a pass in flight when enqueueFresh is called leaves no carry to the pass after it', async () => {
+    const seen: unknown[] = [];
+    const gate = deferred<void>();
+    const { clock, controller } = setup(async (_key, ctx) => {
+      seen.push(ctx.carry);
+      if (seen.length === 2) await gate.promise;
+      return done({ pass: seen.length });
+    });
+    controller.start();
+    controller.enqueue('k');
+    await clock.flush();
+    controller.enqueue('k');
+    await clock.flush();
+    controller.enqueueFresh('k');
+    gate.resolve();
+    await clock.flush();
+    expect(seen).toEqual([undefined, { pass: 1 }, undefined]);
+  });
+});
+
 describe('Controller concurrency', () => {
   it('runs up to N keys at once, never one key twice, and re-runs a key added while in flight', async () => {
     const gates = new Map<string, Deferred<Result>>();

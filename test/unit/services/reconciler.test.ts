@@ -183,7 +183,7 @@ describe('Service reconciler: release', () => {
     expect(world.klb('web')).toBeUndefined();
     expect(world.service('web')).toBeUndefined();
     // The key again (the DELETED watch event): nothing left to do.
-    expect(await world.reconcile('default/web')).toEqual({ kind: 'done' });
+    expect(await world.reconcile('default/web')).toMatchObject({ kind: 'done' });
   });
 
   it('a key whose Service never existed writes nothing', async () => {

@@ -2,7 +2,8 @@
  * The pass that follows a finished release (src/core/plan/licence.ts releasedRecently): the
  * Service disappears once its finalizer is removed, its key comes back, and that pass rests on
  * the release that has just seen nothing of ours left, instead of observing it all again.
- * Only once, and only within RELEASED_TRUST_MS; an orphan found later is observed as before.
+ * Only within RELEASED_TRUST_MS of the release; a pass the orphan sweep queues starts without it
+ * (the engine's enqueueFresh: test/unit/engine/controller.test.ts, boot: sweep-fresh.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RELEASED_TRUST_MS } from '../../../src/core/plan/licence.js';
@@ -15,7 +16,7 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function createdThenReleased(w: World, type: string): Promise<void> {
+async function createdThenReleased(w: World, type: string, beforeRelease?: () => void): Promise<void> {
   await w.kube.discovery.createNamespacedEndpointSlice({
     namespace: 'default',
     body: anEndpointSlice({
@@ -34,6 +35,8 @@ async function createdThenReleased(w: World, type: string): Promise<void> {
   });
   await w.converge('default/web');
   await w.kube.core.deleteNamespacedService({ name: 'web', namespace: 'default' });
+  await w.pass('default/web');
+  beforeRelease?.();
   const release = await w.converge('default/web');
   expect(release.at(-1)?.result.kind).toBe('done');
   expect(w.service('web')).toBeUndefined();
@@ -49,17 +52,31 @@ async function readsOfOnePass(w: World): Promise<{ reads: number; kind: string }
 
 describe('after a finished release', () => {
   it.each(['ClusterIP', 'LoadBalancer'])(
-    '%s: the pass for the vanished Service reads nothing of OpenStack; the one after it observes again',
+    '%s: the passes for the vanished Service (its record, its slices) read nothing of OpenStack until the trust expires',
     async (type) => {
       const w = (world = await startWorld());
       await createdThenReleased(w, type);
       expect(await readsOfOnePass(w)).toEqual({ reads: 0, kind: 'done' });
-      // Used once: a later pass (the sweep naming the key, say) observes in full.
+      await w.clock.advance(RELEASED_TRUST_MS / 2);
+      expect(await readsOfOnePass(w)).toEqual({ reads: 0, kind: 'done' });
+      expect(await readsOfOnePass(w)).toEqual({ reads: 0, kind: 'done' });
+      // Expiry counts from the release, not from its last use.
+      await w.clock.advance(RELEASED_TRUST_MS / 2);
       const later = await readsOfOnePass(w);
       expect(later.kind).toBe('done');
       expect(later.reads).toBeGreaterThan(0);
     },
   );
+
+  it('a cache still showing the deleting Service with our finalizer: the pass rests on the release', async () => {
+    const w = (world = await startWorld());
+    await createdThenReleased(w, 'ClusterIP', () => w.frozen.add('default/web'));
+    const cached = await readsOfOnePass(w);
+    expect(cached).toEqual({ reads: 0, kind: 'done' });
+    // Without the release behind it, the same stale copy is a release pass that observes.
+    await w.clock.advance(RELEASED_TRUST_MS);
+    expect((await readsOfOnePass(w)).reads).toBeGreaterThan(0);
+  });
 
   it('older than RELEASED_TRUST_MS, the release is not rested on: the pass observes', async () => {
     const w = (world = await startWorld());

@@ -79,6 +79,8 @@ export interface World {
   unsynced: string | null;
   /** Keys of Services the cache does not show (a cache behind the API server). */
   readonly hidden: Set<string>;
+  /** Service keys whose cached copy stays as last listed (a cache behind the API server). */
+  readonly frozen: Set<string>;
   /** One pass of `key`, with the engine's carry and poll delay. */
   pass(key: string): Promise<Pass>;
   reconcile(key: string): Promise<Result>;
@@ -109,7 +111,7 @@ export interface World {
 
 function listedCaches(
   kube: KubeClients,
-  world: { unsynced: string | null; hidden: Set<string> },
+  world: { unsynced: string | null; hidden: Set<string>; frozen: Set<string> },
 ): ReconcilerCaches & { refresh(): Promise<void> } {
   let services: V1Service[] = [];
   let slices: V1EndpointSlice[] = [];
@@ -118,6 +120,7 @@ function listedCaches(
     o.metadata?.namespace === ns && o.metadata.name === name;
   return {
     async refresh() {
+      const previous = services;
       const klbList = (await kube.custom.listClusterCustomObject({
         group: 'openstack.org',
         version: 'v1',
@@ -128,9 +131,12 @@ function listedCaches(
         kube.discovery.listEndpointSliceForAllNamespaces().then((l) => l.items),
       ]);
       klbs = klbList.items;
-      services = services.filter(
-        (s) => !world.hidden.has(`${s.metadata?.namespace ?? ''}/${s.metadata?.name ?? ''}`),
-      );
+      const keyOf = (s: V1Service): string => `${s.metadata?.namespace ?? ''}/${s.metadata?.name ?? ''}`;
+      const kept = previous.filter((s) => world.frozen.has(keyOf(s)));
+      services = [
+        ...services.filter((s) => !world.hidden.has(keyOf(s)) && !world.frozen.has(keyOf(s))),
+        ...kept,
+      ];
     },
     getService: (ns, name) => services.find((s) => at(s, ns, name)),
     slicesFor: (ns, svc) =>
@@ -203,7 +209,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const logger = options.logger ?? silentLogger();
   const carries = new Map<string, unknown>();
   const polls = new PollLimiter<string>(POLL);
-  const sync = { unsynced: null as string | null, hidden: new Set<string>() };
+  const sync = { unsynced: null as string | null, hidden: new Set<string>(), frozen: new Set<string>() };
   const caches = listedCaches(kube, sync);
   const config = aTranslateConfig({
     clusterId: CLUSTER_ID,
@@ -221,6 +227,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     metrics: state,
     context: { config, network: loaded.network, capabilities: aProfile() },
     hidden: sync.hidden,
+    frozen: sync.frozen,
     get unsynced() {
       return sync.unsynced;
     },
