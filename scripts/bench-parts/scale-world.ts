@@ -135,6 +135,8 @@ export async function startControllerProcess(world: ScaleWorld, n: number): Prom
       'controller',
       ...['--kubeconfig', path.join(d, 'kubeconfig'), '--os-cloud', 'fake'],
       ...['--config', path.join(d, 'kuryr.conf'), '--metrics-addr', `127.0.0.1:${port}`, '--no-leader-elect'],
+      // The controller's log level (e.g. debug: each pass, each request, why a created basis was left).
+      ...['--log-level', process.env.KS_BENCH_LOG_LEVEL ?? 'info'],
     ],
     { env: { ...process.env, OS_CLIENT_CONFIG_FILE: path.join(d, 'clouds.yaml') } },
   );

@@ -160,9 +160,20 @@ async function decideOnBasis(
   if (basis === undefined || head === null || input.intent.kind !== 'ensure') return null;
   const status = await statusOrNull(deps, head.id, input.signal);
   const observed = status === null ? null : observedOnBasis(basis, head, status);
-  if (observed === null) return null;
+  const key = `${input.ref.namespace}/${input.ref.name}`;
+  if (observed === null) {
+    const why = status === null ? 'the status tree could not be read' : 'the status tree names other ids';
+    deps.logger.debug({ key, loadBalancerId: head.id }, `created basis left: ${why}`);
+    return null;
+  }
   const decision = decide({ ...base, licence: null, observation: { kind: 'full', observed } });
-  return usableOnBasis(decision) ? decision : null;
+  if (usableOnBasis(decision)) return decision;
+  const actions = decision.actions.map((a) => a.kind).join(',');
+  deps.logger.debug(
+    { key, loadBalancerId: head.id, next: decision.next.kind, actions },
+    'created basis left: the decision on it is not one the basis may take',
+  );
+  return null;
 }
 
 /**
