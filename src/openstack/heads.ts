@@ -2,7 +2,7 @@
  * Heads of load balancers, read for light passes (docs/adr/0006): one GET per id, or, for ids
  * that are probably being created or deleted, one list shared by every Service polling at
  * about the same time. The shared list holds this cluster's load balancers in the project that
- * are `PENDING_CREATE` (or `PENDING_DELETE`: one list per status; ownership tags +
+ * are `PENDING_CREATE` (or `PENDING_UPDATE`, `PENDING_DELETE`: one list per status; ownership tags +
  * `provisioning_status`, paginated); a list started less than `shareMs` ago is joined instead
  * of sending another. An id the list holds is answered
  * from it, as a GET would have answered a little earlier; an id it lacks (settled, being
@@ -28,9 +28,10 @@ export interface HeadReaderOptions {
   readonly shareMs: number;
 }
 
-/** What the ids are probably doing: `creating` PENDING_CREATE, `deleting` PENDING_DELETE. */
+/** What the ids are probably doing: `creating` PENDING_CREATE, `updating` PENDING_UPDATE, `deleting` PENDING_DELETE. */
 export interface HeadReadOptions {
   readonly creating?: boolean;
+  readonly updating?: boolean;
   readonly deleting?: boolean;
 }
 
@@ -41,10 +42,11 @@ export type HeadReader = (
   options?: HeadReadOptions,
 ) => Promise<HeadAnswer[]>;
 
-type SharedStatus = 'PENDING_CREATE' | 'PENDING_DELETE';
+type SharedStatus = 'PENDING_CREATE' | 'PENDING_UPDATE' | 'PENDING_DELETE';
 
 function sharedStatusOf(options: HeadReadOptions | undefined): SharedStatus | null {
   if (options?.creating === true) return 'PENDING_CREATE';
+  if (options?.updating === true) return 'PENDING_UPDATE';
   if (options?.deleting === true) return 'PENDING_DELETE';
   return null;
 }

@@ -19,7 +19,7 @@ export interface CloudPortOptions {
   readonly onConflicts?: (conflicts: readonly string[]) => void;
   /** Observe the VIP ports' security groups (`[octavia_defaults] enforce_sg_rules = false`). */
   readonly vipSecurityGroups?: boolean;
-  /** Now, in ms: the age of the lists of PENDING_CREATE / PENDING_DELETE load balancers polls share (openstack/heads.ts). */
+  /** Now, in ms: the age of the lists of PENDING_CREATE / PENDING_UPDATE / PENDING_DELETE load balancers polls share (openstack/heads.ts). */
   readonly now?: () => number;
   /** Polls within this long of a shared list join it (default 1000 ms; 0: one GET per id). */
   readonly shareHeadsMs?: number;

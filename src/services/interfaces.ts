@@ -65,14 +65,14 @@ export interface CloudPort {
   observe(query: ObserveQuery, signal: AbortSignal): Promise<Observed>;
   /**
    * Each load balancer's head as a GET answers it (null on a 404); other failures throw typed
-   * OpenStack errors. `creating` / `deleting`: the ids are probably PENDING_CREATE /
-   * PENDING_DELETE, so they may be answered from one list shared with other Services' polls
-   * (src/openstack/heads.ts), never a 404 from it.
+   * OpenStack errors. `creating` / `updating` / `deleting`: the ids are probably PENDING_CREATE /
+   * PENDING_UPDATE / PENDING_DELETE, so they may be answered from one list shared with other
+   * Services' polls (src/openstack/heads.ts), never a 404 from it.
    */
   heads(
     ids: readonly string[],
     signal: AbortSignal,
-    options?: { readonly creating?: boolean; readonly deleting?: boolean },
+    options?: { readonly creating?: boolean; readonly updating?: boolean; readonly deleting?: boolean },
   ): Promise<HeadAnswer[]>;
   /**
    * Keys (`namespace/name`) of every Service this cluster still owns a load balancer or

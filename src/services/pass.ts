@@ -111,9 +111,10 @@ async function observeAndDecide(
   const settled = await onResyncLists(deps, input, base);
   if (settled !== null) return { decision: settled, observed: null };
   if (input.licence !== null && input.licence.mode !== 'settled') {
-    const { creating, deleting } = input.licence;
+    const { creating, updating, deleting } = input.licence;
     const heads = await deps.cloud.heads(input.licence.loadBalancerIds, signal, {
       creating: creating === true,
+      updating: updating === true,
       deleting: deleting === true,
     });
     const light = decide({ ...base, licence: input.licence, observation: { kind: 'heads', heads } });

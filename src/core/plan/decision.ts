@@ -115,6 +115,11 @@ export interface Licence {
    */
   readonly creating?: true;
   /**
+   * Ensure: the licensed load balancer is being updated (`PENDING_UPDATE`: the pass wrote under
+   * it), so its polls may be answered from one list shared with other Services'.
+   */
+  readonly updating?: true;
+  /**
    * Release: the licensed load balancers are being deleted (`PENDING_DELETE`), so their polls may
    * be answered from one list shared with other Services' (src/openstack/heads.ts); the 404 that
    * ends a release always comes from a GET of its own.
@@ -129,7 +134,7 @@ export interface Licence {
   readonly basis?: CreatedBasis;
   /**
    * Release, done: when (ms) a release pass found nothing of ours left (licence.ts
-   * `releasedLicence`); the pass for the Service's disappearance that follows need not look again.
+   * `releasedLicence`); the passes for the Service's disappearance within a minute need not look again.
    */
   readonly releasedAt?: number;
 }

@@ -43,6 +43,22 @@ export interface EnsureLicenceView {
   readonly actions: readonly Action[];
 }
 
+/**
+ * What the kept load balancer is probably doing until the next pass, which says which shared
+ * list may answer its polls (src/openstack/heads.ts): being created, or being updated (it is,
+ * or this pass writes under it and so turns it PENDING_UPDATE).
+ */
+function busyWith(
+  kept: ObservedLoadBalancer,
+  actions: readonly Action[],
+): { readonly creating?: true; readonly updating?: true } {
+  if (kept.provisioningStatus === 'PENDING_CREATE') return { creating: true };
+  const writesUnder = actions.some((a) => isOctaviaWrite(a) && octaviaTargetId(a) === kept.id);
+  const updating =
+    kept.provisioningStatus === 'PENDING_UPDATE' || (kept.provisioningStatus === 'ACTIVE' && writesUnder);
+  return updating ? { updating: true } : {};
+}
+
 /** The ensure licence for the kept load balancer, or null (see the module comment). */
 export function ensureLicence(view: EnsureLicenceView): Licence | null {
   const { kept } = view;
@@ -56,12 +72,11 @@ export function ensureLicence(view: EnsureLicenceView): Licence | null {
     .filter((a) => isOctaviaWrite(a) && a.kind !== 'deleteLoadBalancer')
     .every((a) => octaviaTargetId(a) === kept.id);
   if (!othersGone || !onlyKept) return null;
-  const creating = kept.provisioningStatus === 'PENDING_CREATE' ? { creating: true as const } : {};
   return {
     mode: 'ensure',
     fingerprint: fingerprintOf(view.desired),
     loadBalancerIds: [kept.id],
-    ...creating,
+    ...busyWith(kept, view.actions),
   };
 }
 

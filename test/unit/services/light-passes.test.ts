@@ -139,6 +139,51 @@ describe('light passes while the load balancer is PENDING_*', () => {
     expect(gets() - before).toBe(3);
   });
 
+  it('Services updated together share one list of the load balancers being updated', async () => {
+    const w = (world = await startWorld({
+      cloud: { config: { octavia: { create: 1000, createPerChild: 0, update: 600_000, delete: 1000 } } },
+    }));
+    const names = await createClusterIps(w, ['web', 'api', 'db']);
+    await w.settle();
+    for (const name of names) await w.converge(`default/${name}`);
+    const slice = (name: string, ips: string[]) =>
+      anEndpointSlice({
+        service: name,
+        name: `${name}-x1`,
+        ports: [aSlicePort(8080, { name: 'http' }), aSlicePort(5353, { name: 'dns', protocol: 'UDP' })],
+        endpoints: ips.map((ip) => anEndpoint(ip)),
+      });
+    for (const [i, name] of names.entries()) {
+      await w.kube.discovery.createNamespacedEndpointSlice({
+        namespace: 'default',
+        body: slice(name, [`10.1.${i}.5`]),
+      });
+    }
+    // Each pass writes its members: each load balancer turns PENDING_UPDATE.
+    expect((await passRound(w, names)).results).toEqual(['requeueAfter', 'requeueAfter', 'requeueAfter']);
+    expect(await statuses(w)).toEqual(['PENDING_UPDATE', 'PENDING_UPDATE', 'PENDING_UPDATE']);
+    // One list answers every poll of a round (was one GET each).
+    expect(await passRound(w, names)).toEqual({ reads: 1, results: ['poll', 'poll', 'poll'] });
+    await w.clock.advance(POLL.baseMs);
+    expect(await passRound(w, names)).toEqual({ reads: 1, results: ['poll', 'poll', 'poll'] });
+    // Octavia finishes: the list lacks them, each is read on its own, then observed in full.
+    await w.settle();
+    const gets = () => w.fake.requests.count({ operation: 'octavia.loadbalancer.get' });
+    const before = gets();
+    expect((await passRound(w, names)).results).not.toContain('poll');
+    expect(gets() - before).toBe(3);
+    for (const [i, name] of names.entries()) {
+      let kind = '';
+      for (let n = 0; n < 10 && kind !== 'done'; n++) {
+        await w.settle();
+        kind = (await w.pass(`default/${name}`)).result.kind;
+      }
+      expect(kind).toBe('done');
+      const tree = (await w.loadBalancers()).find((lb) => lb.name === `default/${name}`);
+      expect(tree?.pools.flatMap((p) => p.members.map((m) => m.address))).toContain(`10.1.${i}.5`);
+    }
+  });
+
   it('a Service change while the load balancer is busy is planned at once: a write the plan can make runs', async () => {
     const w = (world = await startWorld(SLOW));
     await createWeb(w);
