@@ -46,7 +46,7 @@ describe('a pass the orphan sweep queues', { timeout: 60_000 }, () => {
     if (created === undefined) throw new Error('no load balancer');
 
     server.store.delete({ ...SERVICES, name: 'web' });
-    await waitUntil('the release', async () => server.store.get({ ...SERVICES, name: 'web' }) === undefined);
+    await waitUntil('the release', () => server.store.get({ ...SERVICES, name: 'web' }) === undefined);
     await waitUntil('the load balancer gone', async () => (await ours()).length === 0);
 
     // A create that lands after the release (its process was slow), tagged as the controller tags.

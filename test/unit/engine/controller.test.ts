@@ -197,7 +197,7 @@ describe('Controller carries', () => {
 
   it('a pass in flight when enqueueFresh is called leaves no carry to the pass after it', async () => {
     const seen: unknown[] = [];
-    const gate = deferred<void>();
+    const gate = deferred<null>();
     const { clock, controller } = setup(async (_key, ctx) => {
       seen.push(ctx.carry);
       if (seen.length === 2) await gate.promise;
@@ -209,7 +209,7 @@ describe('Controller carries', () => {
     controller.enqueue('k');
     await clock.flush();
     controller.enqueueFresh('k');
-    gate.resolve();
+    gate.resolve(null);
     await clock.flush();
     expect(seen).toEqual([undefined, { pass: 1 }, undefined]);
   });

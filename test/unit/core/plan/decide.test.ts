@@ -143,7 +143,12 @@ describe('decide: ensure', () => {
       kind: 'wait',
       token: `busy:${lb.id}`,
       reason: expect.stringContaining('PENDING_UPDATE') as unknown,
-      licence: { mode: 'ensure', fingerprint: fingerprintOf(desired), loadBalancerIds: [lb.id], updating: true },
+      licence: {
+        mode: 'ensure',
+        fingerprint: fingerprintOf(desired),
+        loadBalancerIds: [lb.id],
+        updating: true,
+      },
     });
     expect(d.record?.ready).toMatchObject({ status: 'False', reason: 'Pending' });
   });
