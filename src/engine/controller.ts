@@ -119,10 +119,8 @@ export class Controller<K extends QueueKey> {
   }
 
   /**
-   * Asks for `key` to be reconciled with no carry: the next pass of the key to start, even
-   * after one in flight now, gets none, as after a throw. For a caller holding evidence that
-   * the key's last results may no longer describe (a carry only ever lets a pass skip reads,
-   * so dropping one costs a look, never a change).
+   * Asks for `key` to be reconciled with no carry (the next pass to start gets none, even after
+   * one in flight now): for evidence its last results may not describe. Costs a look, no change.
    */
   enqueueFresh(key: K): void {
     this.turns.startAfresh(key);
